@@ -1,0 +1,179 @@
+"""The public Python API: ``Assistant.ask(question, as_of=None) -> Answer``.
+
+One ``Assistant`` holds what is loaded once (corpus, lexicon, index, rules) and answers
+any number of questions; it keeps no per-question state, so one instance serves many
+threads. The order of decisions for a question:
+
+1. validate the input (a clear ``UsageError`` for anything unusable);
+2. an explicit reference to an article the corpus lacks, or a question about another
+   jurisdiction's law, is ``not_covered``;
+3. the rules module decides threshold and deadline questions (``answered`` or
+   ``needs_facts``);
+4. a question with nothing of this corpus's subject in it is ``not_covered``;
+5. otherwise retrieval and the extractive composer answer it.
+
+Not here: argument parsing and printing (``cli``), web serving (``app.py``).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import date, datetime, timedelta, timezone
+from typing import Callable
+
+from .applicability import load_applicability
+from .compose import Composer
+from .config import Config
+from .corpus import load_corpus
+from .embed import Embedder, make_embedder
+from .errors import UsageError
+from .index import open_index
+from .query import Query, analyse, load_lexicon
+from .retrieve import Retriever
+from .types import Answer, Hit
+
+MAX_QUESTION_CHARS = 2000
+EARLIEST_AS_OF = date(1990, 1, 1)
+LATEST_AS_OF = date(2100, 12, 31)
+CHINA_TZ = timezone(timedelta(hours=8))  # China Standard Time has no daylight saving
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+NOT_COVERED_ZH = (
+    "这个问题不在本助手收录的官方文本范围内（《个人信息出境标准合同办法》、标准合同及相关规定），"
+    "无法依据条文作答。"
+)
+NOT_COVERED_EN = (
+    "This question is outside the official texts this assistant covers (the Measures on the "
+    "Standard Contract for Outbound Transfer of Personal Information and related rules), so it "
+    "cannot be answered from them."
+)
+
+
+def today_in_china() -> date:
+    return datetime.now(CHINA_TZ).date()
+
+
+def parse_as_of(value: date | str | None) -> date:
+    """``None`` means today in China; a string must be an ISO date within a sane range."""
+    if value is None or value == "":
+        return today_in_china()
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError:
+            raise UsageError(f"as-of date must be YYYY-MM-DD, got {value!r}") from None
+    if not isinstance(value, date):
+        raise UsageError(f"as-of date must be a date or YYYY-MM-DD string, got {type(value).__name__}")
+    if not EARLIEST_AS_OF <= value <= LATEST_AS_OF:
+        raise UsageError(f"as-of date {value.isoformat()} is outside {EARLIEST_AS_OF}..{LATEST_AS_OF}")
+    return value
+
+
+def clean_question(question: object) -> str:
+    if not isinstance(question, str):
+        raise UsageError("the question must be text")
+    text = _CONTROL.sub(" ", question).strip()
+    if not text:
+        raise UsageError("the question is empty")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise UsageError(f"the question is too long ({len(text)} characters; at most {MAX_QUESTION_CHARS})")
+    return text
+
+
+class Assistant:
+    def __init__(
+        self,
+        config: Config,
+        embedder: Embedder | None = None,
+        notify: Callable[[str], None] | None = None,
+        rebuild: bool = True,
+    ):
+        self.config = config
+        self.corpus = load_corpus(config.corpus_dir)
+        self.lexicon = load_lexicon()
+        self.applicability = load_applicability(self.corpus)
+        self.embedder = embedder or make_embedder(config.embedder)
+        self.index = open_index(
+            self.corpus, self.embedder, config.index_dir, self.lexicon.terms(), rebuild=rebuild, notify=notify
+        )
+        self.retriever = Retriever(self.index, self.applicability)
+        self.composer = Composer(self.corpus, self.applicability, self.index.tokenizer.tokens, self.index.bm25.idf)
+        locators: dict[str, list[str]] = {}
+        for unit in self.corpus.units.values():
+            if self.corpus.instruments[unit.doc_id].citable:
+                locators.setdefault(unit.locator, []).append(unit.doc_id)
+        self._locators = {k: tuple(v) for k, v in locators.items()}
+        try:  # TEMPORARY while the rules package is being written
+            from .rules import RuleEngine, load_rule_table
+
+            self.rules = RuleEngine(self.corpus, load_rule_table())
+        except ImportError:
+            self.rules = None
+
+    @property
+    def embedder_id(self) -> str:
+        return self.embedder.id
+
+    def analyse(self, question: str) -> Query:
+        return analyse(question, self.lexicon, self._locators)
+
+    def retrieve(self, question: str, as_of: date | str | None = None, k: int | None = None) -> list[Hit]:
+        text, when = clean_question(question), parse_as_of(as_of)
+        return self.retriever.search(self.analyse(text), when, k or self.config.top_k)
+
+    def ask(self, question: str, as_of: date | str | None = None) -> Answer:
+        started = time.perf_counter()
+        text, when = clean_question(question), parse_as_of(as_of)
+        query = self.analyse(text)
+        timings: dict[str, float] = {}
+
+        def done(outcome: str, body: str, citations=(), rule=None) -> Answer:
+            timings["total"] = (time.perf_counter() - started) * 1000
+            return Answer(text, when, outcome, body, tuple(citations), rule, timings)
+
+        missing = [k for k in query.refs if k not in self.corpus.units]
+        if missing and len(missing) == len(query.refs):
+            return done("not_covered", self._missing_reference(missing, query))
+        if query.foreign_law:
+            return done("not_covered", self._not_covered(query, foreign=True))
+
+        t = time.perf_counter()
+        rule = self.rules.evaluate(text, when) if self.rules else None
+        timings["rules"] = (time.perf_counter() - t) * 1000
+        if rule is not None:
+            composed = self.composer.rule_answer(rule, query, when)
+            outcome = "needs_facts" if rule.missing_facts else "answered"
+            return done(outcome, composed.text, composed.citations, rule)
+
+        if not query.in_domain:
+            return done("not_covered", self._not_covered(query))
+        t = time.perf_counter()
+        hits = self.retriever.search(query, when, self.config.top_k)
+        timings["retrieve"] = (time.perf_counter() - t) * 1000
+        composed = self.composer.answer(query, hits, when)
+        if not composed.citations:
+            return done("not_covered", self._not_covered(query))
+        return done("answered", composed.text, composed.citations)
+
+    def _not_covered(self, query: Query, foreign: bool = False) -> str:
+        if query.english:
+            extra = " The corpus holds Chinese law only." if foreign else ""
+            return NOT_COVERED_EN + extra
+        extra = "语料只收录中国的法律法规，不涉及境外法律。" if foreign else ""
+        return NOT_COVERED_ZH + extra
+
+    def _missing_reference(self, missing: list[str], query: Query) -> str:
+        parts = []
+        for key in missing:
+            doc, locator = key.split("#", 1)
+            inst = self.corpus.instruments.get(doc)
+            title = inst.title if inst else doc
+            count = sum(1 for u in self.corpus.units.values() if u.doc_id == doc)
+            if query.english:
+                parts.append(f"《{title}》 has no {locator} in this corpus ({count} units are included).")
+            else:
+                parts.append(f"本助手收录的《{title}》中没有{locator}（共收录{count}个条文单元）。")
+        return " ".join(parts) if query.english else "".join(parts) + "无法依据条文作答。"

@@ -1,0 +1,150 @@
+"""Command line: ``python -m assistant ask|build|feedback``.
+
+``ask`` prints the answer for people, or the JSON answer contract with ``--json``; with
+``--batch FILE`` it reads JSON lines ``{"id", "question", "as_of"}`` and prints one JSON
+line per input line, in order, answering a bad line with an error object instead of
+stopping. ``build`` (re)builds the index. ``feedback export`` writes flagged answers as
+gold-set lines for review.
+
+Exit codes: 0 success; 1 unexpected failure; 2 bad usage or input; 3 malformed corpus;
+4 unusable index (only with ``--no-rebuild``). Messages go to stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Iterable, TextIO
+
+from .config import Config
+from .errors import AssistantError, UsageError
+from .text import source_label
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m assistant", description="出境合规问答助手")
+    sub = p.add_subparsers(dest="command", required=True)
+    ask = sub.add_parser("ask", help="answer a question")
+    ask.add_argument("question", nargs="?", help="the question (omit with --batch)")
+    ask.add_argument("--json", action="store_true", help="print the JSON answer contract")
+    ask.add_argument("--as-of", dest="as_of", help="answer as of this date, YYYY-MM-DD (default: today, China time)")
+    ask.add_argument("--batch", type=Path, help="JSON-lines file of {id, question, as_of}")
+    ask.add_argument("--no-rebuild", action="store_true", help="refuse a stale index instead of rebuilding it")
+    build = sub.add_parser("build", help="build the index if missing or stale")
+    build.add_argument("--force", action="store_true", help="rebuild even if the index is current")
+    fb = sub.add_parser("feedback", help="reviewer feedback")
+    fb_sub = fb.add_subparsers(dest="action", required=True)
+    export = fb_sub.add_parser("export", help="write flagged answers as gold-set JSON lines")
+    export.add_argument("--out", type=Path, help="output file (default: standard output)")
+    return p
+
+
+def _notify(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def render_human(answer) -> str:
+    lines = [answer.answer]
+    if answer.citations:
+        lines.append("")
+        lines.append("Citations:" if answer.answer.startswith("As of") else "引用：")
+        for c in answer.citations:
+            lines.append(f"- {source_label(c.title, c.locator)}：{c.quote}")
+    return "\n".join(lines)
+
+
+def _batch_lines(assistant, lines: Iterable[str], out: TextIO) -> None:
+    for number, line in enumerate(lines, start=1):
+        record_id = None
+        try:
+            try:
+                item = json.loads(line)
+            except ValueError:
+                raise UsageError(f"line {number}: not valid JSON") from None
+            if not isinstance(item, dict):
+                raise UsageError(f"line {number}: expected a JSON object")
+            record_id = item.get("id")
+            answer = assistant.ask(item.get("question"), item.get("as_of"))
+            result = {"id": record_id, **answer.to_dict()}
+        except AssistantError as exc:
+            result = {"id": record_id, "error": str(exc)}
+        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+        out.flush()
+
+
+def _ask(args, config: Config) -> int:
+    from .api import Assistant, clean_question, parse_as_of
+
+    if args.batch is None:
+        clean_question(args.question if args.question is not None else "")
+    parse_as_of(args.as_of)  # fail fast, before loading anything
+    if args.batch is not None:
+        if args.question:
+            raise UsageError("give either a question or --batch FILE, not both")
+        try:
+            lines = args.batch.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"cannot read batch file {args.batch}: {exc}") from None
+        assistant = Assistant(config, notify=_notify, rebuild=not args.no_rebuild)
+        _batch_lines(assistant, lines, sys.stdout)
+        return 0
+    assistant = Assistant(config, notify=_notify, rebuild=not args.no_rebuild)
+    answer = assistant.ask(args.question, args.as_of)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False))
+    else:
+        print(render_human(answer))
+    return 0
+
+
+def _build(args, config: Config) -> int:
+    from .corpus import load_corpus
+    from .embed import make_embedder
+    from .errors import IndexError_
+    from .index import build_index, check_index
+    from .query import load_lexicon
+
+    corpus = load_corpus(config.corpus_dir)
+    embedder = make_embedder(config.embedder)
+    if not args.force:
+        try:
+            check_index(corpus, embedder.id, config.index_dir)
+            print(f"index is current: {config.index_dir}", file=sys.stderr)
+            return 0
+        except IndexError_ as reason:
+            print(f"building index: {reason}", file=sys.stderr)
+    index = build_index(corpus, embedder, config.index_dir, load_lexicon().terms())
+    print(f"index built: {len(index.chunks)} chunks in {index.manifest['build_seconds']} s", file=sys.stderr)
+    return 0
+
+
+def _feedback(args, config: Config) -> int:
+    from .feedback import FeedbackStore
+
+    store = FeedbackStore(config.db_path)
+    out = args.out.open("w", encoding="utf-8") if args.out else sys.stdout
+    try:
+        count = store.export_gold(out)
+    finally:
+        if args.out:
+            out.close()
+    print(f"exported {count} flagged answers", file=sys.stderr)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        config = Config.from_env()
+        handler = {"ask": _ask, "build": _build, "feedback": _feedback}[args.command]
+        return handler(args, config)
+    except AssistantError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except ValueError as exc:  # configuration problems
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

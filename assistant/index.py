@@ -1,0 +1,219 @@
+"""Build, persist and load the hybrid index: FAISS over dense vectors plus BM25 tokens.
+
+Units are cut into chunks (long contract articles run to thousands of characters, and an
+embedding of the whole would blur them); every chunk keeps its unit key, so retrieval
+always resolves to a citable unit. Each chunk is prefixed with its instrument title and
+heading, which both legs use to match questions that name an instrument or article.
+
+On disk (``index_dir``): ``chunks.json``, ``dense.faiss``, ``jieba.dict`` and
+``manifest.json`` recording the corpus digest, embedder id, dimension, chunking version and
+a SHA-256 of every file. ``load_index`` refuses, with the reason, an index that is missing,
+built from another corpus or embedder, or whose files do not match their checksums;
+``open_index`` rebuilds in that case. A build writes into a fresh folder and swaps it in,
+so an interrupted build never leaves a half-written index behind.
+
+Not here: scoring and fusion (``retrieve``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+
+from . import bm25
+from .embed import Embedder
+from .errors import IndexError_
+from .text import sentences
+from .tokenize import Tokenizer, write_dictionary
+from .types import Corpus, Unit
+
+FORMAT = 3  # bump when chunking or file layout changes: old indexes become stale
+CHUNK_CHARS = 300
+_FILES = ("chunks.json", "dense.faiss", "jieba.dict")
+
+
+@dataclass(frozen=True)
+class Chunk:
+    key: str
+    text: str  # verbatim piece of the unit text (the heading alone for an empty unit)
+    context: str  # "title heading" prefix used for matching, never quoted
+
+
+@dataclass(frozen=True)
+class HybridIndex:
+    chunks: tuple[Chunk, ...]
+    tokens: tuple[tuple[str, ...], ...]
+    bm25: bm25.BM25Stats
+    dense: object  # faiss.Index
+    tokenizer: Tokenizer
+    embedder: Embedder
+    manifest: dict
+
+
+def chunk_unit(unit: Unit, title: str, limit: int = CHUNK_CHARS) -> list[Chunk]:
+    """Split a unit into spans of at most about ``limit`` characters, cut at paragraph
+    breaks, or at sentence ends inside an over-long paragraph. Each chunk is a slice of
+    the unit text, so whatever is quoted from a chunk is verbatim."""
+    context = f"{title} {unit.heading}"
+    text = unit.text
+    if not text.strip():
+        return [Chunk(unit.key, unit.heading, context)]
+    atoms: list[tuple[int, int]] = []  # (start, end) offsets of paragraphs or sentences
+    offset = 0
+    for para in text.split("\n\n"):
+        parts = [para] if len(para) <= limit else sentences(para)
+        for part in parts:
+            if part.strip():
+                atoms.append((offset, offset + len(part)))
+            offset += len(part)
+        offset += 2  # the paragraph break
+    spans: list[list[int]] = []
+    for begin, finish in atoms:
+        if spans and finish - spans[-1][0] <= limit:
+            spans[-1][1] = finish
+        else:
+            spans.append([begin, finish])
+    return [Chunk(unit.key, text[b:e].strip("\n"), context) for b, e in spans]
+
+
+def corpus_chunks(corpus: Corpus) -> list[Chunk]:
+    chunks: list[Chunk] = []
+    for unit in corpus.units.values():
+        if corpus.instruments[unit.doc_id].citable:
+            chunks.extend(chunk_unit(unit, corpus.title_of(unit.key)))
+    return chunks
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def build_index(
+    corpus: Corpus,
+    embedder: Embedder,
+    index_dir: Path,
+    extra_terms: Iterable[str] = (),
+    progress: bool = True,
+) -> HybridIndex:
+    """Build from scratch into ``index_dir`` (replacing what is there) and return it loaded."""
+    import faiss
+    from tqdm import tqdm
+
+    started = time.perf_counter()
+    chunks = corpus_chunks(corpus)
+    staging = index_dir.parent / f".{index_dir.name}.building"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    write_dictionary((f"{c.context}\n{c.text}" for c in chunks), extra_terms, staging / "jieba.dict")
+    tokenizer = Tokenizer(staging / "jieba.dict", staging)
+    tokens = [tokenizer.tokens(f"{c.context}\n{c.text}") for c in chunks]
+
+    batch = 16
+    vectors = []
+    bar = tqdm(total=len(chunks), desc="embedding chunks", unit="chunk", disable=not progress, file=sys.stderr)
+    for start in range(0, len(chunks), batch):
+        part = chunks[start : start + batch]
+        vectors.append(embedder.embed_passages([f"{c.context}\n{c.text}" for c in part]))
+        bar.update(len(part))
+    bar.close()
+    matrix = np.vstack(vectors).astype(np.float32)
+    dense = faiss.IndexFlatIP(matrix.shape[1])
+    dense.add(matrix)
+    faiss.write_index(dense, str(staging / "dense.faiss"))
+    payload = [{"key": c.key, "text": c.text, "context": c.context, "tokens": t} for c, t in zip(chunks, tokens)]
+    (staging / "chunks.json").write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+    manifest = {
+        "format": FORMAT,
+        "corpus_digest": corpus.digest,
+        "embedder": embedder.id,
+        "dim": int(matrix.shape[1]),
+        "chunks": len(chunks),
+        "build_seconds": round(time.perf_counter() - started, 2),
+        "files": {name: _sha256(staging / name) for name in _FILES},
+    }
+    (staging / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    # Tidy jieba's cache next to the dictionary: it belongs to the staging path.
+    for leftover in staging.glob("jieba*.cache"):
+        leftover.unlink()
+    if index_dir.exists():
+        shutil.rmtree(index_dir)
+    staging.rename(index_dir)
+    return load_index(corpus, embedder, index_dir)
+
+
+def check_index(corpus: Corpus, embedder_id: str, index_dir: Path) -> dict:
+    """Return the manifest if the index on disk is usable for this corpus and embedder;
+    otherwise raise ``IndexError_`` saying why."""
+    manifest_path = index_dir / "manifest.json"
+    if not manifest_path.is_file():
+        raise IndexError_(f"no index at {index_dir} (run: python -m assistant build)")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        raise IndexError_(f"index manifest {manifest_path} is corrupt") from None
+    if manifest.get("format") != FORMAT:
+        raise IndexError_(f"index format {manifest.get('format')} is out of date (expected {FORMAT})")
+    if manifest.get("corpus_digest") != corpus.digest:
+        raise IndexError_("index is stale: the corpus has changed since it was built")
+    if manifest.get("embedder") != embedder_id:
+        raise IndexError_(
+            f"index was built with embedder {manifest.get('embedder')!r}, configured is {embedder_id!r}"
+        )
+    for name, digest in (manifest.get("files") or {}).items():
+        path = index_dir / name
+        if not path.is_file():
+            raise IndexError_(f"index file {name} is missing")
+        if _sha256(path) != digest:
+            raise IndexError_(f"index file {name} does not match its checksum (truncated or corrupted)")
+    if set(manifest.get("files") or {}) != set(_FILES):
+        raise IndexError_("index manifest does not list the expected files")
+    return manifest
+
+
+def load_index(corpus: Corpus, embedder: Embedder, index_dir: Path) -> HybridIndex:
+    import faiss
+
+    manifest = check_index(corpus, embedder.id, index_dir)
+    payload = json.loads((index_dir / "chunks.json").read_text(encoding="utf-8"))
+    chunks = tuple(Chunk(p["key"], p["text"], p["context"]) for p in payload)
+    tokens = tuple(tuple(p["tokens"]) for p in payload)
+    dense = faiss.read_index(str(index_dir / "dense.faiss"))
+    if dense.ntotal != len(chunks) or dense.d != manifest["dim"]:
+        raise IndexError_("dense index does not match the chunk list")
+    return HybridIndex(
+        chunks=chunks,
+        tokens=tokens,
+        bm25=bm25.fit(tokens),
+        dense=dense,
+        tokenizer=Tokenizer(index_dir / "jieba.dict", index_dir),
+        embedder=embedder,
+        manifest=manifest,
+    )
+
+
+def open_index(
+    corpus: Corpus,
+    embedder: Embedder,
+    index_dir: Path,
+    extra_terms: Sequence[str] = (),
+    rebuild: bool = True,
+    notify: Callable[[str], None] | None = None,
+) -> HybridIndex:
+    """Load the index, rebuilding it (and saying why through ``notify``) when it is
+    missing, stale or corrupt and ``rebuild`` is true; otherwise refuse with the reason."""
+    try:
+        return load_index(corpus, embedder, index_dir)
+    except IndexError_ as reason:
+        if not rebuild:
+            raise
+        if notify:
+            notify(f"rebuilding index: {reason}")
+        return build_index(corpus, embedder, index_dir, extra_terms, progress=notify is not None)

@@ -1,0 +1,182 @@
+"""Read a question before retrieval: expansions, explicit references, scope.
+
+``analyse`` turns a question into a ``Query``: the text both retrieval legs search with
+(the question plus the legal terms the lexicon maps its wording to), the unit keys it names
+explicitly ("第七条", "《办法》第八条", "标准合同第三条", "Article 38 of the PIPL"), the
+instruments it names, and two scope signals: whether it is about this corpus's subject at
+all, and whether it asks about another jurisdiction's law.
+
+The lexicon is reviewed data (``data/lexicon.toml``), loaded once by the caller. Nothing
+here knows any particular question; it only knows how the law is worded.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+from .text import is_english
+from .tokenize import normalize
+
+_DEFAULT_LEXICON = Path(__file__).parent / "data" / "lexicon.toml"
+_CN_DIGITS = "零一二三四五六七八九"
+_CN_NUMERAL = "零〇一二三四五六七八九十百两"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    expand: Mapping[str, str]
+    instruments: Mapping[str, tuple[str, ...]]
+    domain: tuple[str, ...]
+    foreign: tuple[str, ...]
+
+    def terms(self) -> list[str]:
+        """Every legal term the lexicon can add, for the tokenizer's dictionary."""
+        out = [t for v in self.expand.values() for t in v.split()]
+        out += [normalize(a).strip("《》") for names in self.instruments.values() for a in names]
+        return out
+
+
+def _contains(text: str, phrase: str) -> bool:
+    """Substring match, but whole words for Latin phrases ("file" is not in "profile")."""
+    if phrase.isascii():
+        return re.search(rf"(?<![a-z]){re.escape(phrase.strip())}(?![a-z])", text) is not None
+    return phrase in text
+
+
+def load_lexicon(path: Path = _DEFAULT_LEXICON) -> Lexicon:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return Lexicon(
+        expand={normalize(k): v for k, v in data["expand"].items()},
+        instruments={k: tuple(normalize(a) for a in v) for k, v in data["instruments"].items()},
+        domain=tuple(normalize(d) for d in data["scope"]["domain"]),
+        foreign=tuple(normalize(f) for f in data["scope"]["foreign"]),
+    )
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    search_text: str
+    english: bool
+    refs: tuple[str, ...]  # unit keys named explicitly, existing or not
+    docs: tuple[str, ...]  # doc_ids of instruments named
+    in_domain: bool
+    foreign_law: bool
+
+
+def int_to_chinese(n: int) -> str:
+    """1..999 as written in article numbers: 七, 十, 十一, 二十, 一百零一, 二百零一."""
+    if not 0 < n < 1000:
+        raise ValueError(f"article number out of range: {n}")
+    hundreds, rest = divmod(n, 100)
+    tens, ones = divmod(rest, 10)
+    out = ""
+    if hundreds:
+        out += _CN_DIGITS[hundreds] + "百"
+        if rest and tens == 0:
+            out += "零"
+    if tens:
+        out += ("" if tens == 1 and not hundreds else _CN_DIGITS[tens]) + "十"
+    if ones:
+        out += _CN_DIGITS[ones]
+    return out
+
+
+def chinese_to_int(text: str) -> int | None:
+    """Inverse of ``int_to_chinese`` for the same range (also accepts Arabic digits)."""
+    if text.isdigit():
+        return int(text)
+    value, current = 0, 0
+    for ch in text:
+        if ch in "零〇":
+            continue
+        if ch in _CN_DIGITS or ch == "两":
+            current = 2 if ch == "两" else _CN_DIGITS.index(ch)
+        elif ch == "十":
+            value += (current or 1) * 10
+            current = 0
+        elif ch == "百":
+            value += (current or 1) * 100
+            current = 0
+        else:
+            return None
+    return value + current
+
+
+def _named_docs(text: str, lexicon: Lexicon) -> list[tuple[int, int, str]]:
+    """(start, end, doc_id) of instrument names, longest match first at each place."""
+    found: list[tuple[int, int, str]] = []
+    taken = [False] * len(text)
+    names = sorted(
+        ((alias, doc) for doc, aliases in lexicon.instruments.items() for alias in aliases),
+        key=lambda pair: -len(pair[0]),
+    )
+    for alias, doc in names:
+        for m in re.finditer(re.escape(alias), text):
+            if not any(taken[m.start() : m.end()]):
+                found.append((m.start(), m.end(), doc))
+                for i in range(m.start(), m.end()):
+                    taken[i] = True
+    return sorted(found)
+
+
+_ZH_ARTICLE = re.compile(rf"第\s*([{_CN_NUMERAL}\d]+)\s*条")
+_EN_ARTICLE = re.compile(r"\b(?:article|art\.?)\s*(\d+)", re.IGNORECASE)
+_QA = re.compile(r"问\s*(\d+)")
+_APPENDIX = re.compile(r"附录\s*([一二])")
+
+
+def _references(text: str, named: list[tuple[int, int, str]]) -> list[tuple[str | None, str]]:
+    """(doc_id or None, locator) for each explicit reference, the doc being the nearest
+    instrument named before it in the same clause (English: anywhere, as in "of the PIPL")."""
+    refs: list[tuple[str | None, str]] = []
+
+    def nearest_before(pos: int) -> str | None:
+        best = None
+        for start, end, doc in named:
+            gap = text[end:pos]
+            if end <= pos and not re.search(r"[。；;，,？?！!]", gap) and len(gap) <= 6:
+                best = doc
+        return best
+
+    for m in _ZH_ARTICLE.finditer(text):
+        n = chinese_to_int(m.group(1))
+        if n:
+            refs.append((nearest_before(m.start()), f"第{int_to_chinese(n)}条"))
+    for m in _EN_ARTICLE.finditer(text):
+        doc = named[0][2] if named else None
+        refs.append((doc, f"第{int_to_chinese(int(m.group(1)))}条") if 0 < int(m.group(1)) < 1000 else (doc, ""))
+    for m in _QA.finditer(text):
+        refs.append((nearest_before(m.start()) or "qa_2023", f"问{m.group(1)}"))
+    for m in _APPENDIX.finditer(text):
+        refs.append(("standard_contract", f"附录{m.group(1)}"))
+    return [r for r in refs if r[1]]
+
+
+def analyse(question: str, lexicon: Lexicon, locators: Mapping[str, tuple[str, ...]]) -> Query:
+    """``locators`` maps each locator (e.g. "第七条") to the doc_ids that have it."""
+    text = normalize(question)
+    named = _named_docs(text, lexicon)
+    docs = tuple(dict.fromkeys(doc for _, _, doc in named))
+    keys: list[str] = []
+    for doc, locator in _references(text, named):
+        if doc is None:
+            holders = locators.get(locator, ())
+            # An unqualified article number means the core instrument when it has one.
+            doc = "measures" if "measures" in holders or not holders else holders[0]
+        keys.append(f"{doc}#{locator}")
+    added = [terms for phrase, terms in lexicon.expand.items() if _contains(text, phrase)]
+    search_text = question if not added else question + " " + " ".join(added)
+    return Query(
+        text=question,
+        search_text=search_text,
+        english=is_english(question),
+        refs=tuple(dict.fromkeys(keys)),
+        docs=docs,
+        in_domain=bool(keys) or bool(docs) or any(_contains(text, term) for term in lexicon.domain),
+        foreign_law=any(_contains(text, term) for term in lexicon.foreign),
+    )

@@ -1,0 +1,40 @@
+"""Small text helpers shared by the retrieval, rules and composing stages.
+
+Only pure functions on strings: language detection by script, sentence splitting that keeps
+every character of the source (so quotes stay verbatim), and width folding for comparisons.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+# A sentence ends at a full stop, semicolon, question or exclamation mark (either width),
+# or at a line break; the terminator stays with its sentence.
+_SENTENCE = re.compile(r"[^。；！？;!?\n]*(?:[。；！？;!?]|\n|$)")
+
+
+def is_english(text: str) -> bool:
+    """True when the text is written mostly in Latin letters rather than Chinese."""
+    cjk = len(_CJK.findall(text))
+    latin = len(_LATIN.findall(text))
+    return latin > 0 and cjk * 3 < latin
+
+
+def sentences(text: str) -> list[str]:
+    """Split into sentences; ``"".join(sentences(t)) == t`` always holds."""
+    parts = [m.group(0) for m in _SENTENCE.finditer(text) if m.group(0)]
+    return parts
+
+
+def fold(text: str) -> str:
+    """Fold full-width forms to half-width and drop white space, for loose comparisons."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def source_label(title: str, locator: str) -> str:
+    """《title》locator, without doubling the brackets of a title that already has them."""
+    shown = title if title.startswith("《") and "》" in title else f"《{title}》"
+    return f"{shown}{locator}" if shown.endswith("》") else f"{shown} {locator}"

@@ -54,6 +54,16 @@ class Applicability:
         inst = self.corpus.instruments[self.corpus.units[key].doc_id]
         return inst.effective is None and inst.published is not None
 
+    def instrument_in_force(self, key: str, as_of: date) -> bool:
+        """False when the whole instrument is not yet in force (or published) or replaced.
+        A unit displaced only in part still counts: its other provisions keep applying."""
+        inst = self.corpus.instruments[self.corpus.units[key].doc_id]
+        if inst.effective and as_of < inst.effective:
+            return False
+        if not inst.effective and inst.published and as_of < inst.published:
+            return False
+        return not (inst.replaced_on and as_of >= inst.replaced_on)
+
     def governs(self, key: str, as_of: date) -> bool:
         return self.label(key, as_of) is None
 

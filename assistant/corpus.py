@@ -118,27 +118,30 @@ def _date(path: Path, meta: dict, field: str) -> date | None:
 
 
 def _units(path: Path, doc_id: str, lines: list[str], start: int) -> list[Unit]:
-    found: list[tuple[int, str, str]] = []  # (line index, locator, heading)
+    found: list[tuple[int, str, str, int]] = []  # (line index, locator, heading, level)
     for i in range(start, len(lines)):
         m = _HEADING.match(lines[i])
         if not m:
             continue
         level, heading = len(m.group(1)), (m.group(2) or "").strip()
         if level == 1:
-            found.append((i, "", heading))  # a document title closes the previous unit
+            found.append((i, "", heading, level))  # a document title closes the previous unit
             continue
         if level not in _CITABLE_LEVELS:
             raise CorpusError(f"{path}:{i + 1}: heading level {level} is not used for citable units")
         if not heading:
             raise CorpusError(f"{path}:{i + 1}: heading has no locator")
-        found.append((i, heading.split()[0], heading))
+        found.append((i, heading.split()[0], heading, level))
     units = []
-    for n, (i, locator, heading) in enumerate(found):
+    section = ""
+    for n, (i, locator, heading, level) in enumerate(found):
+        section = heading if level <= 2 else section
         if not locator:
             continue
         stop = found[n + 1][0] if n + 1 < len(found) else len(lines)
         text = "\n".join(lines[i + 1 : stop]).strip("\n")
-        units.append(Unit(f"{doc_id}#{locator}", doc_id, locator, heading, text, i + 1))
+        parent = section if level == 3 else ""
+        units.append(Unit(f"{doc_id}#{locator}", doc_id, locator, heading, text, i + 1, parent))
     return units
 
 

@@ -35,7 +35,7 @@ from .text import sentences
 from .tokenize import Tokenizer, write_dictionary
 from .types import Corpus, Unit
 
-FORMAT = 3  # bump when chunking or file layout changes: old indexes become stale
+FORMAT = 4  # bump when chunking or file layout changes: old indexes become stale
 CHUNK_CHARS = 300
 _FILES = ("chunks.json", "dense.faiss", "jieba.dict")
 
@@ -62,7 +62,7 @@ def chunk_unit(unit: Unit, title: str, limit: int = CHUNK_CHARS) -> list[Chunk]:
     """Split a unit into spans of at most about ``limit`` characters, cut at paragraph
     breaks, or at sentence ends inside an over-long paragraph. Each chunk is a slice of
     the unit text, so whatever is quoted from a chunk is verbatim."""
-    context = f"{title} {unit.heading}"
+    context = " ".join(part for part in (title, unit.section, unit.heading) if part)
     text = unit.text
     if not text.strip():
         return [Chunk(unit.key, unit.heading, context)]

@@ -127,7 +127,7 @@ def _named_docs(text: str, lexicon: Lexicon) -> list[tuple[int, int, str]]:
 _ZH_ARTICLE = re.compile(rf"第\s*([{_CN_NUMERAL}\d]+)\s*条")
 _EN_ARTICLE = re.compile(r"\b(?:article|art\.?)\s*(\d+)", re.IGNORECASE)
 _QA = re.compile(r"问\s*(\d+)")
-_APPENDIX = re.compile(r"附录\s*([一二])")
+_APPENDIX = re.compile(r"附录\s*([一二12])|\bappendix\s*([12]|i{1,2})\b", re.IGNORECASE)
 
 
 def _references(text: str, named: list[tuple[int, int, str]]) -> list[tuple[str | None, str]]:
@@ -153,7 +153,8 @@ def _references(text: str, named: list[tuple[int, int, str]]) -> list[tuple[str 
     for m in _QA.finditer(text):
         refs.append((nearest_before(m.start()) or "qa_2023", f"问{m.group(1)}"))
     for m in _APPENDIX.finditer(text):
-        refs.append(("standard_contract", f"附录{m.group(1)}"))
+        number = (m.group(1) or m.group(2)).lower()
+        refs.append(("standard_contract", "附录" + {"1": "一", "2": "二", "i": "一", "ii": "二"}.get(number, number)))
     return [r for r in refs if r[1]]
 
 

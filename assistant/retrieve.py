@@ -7,8 +7,8 @@ Both legs score chunks and a unit takes its best chunk's score:
 
 The two rankings are fused by reciprocal rank. On top of the fusion, three signals that
 plain RRF ignores: a unit the question names explicitly ("第七条", "标准合同第三条") comes
-first; units of an instrument the question names get a boost; and units that do not
-govern on the as-of date (not yet in force, replaced, displaced) are pushed down but kept,
+first; units of an instrument the question names get a boost; and units of an
+instrument not in force on the as-of date (not yet in force, or replaced) are pushed down but kept,
 since a question may ask about the old rule on purpose.
 
 ``baseline_search`` is the plain recipe (raw question, RRF, nothing else), kept so the
@@ -36,7 +36,8 @@ class Weights:
     sparse: float = 1.0
     dense: float = 1.0
     named_doc: float = 1.25
-    not_governing: float = 0.6
+    not_in_force: float = 0.6
+    displaced: float = 0.85  # a unit displaced in part: its other provisions still apply
     interpretive: float = 0.9  # Q&A material restates the law; the law itself is cited first
     explicit: float = 1.0  # added to the fused score of an explicitly named unit
 
@@ -85,8 +86,10 @@ class Retriever:
                 score *= w.named_doc
             if self._applicability.interpretive(key):
                 score *= w.interpretive
-            if not self._applicability.governs(key, as_of):
-                score *= w.not_governing
+            if not self._applicability.instrument_in_force(key, as_of):
+                score *= w.not_in_force
+            elif not self._applicability.governs(key, as_of):
+                score *= w.displaced
             if key in query.refs:
                 score += w.explicit
             fused[key] = score

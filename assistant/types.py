@@ -44,6 +44,7 @@ class Unit:
     heading: str
     text: str
     line: int  # 1-based line of the heading in its file
+    section: str = ""  # the enclosing level-two heading of a level-three unit
 
 
 @dataclass(frozen=True)

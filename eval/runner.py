@@ -115,7 +115,7 @@ def run_assistant(assistant: Assistant, items: Iterable[GoldItem], progress=None
         seconds = time.perf_counter() - started
         ranked = tuple(h.key for h in assistant.retrieve(item.question, item.as_of, k=10))
         decision = answer.rule.decision if answer.rule else {}
-        verbatim = all(c.quote in assistant.corpus.units[c.key].text or not c.quote for c in answer.citations)
+        verbatim = all(c.quote in assistant.corpus.units[c.key].text or c.quote == assistant.corpus.units[c.key].heading for c in answer.citations)
         results.append(
             Outcome(
                 item=item,
@@ -150,6 +150,10 @@ def run_baseline(assistant: Assistant, items: Iterable[GoldItem], progress=None)
     return results
 
 
+def _ruled(item: GoldItem) -> bool:
+    return item.type in RULE_TYPES or bool(item.mechanism or item.deadline)
+
+
 def _ratio(hits: int, total: int) -> float | None:
     return round(hits / total, 4) if total else None
 
@@ -168,7 +172,7 @@ def metrics(results: Sequence[Outcome]) -> dict[str, Any]:
         by_type.setdefault(r.item.type, []).append(not r.failures())
     # Retrieval is scored on questions whose answer comes from retrieval: the rule types
     # are decided by the rules module and are scored by rule accuracy instead.
-    retrieval = [r for r in results if r.item.cite_any and r.item.type not in RULE_TYPES and r.item.outcome == "answered"]
+    retrieval = [r for r in results if r.item.cite_any and r.item.outcome == "answered" and not _ruled(r.item)]
     ranks = [_rank(r) for r in retrieval]
     cited = [(key, r) for r in results if r.item.cite_any and r.outcome == "answered" for key in r.cited]
     predicted_refusals = [r for r in results if r.outcome == "not_covered"]

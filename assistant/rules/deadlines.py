@@ -1,0 +1,101 @@
+"""Compute the deadline a question asks for, from the period in the rule table.
+
+Topics (``Facts.deadline_topic``) and what each counts from:
+
+- ``filing``: 10 working days from the standard contract taking effect (Measures Art. 7;
+  filing guide v2 "二、备案方式" from 2024-03-22). A date the question calls a signing date is
+  used as the effective date, with a note.
+- ``check``: 15 working days for the provincial office to check submitted materials.
+- ``supplement``: 10 working days to supplement materials, from the date given (the notice).
+- ``assessment_validity``: the security-assessment result is valid 3 years (Provisions Art. 9;
+  2 years under the Security Assessment Measures Art. 14 before 2024-03-22); the 60-working-
+  day window is counted back from the last day of validity (after Art. 203's roll-forward):
+  under the Provisions it is when an extension may first be applied for, before them the
+  latest day to apply again.
+- ``remediation``: 6 months from the Measures taking effect (Measures Art. 13); the start
+  date is the one written in that article.
+
+Working days, months and years are counted by ``calendar_days``. The rule in force on the
+as-of date is applied; if the start date falls before that rule took effect, a note says so.
+
+Not here: recognising that a question is a deadline question (``engine``) or wording.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from .calendar_days import CalendarResult, add_months, add_working_days, add_years, working_days_before
+from .facts import Facts
+from .table import Period, Rule, RuleTableError
+
+START_FACT = {
+    "filing": "contract_effective_date",
+    "check": "submission_date",
+    "supplement": "notice_date",
+    "assessment_validity": "assessment_result_date",
+}
+
+
+@dataclass(frozen=True)
+class DeadlineDecision:
+    topic: str
+    start: date | None
+    deadline: date | None
+    period: Period
+    missing: tuple[str, ...]
+    calendar: CalendarResult | None  # how the deadline was counted
+    corresponding_day: date | None = None  # month/year periods: Art. 202's day before any roll
+    window: date | None = None  # validity: the 60-working-day mark before expiry
+    window_calendar: CalendarResult | None = None
+    notes: tuple[str, ...] = ()  # codes, rendered by ``statements``
+
+    @property
+    def estimated_years(self) -> tuple[int, ...]:
+        years = set(self.calendar.estimated_years if self.calendar else ())
+        years |= set(self.window_calendar.estimated_years if self.window_calendar else ())
+        return tuple(sorted(years))
+
+
+def compute(rule: Rule, facts: Facts) -> DeadlineDecision:
+    period = rule.period("period")
+    if rule.topic == "remediation":
+        start = rule.day("start")
+        nominal, result = _span(start, period)
+        return DeadlineDecision(rule.topic, start, result.day, period, (), result, corresponding_day=nominal)
+    start = _start_date(facts)
+    if start is None:
+        return DeadlineDecision(rule.topic, None, None, period, (START_FACT[rule.topic],), None)
+    notes = []
+    if start < rule.valid_from:
+        notes.append("start_before_rule")
+    if rule.topic == "filing" and facts.signed_not_effective:
+        notes.append("signing_date_taken_as_effective")
+    if period.unit == "workday":
+        result = add_working_days(start, period.amount)
+        return DeadlineDecision(rule.topic, start, result.day, period, (), result, notes=tuple(notes))
+    if rule.topic != "assessment_validity":
+        raise RuleTableError(f"{rule.id}: no computation for topic {rule.topic!r} with {period.text!r}")
+    nominal, result = _span(start, period)
+    window = rule.period("window")
+    back = working_days_before(result.day, window.amount)
+    return DeadlineDecision(
+        rule.topic, start, result.day, period, (), result,
+        corresponding_day=nominal, window=back.day, window_calendar=back, notes=tuple(notes),
+    )
+
+
+def _span(start: date, period: Period) -> tuple[date, CalendarResult]:
+    if period.unit == "month":
+        return add_months(start, period.amount)
+    if period.unit == "year":
+        return add_years(start, period.amount)
+    raise RuleTableError(f"cannot count a period of {period.text!r} in months or years")
+
+
+def _start_date(facts: Facts) -> date | None:
+    """The date the period runs from: the first date given other than "today"."""
+    explicit = [d for d in facts.dates if d.raw.lower() not in ("今天", "今日", "today")]
+    chosen = explicit or list(facts.dates)
+    return chosen[0].day if chosen else None

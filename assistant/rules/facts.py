@@ -1,0 +1,347 @@
+"""Read the facts a rule needs from a question, in Chinese or English.
+
+``extract_facts(question, as_of)`` returns a frozen ``Facts``: CIIO status, the counts of
+people whose personal information goes abroad (ordinary / sensitive) and of people whose
+information is processed, the period each count covers, important data, the scenario
+exemptions, dates, and what kind of question it is (asks for a transfer path, or for a
+deadline of some kind). Every fact the question does not state is ``None`` — never a default.
+
+How counts are read: a numeral counts people only when a people word follows it (人, 名,
+用户, people, records …). Its category comes from the words around it within its clause:
+first the words after it up to the next connective (和, 、, and …), then the words before it
+back to the previous one; 敏感 / sensitive makes it a sensitive count unless negated
+(不含敏感…); 处理 / process without any word of transfer makes it a processing volume.
+Qualifiers turn a count into a bound: 不满/不到/less than → below, 以上/超过/more than →
+at or above; 约/左右/about keep the value and mark it approximate.
+
+Deliberately not done here: deciding anything. Nothing in this module knows a threshold or
+a date on which law changed; ``transfer`` and ``deadlines`` do.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from .dates import DateMention, find_dates
+from .numerals import Numeral, find_numerals, fold_digits
+
+# --- words ---------------------------------------------------------------------------------
+
+_PEOPLE_AFTER = re.compile(
+    r"\s*(?:多|余|来)?\s*(?:以上|及以上|以下|左右)?\s*(?:个|名|位|条|份)?\s*"
+    r"(?:个人|人|用户|客户|员工|职工|消费者|会员|患者|乘客|旅客|学员|自然人|"
+    r"(?:people|persons?|individuals?|users?|customers?|employees?|data subjects?|records?|"
+    r"consumers?|patients?|members?|clients?)\b)",
+    re.I,
+)
+_NOT_A_COUNT_BEFORE = re.compile(r"第\s*$")
+_CLAUSE_BREAK = re.compile(r"[。；;！？!?\n，]|,(?!\d{3})|(?<=[a-z])\.\s")
+_CONNECTIVE = re.compile(r"和|及|以及|与|、|另有|另外|此外|其中|\band\b|\bplus\b|\bas well as\b|\bof which\b|\bincluding\b", re.I)
+_INFO_NOUN = re.compile(r"个人信息|信息|数据|information|data|\bPI\b", re.I)
+_SENSITIVE = re.compile(r"敏感|sensitive", re.I)
+# "非敏感" makes one count ordinary; only the stronger forms deny sensitive data altogether.
+_NON_SENSITIVE = re.compile(r"非敏感|non-?sensitive", re.I)
+_SENSITIVE_NEGATED = re.compile(
+    r"(?:不含|不包含|不包括|不涉及|没有|并无|无任何|均不是|都不是|不属于)(?:任何|其他)?敏感|"
+    r"敏感(?:个人)?信息(?:为|是)?(?:零|0|无)|"
+    r"\b(?:no|non-?|not|without|excluding|exclude|excludes|none of (?:it|them|which) (?:is|are))\s*(?:any\s+)?sensitive|"
+    r"仅(?:涉及|包括|有|为)?一般个人信息|只(?:涉及|包括|有)?一般个人信息|\bonly (?:ordinary|general|non-sensitive)\b",
+    re.I,
+)
+_PROCESSED = re.compile(r"处理|持有|掌握|拥有|共有|存储了?|用户总数|\bprocess(?:es|ed|ing)?\b|\bhold(?:s|ing)?\b|\bhandle[sd]?\b", re.I)
+_TRANSFER_WORD = re.compile(
+    r"出境|境外|跨境|海外|国外|外方|提供给|传输|传到|传至|发往|\babroad\b|\boverseas\b|outside (?:mainland )?China|"
+    r"cross-border|offshore|\bforeign\b|\btransfer|\bexport|\bsen[dt]\b|\bsending\b|\bprovid",
+    re.I,
+)
+_TRANSFER_CONTEXT = _TRANSFER_WORD
+
+_BELOW = re.compile(r"(?:不满|不到|不足|少于|低于|未满|未达到?|未超过|less than|under|fewer than|below)\s*$", re.I)
+_ABOVE_STRICT = re.compile(r"(?:超过|多于|大于|高于|逾|超|more than|over|above|exceeding|in excess of)\s*$", re.I)
+_AT_LEAST = re.compile(r"(?:至少|不少于|不低于|at least|no fewer than|no less than)\s*$", re.I)
+_AT_MOST = re.compile(r"(?:至多|最多|不超过|不多于|at most|up to|no more than)\s*$", re.I)
+_APPROX_BEFORE = re.compile(r"(?:约|大约|大概|接近|将近|近|approximately|about|around|roughly|nearly|almost)\s*$", re.I)
+_AFTER_ABOVE = re.compile(r"^\s*(?:多|余|\+|以上|及以上|or more)", re.I)
+_AFTER_BELOW = re.compile(r"^\s*(?:以下|以内|or (?:less|fewer))", re.I)
+_AFTER_APPROX = re.compile(r"^[^，。；,;]{0,8}?左右")
+
+_PERIODS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("since_previous_year", re.compile(
+        r"自?(?:上年|上一年|去年)\s*1\s*月\s*1\s*[日号]起?|since (?:1 )?January 1(?:st)?,? (?:of )?(?:last|the previous|the prior) year|"
+        r"since the start of (?:last|the previous) year", re.I)),
+    ("current_year", re.compile(
+        r"自?(?:当年|今年|本年)\s*1\s*月\s*1\s*[日号]起?|今年以来|今年|当年|本年度?|年初以来|年初至今|"
+        r"since (?:1 )?January 1(?:st)?(?:,? (?:of )?this year)?|this year|year to date|so far this year|"
+        r"since the start of (?:the|this) year", re.I)),
+    ("last_year", re.compile(r"去年|上一年度?|上年|(?:last|the previous|the prior) year", re.I)),
+)
+_OLD_TERMS = re.compile(
+    r"上年|《?(?:个人信息出境标准合同)?办法》?第四条|标准合同办法|处理(?:了|过)?\s*[\d一二两三四五六七八九十百千万.]+\s*万?人?以上|"
+    r"Measures,? Art(?:icle|\.)? ?4|Article 4 of the Measures",
+    re.I,
+)
+
+_CIIO = re.compile(r"关键信息基础设施运营者|关键信息基础设施|关基|\bCIIOs?\b|critical information infrastructure(?: operators?)?", re.I)
+_CIIO_NEG_BEFORE = re.compile(
+    r"(?:不是|并非|非|不属于|不算|不为|不构成|没有被认定为|未被认定为|\bnot(?: an?)?|\bnon-?|aren't(?: an?)?|isn't(?: an?)?)\s*$",
+    re.I,
+)
+_CIIO_NEG_AFTER = re.compile(r"^(?:运营者)?(?:以外|之外)")
+_CIIO_QUESTION_BEFORE = re.compile(r"(?:是否|是不是|是否属于|算不算|whether(?: we are)?(?: an?)?|if we are(?: an?)?|are we(?: an?)?)\s*$", re.I)
+
+_IMPORTANT = re.compile(r"重要数据|important data", re.I)
+# A negation right before the words, or one a few characters earlier that governs a list
+# ("不含个人信息或者重要数据", "没有敏感个人信息和重要数据") but not across a comma or a 但.
+_IMPORTANT_NEG_BEFORE = re.compile(
+    r"(?:非|不属于|不是|未被认定为|\bno\b|\bnot?\b(?: involve| include| contain| any)?|without(?: any)?|none of which is|"
+    r"(?:does|do|did)n't (?:involve|include|contain)(?: any)?)\s*(?:任何)?\s*$|"
+    r"(?:不涉及|没有|并无|无|不含|不包含|不包括|未)[^，。；,;但]{0,10}$",
+    re.I,
+)
+_IMPORTANT_NEG_AFTER = re.compile(r"^\s*(?:[:：])?\s*(?:无|没有|不涉及|none|no\b)", re.I)
+_IMPORTANT_QUESTION_BEFORE = re.compile(r"(?:是否|是不是|whether|if)\s*(?:涉及|包括|包含|involves?|includes?)?\s*$", re.I)
+
+_SCENARIOS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("contract_with_individual", re.compile(
+        r"跨境购物|跨境寄递|跨境汇款|跨境支付|跨境开户|机票|酒店预订|预订酒店|订酒店|签证办理|办理签证|考试服务|"
+        r"个人作为一方当事人的合同|为订立、履行.{0,12}合同|"
+        r"cross-border (?:shopping|delivery|remittance|payment)|hotel (?:booking|reservation)|flight booking|"
+        r"visa (?:application|processing)|contract (?:to which|with) the individual", re.I)),
+    ("hr_management", re.compile(
+        r"人力资源管理|人事管理|员工.{0,10}(?:人事|薪酬|考勤|人力)|\bHR\b|human resources?|employee (?:data|records|personal information)",
+        re.I)),
+    ("emergency", re.compile(r"紧急情况|紧急救助|生命健康|\bemergenc(?:y|ies)\b|protect (?:the )?(?:life|lives|health)", re.I)),
+    ("no_personal_info", re.compile(
+        r"不(?:包含|含|涉及|包括)(?:任何)?个人信息|没有个人信息|无个人信息|并非个人信息|不是个人信息|"
+        r"(?:no|not contain any|does not contain|doesn't contain|without any?) personal (?:information|data)",
+        re.I)),
+    ("collected_abroad", re.compile(
+        r"(?:在)?境外收集(?:和产生)?的|境外采集|(?:collected|gathered) (?:abroad|overseas|outside (?:mainland )?China)",
+        re.I)),
+)
+
+_ASKS_PATH = re.compile(
+    r"(?:走|选|用|适用|采用|采取)(?:哪|什么)|哪(?:条|种|个|一种|一条)(?:路|途径|路径|机制|方式|程序|手续|通道)|"
+    r"什么(?:程序|途径|路径|机制|手续|方式|合规)|"
+    r"(?:需要|要不要|是否需要|需不需要|是否要|必须|应当|应该|得|要|是否应当|是否必须|能不能|能否|可否|可以|可不可以|是否可以|能)"
+    r"[^，。；,;?？]{0,8}(?:申报|安全评估|标准合同|签|订立|认证|豁免|免予|免于|免除)|"
+    r"(?:是否|能否|可否|可以)[^，。；,;?？]{0,4}(?:免予|免于|豁免)|"
+    r"\bwhich (?:mechanism|path|route|procedure|option)|\bwhat (?:mechanism|path|route|procedure)|"
+    r"\b(?:do|does|must|should|can|could|would|shall) (?:we|I|they|it|the company)\b[^.?]{0,40}"
+    r"(?:security assessment|standard contract|certification|exempt|file|apply)|\bexempt\b|\brequired to\b",
+    re.I,
+)
+
+_SUPPLEMENT = re.compile(r"补充完善|补正|补充材料|补交|补充提交|supplement", re.I)
+_VALIDITY = re.compile(
+    r"评估结果.{0,6}(?:有效期|到期|届满|延长|延期)|有效期.{0,6}(?:延长|延期|届满|到期)|(?:延长|延期).{0,6}有效期|"
+    r"通过(?:了)?(?:数据出境)?安全评估.{0,20}(?:有效|到期|届满|延)|assessment result|validity",
+    re.I,
+)
+_REMEDIATION = re.compile(r"整改|remediat|rectif", re.I)
+_CHECK = re.compile(
+    r"材料查验|查验|备案编号|备案结果|出结果|反馈|审核|(?:提交|递交)(?:了)?(?:备案)?材料|"
+    r"(?:check|review) (?:of|the) (?:filing|materials)|filing number|after (?:we )?submit",
+    re.I,
+)
+_FILING = re.compile(r"备案|报备|\bfil(?:e|ing)\b|\bregist(?:er|ration)\b", re.I)
+_ASKS_DATE = re.compile(
+    r"最晚|最迟|截止|截至哪|哪天|哪一天|几号|几月几[日号]|什么时候|何时|到期日?|届满|之前|以前|前要|期限是|具体日期|日期|"
+    r"deadline|by when|which (?:day|date)|what (?:day|date)|\bwhen\b|\bdue\b|last day|latest|expire|until",
+    re.I,
+)
+_SIGNED_NOT_EFFECTIVE = re.compile(r"签署|签订|签了|signed|executed", re.I)
+_EFFECTIVE = re.compile(r"生效|effective|takes? effect|took effect", re.I)
+
+
+# --- records -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CountMention:
+    """One count of people read from the question.
+
+    ``low``/``high`` bound the true count (``high`` None = unbounded): an exact "15万人" is
+    (150000, 150000); "不满10万人" is (0, 99999); "10万人以上" is (100000, None).
+    """
+
+    category: str  # "general" | "sensitive" | "processed"
+    value: int
+    low: int
+    high: int | None
+    approximate: bool
+    period: str | None  # "current_year" | "since_previous_year" | "last_year" | None
+    raw: str
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a question states. ``None`` always means "not stated"."""
+
+    ciio: bool | None
+    counts: tuple[CountMention, ...]
+    important_data: bool | None
+    scenarios: tuple[str, ...]
+    period: str | None  # the counting period named anywhere in the question
+    old_terms: bool  # framed in the Measures' pre-2024 terms (上年, 《办法》第四条, 处理…人)
+    transfer_context: bool
+    asks_path: bool
+    sensitive_denied: bool  # the question says there is no sensitive personal information
+    deadline_topic: str | None  # "filing" | "check" | "supplement" | "assessment_validity" | "remediation"
+    asks_date: bool
+    dates: tuple[DateMention, ...]
+    signed_not_effective: bool  # the date given is a signing date and 生效 is not mentioned
+
+    def count(self, category: str) -> CountMention | None:
+        """The first count of that category, if any."""
+        return next((c for c in self.counts if c.category == category), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable form, for ``RuleResult.facts``."""
+        out = asdict(self)
+        out["dates"] = [{"date": d.day.isoformat(), "raw": d.raw} for d in self.dates]
+        out["counts"] = [asdict(c) for c in self.counts]
+        out["scenarios"] = list(self.scenarios)
+        return out
+
+
+# --- extraction ----------------------------------------------------------------------------
+
+
+def extract_facts(question: str, as_of: date) -> Facts:
+    """Read every fact the rules use from ``question``; unstated facts are ``None``."""
+    text = fold_digits(question)
+    period_spans = [(m.start(), m.end()) for _, p in _PERIODS for m in p.finditer(text)]
+    dates = tuple(
+        d for d in find_dates(question, as_of) if not any(s <= d.start < e for s, e in period_spans)
+    )
+    date_spans = [(d.start, d.end) for d in dates]
+    counts = tuple(_counts(text, date_spans))
+    return Facts(
+        ciio=_ciio(text),
+        counts=counts,
+        important_data=_important_data(text),
+        scenarios=tuple(name for name, p in _SCENARIOS if p.search(text)),
+        period=_period(text),
+        old_terms=bool(_OLD_TERMS.search(text)) or any(c.category == "processed" for c in counts),
+        transfer_context=bool(_TRANSFER_CONTEXT.search(text)),
+        asks_path=bool(_ASKS_PATH.search(text)),
+        sensitive_denied=bool(_SENSITIVE_NEGATED.search(text)),
+        deadline_topic=_deadline_topic(text),
+        asks_date=bool(_ASKS_DATE.search(text)),
+        dates=dates,
+        signed_not_effective=bool(_SIGNED_NOT_EFFECTIVE.search(text)) and not _EFFECTIVE.search(text),
+    )
+
+
+def _deadline_topic(text: str) -> str | None:
+    """Which period the question is about; the more specific topics are tested first."""
+    if _SUPPLEMENT.search(text):
+        return "supplement"
+    if _VALIDITY.search(text):
+        return "assessment_validity"
+    if _REMEDIATION.search(text):
+        return "remediation"
+    if _FILING.search(text) and _EFFECTIVE.search(text):
+        return "filing"  # counted from the contract taking effect, whatever else is said
+    if _CHECK.search(text):
+        return "check"
+    if _FILING.search(text):
+        return "filing"
+    return None
+
+
+def _period(text: str) -> str | None:
+    best: tuple[int, str] | None = None
+    for name, pattern in _PERIODS:
+        m = pattern.search(text)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), name)
+    return best[1] if best else None
+
+
+def _clause_bounds(text: str, pos: int) -> tuple[int, int]:
+    start = 0
+    for m in _CLAUSE_BREAK.finditer(text, 0, pos):
+        start = m.end()
+    m = _CLAUSE_BREAK.search(text, pos)
+    return start, (m.start() if m else len(text))
+
+
+def _counts(text: str, date_spans: list[tuple[int, int]]) -> list[CountMention]:
+    numerals = [
+        n
+        for n in find_numerals(text)
+        if _PEOPLE_AFTER.match(text, n.end)
+        and not _NOT_A_COUNT_BEFORE.search(text, 0, n.start)
+        and not any(s <= n.start < e for s, e in date_spans)
+    ]
+    out = []
+    for i, n in enumerate(numerals):
+        c_start, c_end = _clause_bounds(text, n.start)
+        prev_end = max(c_start, numerals[i - 1].end if i > 0 else 0)
+        next_start = min(c_end, numerals[i + 1].start if i + 1 < len(numerals) else len(text))
+        before, after = text[prev_end : n.start], text[n.end : next_start]
+        out.append(_mention(text, n, before, after, text[c_start:c_end]))
+    return out
+
+
+def _mention(text: str, n: Numeral, before: str, after: str, clause: str) -> CountMention:
+    after_near = _CONNECTIVE.split(after, maxsplit=1)[0]
+    before_near = _CONNECTIVE.split(before)[-1]
+    # The noun right after the count ("1万人敏感个人信息") wins; else the one before it
+    # ("敏感个人信息1万人", "sensitive personal information of 5,000 people").
+    words = after_near if _INFO_NOUN.search(after_near) else before_near
+    if _SENSITIVE.search(words) and not (_SENSITIVE_NEGATED.search(words) or _NON_SENSITIVE.search(words)):
+        category = "sensitive"
+    elif _PROCESSED.search(before + after_near) and not _TRANSFER_WORD.search(before_near + after_near):
+        category = "processed"
+    else:
+        category = "general"
+    low, high, approximate = _bounds(n.value, text[: n.start], text[n.end :])
+    period = None if category == "processed" else _period(clause)
+    return CountMention(category, n.value, low, high, approximate, period, n.raw)
+
+
+def _bounds(value: int, before: str, after: str) -> tuple[int, int | None, bool]:
+    before = before[-16:]
+    after_unit = _PEOPLE_AFTER.sub("", after[:24], count=1)
+    if _BELOW.search(before):
+        return 0, max(value - 1, 0), False
+    if _ABOVE_STRICT.search(before):
+        return value + 1, None, False
+    if _AT_LEAST.search(before) or _AFTER_ABOVE.match(after) or _AFTER_ABOVE.match(after_unit):
+        return value, None, False
+    if _AT_MOST.search(before) or _AFTER_BELOW.match(after) or _AFTER_BELOW.match(after_unit):
+        return 0, value, False
+    approximate = bool(_APPROX_BEFORE.search(before) or _AFTER_APPROX.match(after))
+    return value, value, approximate
+
+
+def _ciio(text: str) -> bool | None:
+    verdict: bool | None = None
+    for m in _CIIO.finditer(text):
+        before = text[max(0, m.start() - 12) : m.start()]
+        after = text[m.end() : m.end() + 6]
+        if _CIIO_NEG_BEFORE.search(before) or _CIIO_NEG_AFTER.match(after):
+            return False  # a stated "not a CIIO" settles it
+        if _CIIO_QUESTION_BEFORE.search(before):
+            continue  # "是否属于关基" asks, it does not state
+        verdict = True
+    return verdict
+
+
+def _important_data(text: str) -> bool | None:
+    verdict: bool | None = None
+    for m in _IMPORTANT.finditer(text):
+        before = text[max(0, m.start() - 12) : m.start()]
+        after = text[m.end() : m.end() + 6]
+        if _IMPORTANT_NEG_BEFORE.search(before) or _IMPORTANT_NEG_AFTER.match(after):
+            return False
+        if _IMPORTANT_QUESTION_BEFORE.search(before):
+            continue
+        verdict = True
+    return verdict

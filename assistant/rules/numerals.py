@@ -1,0 +1,162 @@
+"""Read the numbers people write in questions: Arabic, Chinese and English forms.
+
+``parse_numeral("十五万") == 150000``, ``parse_numeral("1.5万") == 15000``,
+``parse_numeral("150,000") == 150000``; ``find_numerals`` locates every numeral in a text
+with its span, including an English multiplier that follows it ("100k", "1 million").
+
+Handled: Arabic digits with thousands commas and decimals, Chinese digits (零〇一二两…九)
+with 十百千万亿, mixed forms ("1.5万", "1万5千"), the colloquial tail ("一万五" = 15000), and
+the English multipliers k / thousand / million / billion, plus English number words up to
+the hundreds ("one million", "two hundred thousand").
+
+Deliberately not handled: ranges ("十几万"), fractions, ordinals, and deciding what a number
+counts (people, days, an article number) — that is the facts extractor's job.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+_BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
+_EN_MULTIPLIERS = {"k": 1000, "thousand": 1000, "m": 1_000_000, "mn": 1_000_000, "million": 1_000_000, "billion": 10**9}
+_EN_WORDS = {
+    "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+}
+
+_CN_CHARS = "零〇一二两三四五六七八九十百千万亿"
+_ARABIC = r"\d+(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+)?"
+# One numeral: Arabic and Chinese pieces in any mix, then an optional English multiplier.
+_NUMERAL = re.compile(
+    rf"(?:{_ARABIC}|[{_CN_CHARS}])(?:{_ARABIC}|[{_CN_CHARS}])*"
+    r"(?:\s*(?:thousand|million|billion|mn|k|m)(?![A-Za-z]))?",
+    re.IGNORECASE,
+)
+_EN_WORD_NUMERAL = re.compile(
+    r"\b(?:(?:a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)"
+    r"[\s-]+)+(?:thousand|million|billion)\b",
+    re.IGNORECASE,
+)
+_TOKEN = re.compile(r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九]|[十百千]|[万亿]")
+
+# Full-width digits, letters and the full-width full stop fold one-for-one, so spans found in
+# the folded text are spans of the original.
+_FOLD = {0xFF10 + i: 0x30 + i for i in range(10)} | {0xFF0E: 0x2E}
+_FOLD |= {0xFF21 + i: 0x41 + i for i in range(26)} | {0xFF41 + i: 0x61 + i for i in range(26)}
+
+
+@dataclass(frozen=True)
+class Numeral:
+    """A numeral found in a text: its value and where it stands."""
+
+    value: int
+    start: int
+    end: int
+    raw: str
+
+
+def fold_digits(text: str) -> str:
+    """Full-width digits and letters to ASCII, keeping every position unchanged."""
+    return text.translate(_FOLD)
+
+
+def parse_numeral(text: str) -> int | None:
+    """The integer a numeral denotes (rounded when a decimal is scaled), or None if it is not one."""
+    text = fold_digits(text).strip()
+    words = _EN_WORD_NUMERAL.fullmatch(text)
+    if words:
+        return _parse_english_words(text)
+    m = re.fullmatch(r"(.*?)\s*(thousand|million|billion|mn|k|m)?", text, re.IGNORECASE | re.DOTALL)
+    body, suffix = (m.group(1), m.group(2)) if m else (text, None)
+    value = _parse_body(body.replace(",", ""))
+    if value is None:
+        return None
+    if suffix:
+        value *= _EN_MULTIPLIERS[suffix.lower()]
+    return int(value.to_integral_value())
+
+
+def find_numerals(text: str) -> list[Numeral]:
+    """Every numeral in ``text``, left to right, with spans into ``text`` itself."""
+    folded = fold_digits(text)
+    found: list[Numeral] = []
+    taken: list[tuple[int, int]] = []
+    for m in _EN_WORD_NUMERAL.finditer(folded):
+        value = _parse_english_words(m.group(0))
+        if value is not None:
+            found.append(Numeral(value, m.start(), m.end(), text[m.start() : m.end()]))
+            taken.append((m.start(), m.end()))
+    for m in _NUMERAL.finditer(folded):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        start, end = m.start(), m.end()
+        # An English multiplier glued to a word ("10 members") is not a multiplier.
+        value = parse_numeral(m.group(0))
+        if value is None:
+            continue
+        found.append(Numeral(value, start, end, text[start:end]))
+    return sorted(found, key=lambda n: n.start)
+
+
+def _parse_body(body: str) -> Decimal | None:
+    tokens = _TOKEN.findall(body)
+    if not tokens or "".join(tokens) != body:
+        return None
+    total = Decimal(0)  # everything above the current 万/亿 group
+    section = Decimal(0)  # the part below 万 being built
+    current: Decimal | None = None  # the digit(s) waiting for a unit
+    last_unit = 0
+    saw_zero = False
+    for tok in tokens:
+        if tok in _CN_DIGITS:
+            digit = _CN_DIGITS[tok]
+            saw_zero = saw_zero or digit == 0
+            # Consecutive bare digits ("二〇二四") read positionally.
+            current = Decimal(digit) if current is None else current * 10 + digit
+        elif tok[0].isdigit():
+            try:
+                current = Decimal(tok)
+            except InvalidOperation:
+                return None
+        elif tok in _SMALL_UNITS:
+            unit = _SMALL_UNITS[tok]
+            section += (current if current is not None else Decimal(1)) * unit
+            current, last_unit, saw_zero = None, unit, False
+        else:
+            unit = _BIG_UNITS[tok]
+            group = section + (current if current is not None else Decimal(0))
+            if group == 0:
+                group = Decimal(1)  # "万" alone, as in "百万" handled above, or a bare "万"
+            if unit > 10_000:
+                total = (total + group) * unit
+            else:
+                total += group * unit
+            section, current, last_unit, saw_zero = Decimal(0), None, unit, False
+    if current is not None:
+        # Colloquial tail: "一万五" is 15000 and "三千五" is 3500, unless a 零 intervened.
+        if last_unit >= 100 and not saw_zero and current < 10 and current == current.to_integral_value():
+            current *= last_unit // 10
+        section += current
+    return total + section
+
+
+def _parse_english_words(text: str) -> int | None:
+    total, group = 0, 0
+    for word in re.split(r"[\s-]+", text.lower().strip()):
+        if word in _EN_WORDS:
+            group += _EN_WORDS[word]
+        elif word == "hundred":
+            group = max(group, 1) * 100
+        elif word in _EN_MULTIPLIERS:
+            total += max(group, 1) * _EN_MULTIPLIERS[word]
+            group = 0
+        else:
+            return None
+    return total + group

@@ -1,0 +1,383 @@
+"""Word a rule decision for the user: the sentences that open the answer, Chinese or English.
+
+Every threshold and period in the text is the rule table's own string ("10万", "10个工作日"),
+so the statement cannot drift from the rule. In English the Chinese figure is kept and its
+value added in brackets ("10万 (100,000)"). Counts from the question are echoed as the
+question wrote them. Notes and warnings arrive as codes from ``transfer`` / ``deadlines`` and
+are rendered here, in one place per language.
+
+Not here: deciding anything, or choosing citations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from ..types import Citation
+from .calendar_days import CalendarResult, holiday_name_zh
+from .deadlines import DeadlineDecision
+from .table import Rule
+from .transfer import NO_CONTRACT_YET, TransferDecision
+
+_COUNTING = {
+    "current_year": ("自当年1月1日起", "since 1 January of the current year"),
+    "since_previous_year": ("自上年1月1日起", "since 1 January of the previous year"),
+}
+_MECHANISM = {
+    "exempt": (
+        "免予申报数据出境安全评估、订立个人信息出境标准合同、通过个人信息保护认证",
+        "exempt from the security assessment, the standard contract and certification",
+    ),
+    "standard_contract_or_certification": (
+        "应当与境外接收方订立个人信息出境标准合同或者通过个人信息保护认证",
+        "a standard contract with the overseas recipient, or personal information protection certification",
+    ),
+    "security_assessment": (
+        "应当通过所在地省级网信部门向国家网信部门申报数据出境安全评估",
+        "a data export security assessment, declared through the provincial cyberspace authority to the CAC",
+    ),
+}
+_MISSING = {
+    "ciio": ("是否为关键信息基础设施运营者（关基）", "whether you are a critical information infrastructure operator (CIIO)"),
+    "count_general": (
+        "{c}累计向境外提供的个人信息（不含敏感个人信息）人数",
+        "how many people's personal information (excluding sensitive) has gone abroad {c}",
+    ),
+    "count_sensitive": (
+        "{c}累计向境外提供的敏感个人信息人数（没有请注明）",
+        "how many people's sensitive personal information has gone abroad {c} (say so if none)",
+    ),
+    "count_processed": ("处理个人信息的总人数", "how many people's personal information you process in total"),
+    "contract_effective_date": ("标准合同生效的日期", "the date the standard contract took effect"),
+    "submission_date": ("提交备案材料的日期", "the date the filing materials were submitted"),
+    "notice_date": ("收到补充完善材料通知的日期", "the date you were told to supplement the materials"),
+    "assessment_result_date": ("评估结果出具的日期", "the date the assessment result was issued"),
+}
+
+
+def _n(rule: Rule, name: str, en: bool) -> str:
+    text = rule.number(name).text
+    return f"{text} ({rule.amount(name):,})" if en else text
+
+
+def _refs(citations: Iterable[Citation], en: bool) -> str:
+    by_title: dict[str, list[str]] = {}
+    for c in citations:
+        by_title.setdefault(c.title, []).append(c.locator)
+    joiner = "; " if en else "，"
+    parts = [f"《{t}》" + ("、".join(locs) if not en else " " + ", ".join(locs)) for t, locs in by_title.items()]
+    return joiner.join(parts)
+
+
+# --- transfer ----------------------------------------------------------------------------
+
+
+def _reason(rule: Rule, name: str, en: bool) -> str:
+    zc, ec = _COUNTING[rule.counting or "current_year"]
+    excl_zh = "（不含敏感个人信息）" if rule.counting == "current_year" else ""
+    excl_en = " (excluding sensitive)" if rule.counting == "current_year" else ""
+    loc = rule.anchor(name).key.split("#", 1)[1]
+    n = {k: _n(rule, k, en) for k, _ in rule.numbers}
+    zh = {
+        "important_data": "向境外提供重要数据的，应当申报安全评估",
+        "ciio": "关键信息基础设施运营者向境外提供个人信息的，应当申报安全评估",
+        "assessment_processed": f"处理{n.get('assessment_processed')}人以上个人信息的数据处理者向境外提供个人信息的，应当申报安全评估",
+        "assessment_general": f"{zc}累计向境外提供{n.get('assessment_general')}人以上个人信息{excl_zh}的，应当申报安全评估",
+        "assessment_sensitive": f"{zc}累计向境外提供{n.get('assessment_sensitive')}人以上敏感个人信息的，应当申报安全评估",
+        "contract_ciio": "订立标准合同须为非关键信息基础设施运营者",
+        "contract_processed_below": f"处理个人信息不满{n.get('contract_processed_below')}人",
+        "contract_general_below": (
+            f"{zc}累计向境外提供个人信息不满{n.get('contract_general_below')}人"
+            if rule.counting != "current_year"
+            else f"{zc}累计向境外提供{n.get('contract_general')}人以上、不满{n.get('contract_general_below')}人个人信息（不含敏感个人信息）的，应当订立标准合同或者通过认证"
+        ),
+        "contract_general": "",
+        "contract_sensitive_below": (
+            f"{zc}累计向境外提供敏感个人信息不满{n.get('contract_sensitive_below')}人"
+            if rule.counting != "current_year"
+            else f"{zc}累计向境外提供不满{n.get('contract_sensitive_below')}人敏感个人信息的，应当订立标准合同或者通过认证"
+        ),
+        "exempt_general_below": f"关键信息基础设施运营者以外的数据处理者{zc}累计向境外提供不满{n.get('exempt_general_below')}人个人信息（不含敏感个人信息）的，免予申报",
+        "no_personal_info": "向境外提供的数据不包含个人信息或者重要数据的，免予申报",
+        "collected_abroad": "在境外收集和产生的个人信息传输至境内处理后向境外提供、未引入境内个人信息或者重要数据的，免予申报",
+        "contract_with_individual": "为订立、履行个人作为一方当事人的合同（如跨境购物、跨境寄递、跨境汇款、跨境支付、机票酒店预订、签证办理等）确需向境外提供个人信息的，免予申报",
+        "hr_management": "按照依法制定的劳动规章制度和依法签订的集体合同实施跨境人力资源管理，确需向境外提供员工个人信息的，免予申报",
+        "emergency": "紧急情况下为保护自然人的生命健康和财产安全，确需向境外提供个人信息的，免予申报",
+        "exempt_excludes_important": "场景豁免所称个人信息不包括重要数据，重要数据仍须申报安全评估",
+        "measures_effective": f"《个人信息出境标准合同办法》第十三条：“{rule.quote('measures_effective').text if rule.has('measures_effective') else ''}”",
+    }
+    en_ = {
+        "important_data": "important data going abroad requires a security assessment",
+        "ciio": "a CIIO providing personal information abroad requires a security assessment",
+        "assessment_processed": f"a processor handling personal information of {n.get('assessment_processed')} people or more requires a security assessment",
+        "assessment_general": f"{n.get('assessment_general')} people or more{excl_en} provided abroad {ec} requires a security assessment",
+        "assessment_sensitive": f"sensitive personal information of {n.get('assessment_sensitive')} people or more provided abroad {ec} requires a security assessment",
+        "contract_ciio": "the standard contract is open only to non-CIIOs",
+        "contract_processed_below": f"personal information processed for fewer than {n.get('contract_processed_below')} people",
+        "contract_general_below": (
+            f"fewer than {n.get('contract_general_below')} people provided abroad {ec}"
+            if rule.counting != "current_year"
+            else f"{n.get('contract_general')} or more but fewer than {n.get('contract_general_below')} people (excluding sensitive) provided abroad {ec} requires a standard contract or certification"
+        ),
+        "contract_general": "",
+        "contract_sensitive_below": (
+            f"sensitive personal information of fewer than {n.get('contract_sensitive_below')} people provided abroad {ec}"
+            if rule.counting != "current_year"
+            else f"sensitive personal information of fewer than {n.get('contract_sensitive_below')} people provided abroad {ec} requires a standard contract or certification"
+        ),
+        "exempt_general_below": f"a non-CIIO providing personal information (excluding sensitive) of fewer than {n.get('exempt_general_below')} people abroad {ec} is exempt",
+        "no_personal_info": "data containing no personal information or important data is exempt",
+        "collected_abroad": "personal information collected abroad, processed in China and sent back, with no domestic personal information or important data added, is exempt",
+        "contract_with_individual": "a transfer truly needed to conclude or perform a contract to which the individual is a party (cross-border shopping, delivery, remittance, payment, bookings, visas …) is exempt",
+        "hr_management": "employee data truly needed for cross-border HR management under lawful labour rules and collective contracts is exempt",
+        "emergency": "a transfer truly needed in an emergency to protect a person's life, health or property is exempt",
+        "exempt_excludes_important": "the scenario exemptions never cover important data, which still needs a security assessment",
+        "measures_effective": "the Standard Contract Measures take effect only on 2023-06-01 (Art. 13: “"
+        + (rule.quote("measures_effective").text if rule.has("measures_effective") else "")
+        + "”)",
+    }
+    text = (en_ if en else zh)[name]
+    if not text:
+        return ""
+    return f"{text} ({loc})" if en else f"{text}（{loc}）"
+
+
+def transfer_statement(
+    rule: Rule, decision: TransferDecision, citations: tuple[Citation, ...], as_of: date,
+    notes: tuple[str, ...], en: bool,
+) -> str:
+    refs = _refs(citations, en)
+    facts = _facts_line(decision, rule, en)
+    zc, ec = _COUNTING[rule.counting or "current_year"]
+    if decision.outcome is None:
+        asks = [(_MISSING[m][1 if en else 0]).format(c=ec if en else zc) for m in decision.missing]
+        possible = [_label(p, en) for p in decision.possible]
+        if en:
+            head = (
+                f"As of {as_of.isoformat()}, the governing rules are {refs}. The question does not give enough "
+                f"facts to decide the transfer path (it could be: {'; '.join(possible)}). Please tell us: "
+                + "; ".join(asks) + "."
+            )
+        else:
+            head = (
+                f"截至{as_of.isoformat()}，适用{refs}。仅凭问题中的信息无法确定出境路径（可能为：{'；'.join(possible)}），"
+                f"请补充：{'；'.join(asks)}。"
+            )
+        criteria = [r for r in (_reason(rule, name, en) for name, _ in rule.numbers) if r]
+        tail = ("Criteria: " + "; ".join(criteria) + ".") if en else ("判断标准：" + "；".join(criteria) + "。")
+        return " ".join(p for p in (head, facts, tail, *_notes(notes, rule, as_of, en)) if p)
+    outcome = decision.outcome
+    reasons = [r for r in (_reason(rule, b, en) for b in outcome.basis) if r]
+    if en:
+        head = f"As of {as_of.isoformat()}, the governing rules are {refs}. Decision: {_label(outcome.label, en)}."
+        why = "Basis: " + "; ".join(reasons) + "." if reasons else ""
+    else:
+        head = f"截至{as_of.isoformat()}，适用{refs}。结论：{_label(outcome.label, en)}。"
+        why = "依据：" + "；".join(reasons) + "。" if reasons else ""
+    return " ".join(p for p in (head, facts, why, *_notes(notes, rule, as_of, en)) if p)
+
+
+def _label(label: str, en: bool) -> str:
+    if label == NO_CONTRACT_YET:
+        return (
+            "no security assessment is required, and there is not yet a standard-contract mechanism to use"
+            if en
+            else "无需申报数据出境安全评估；《个人信息出境标准合同办法》尚未施行，尚无标准合同途径"
+        )
+    return _MECHANISM[label][1 if en else 0]
+
+
+def _facts_line(decision: TransferDecision, rule: Rule, en: bool) -> str:
+    inputs = decision.inputs
+    parts = []
+    if inputs.ciio is not None:
+        parts.append(("CIIO" if inputs.ciio else "not a CIIO") if en else ("关基" if inputs.ciio else "非关基"))
+    names = {"general": ("个人信息", "personal information"), "sensitive": ("敏感个人信息", "sensitive personal information"),
+             "processed": ("处理个人信息", "personal information processed")}
+    for category, raw in inputs.raw:
+        zh, e = names[category]
+        parts.append(f"{e}: {raw}" if en else f"{zh}{raw}人")
+    if inputs.sensitive is not None and inputs.sensitive.high == 0 and not any(c == "sensitive" for c, _ in inputs.raw):
+        parts.append("no sensitive personal information" if en else "不含敏感个人信息")
+    for scenario in inputs.scenarios:
+        parts.append(scenario.replace("_", " ") if en else _SCENARIO_ZH[scenario])
+    if not parts:
+        return ""
+    return ("Facts read: " + ", ".join(parts) + ".") if en else ("已读取的事实：" + "，".join(parts) + "。")
+
+
+_SCENARIO_ZH = {
+    "contract_with_individual": "订立、履行个人作为一方当事人的合同",
+    "hr_management": "跨境人力资源管理",
+    "emergency": "紧急情况",
+    "no_personal_info": "不包含个人信息",
+    "collected_abroad": "境外收集的个人信息",
+}
+
+
+def _notes(codes: Iterable[str], rule: Rule, as_of: date, en: bool) -> list[str]:
+    return [note_text(code, rule, as_of, en) for code in codes]
+
+
+def note_text(code: str, rule: Rule, as_of: date, en: bool) -> str:
+    """One note or warning, by code, in the question's language."""
+    zh_text = {
+        "approximate": "问题中的人数为约数；临近门槛时请以准确人数为准。",
+        "important_data_assumed_none": (
+            "问题未提及重要数据：按未被相关部门、地区告知或者公开发布为重要数据处理（第二条）。"
+            if rule.has("important_data_notified")
+            else "问题未提及重要数据：按不涉及重要数据处理；如涉及重要数据，应当申报数据出境安全评估。"
+        ),
+        "scenarios_not_in_force": "问题所述场景豁免（《促进和规范数据跨境流动规定》第三条至第五条）自该规定施行之日起才适用，截至该日不适用。",
+        "period_longer_than_rule": "问题给出的是自上年1月1日起的累计人数，而现行规定按自当年1月1日起累计计算，该人数只是当年人数的上限。",
+        "period_last_year_not_counted": "去年向境外提供的人数不计入自当年1月1日起的累计。",
+        "period_shorter_than_rule": "问题给出的人数只覆盖部分计数期间，而当时的规定按自上年1月1日起累计计算，该人数只是累计人数的下限。",
+        "old_terms": "问题按《个人信息出境标准合同办法》第四条的旧口径提问；《促进和规范数据跨境流动规定》第十三条规定，相关规定与本规定不一致的，适用本规定：计数改为自当年1月1日起累计，且不再以处理个人信息总量为条件。",
+        "measures_not_in_force": "截至该日《个人信息出境标准合同办法》尚未施行，标准合同途径尚不可用。",
+    }
+    en_text = {
+        "approximate": "The count in the question is approximate; near a threshold, use the exact figure.",
+        "important_data_assumed_none": (
+            "The question does not mention important data: treated as none notified or published as important data (Art. 2)."
+            if rule.has("important_data_notified")
+            else "The question does not mention important data: treated as none; important data would require a security assessment."
+        ),
+        "scenarios_not_in_force": "The scenario exemptions of the Provisions (Arts. 3–5) apply only from the day the Provisions took effect, not on this date.",
+        "period_longer_than_rule": "The count given runs since 1 January of the previous year, but the Provisions count since 1 January of the current year; it is only an upper bound for this year's count.",
+        "period_last_year_not_counted": "Last year's transfers do not count towards the total since 1 January of the current year.",
+        "period_shorter_than_rule": "The count given covers only part of the counting period, which then ran since 1 January of the previous year; it is only a lower bound.",
+        "old_terms": "The question uses the terms of Measures Art. 4; under Provisions Art. 13, where earlier rules differ the Provisions prevail: counts run since 1 January of the current year and total processing volume is no longer a condition.",
+        "measures_not_in_force": "On this date the Standard Contract Measures are not yet in force: no standard-contract mechanism is available.",
+    }
+    return (en_text if en else zh_text)[code]
+
+
+# --- deadlines ---------------------------------------------------------------------------
+
+
+def calendar_warning(years: tuple[int, ...], en: bool) -> str:
+    ys = ", ".join(str(y) for y in years)
+    if en:
+        return (
+            f"No official holiday arrangement is available for {ys}: days in that year were counted on "
+            "weekends alone, so the date may move once the State Council publishes the arrangement."
+        )
+    return f"{ys}年的法定节假日安排尚无官方数据，该年仅按周末推算，待国务院公布放假安排后日期可能变化。"
+
+
+def _holidays(result: CalendarResult | None, en: bool) -> str:
+    if result is None or (not result.holidays_skipped and not result.makeup_days_counted):
+        return ""
+    groups: dict[str, list[str]] = {}
+    for item in result.holidays_skipped:
+        day, name = item.split(" ", 1)
+        groups.setdefault(name, []).append(day)
+    parts = []
+    for name, days in groups.items():
+        span = days[0] if len(days) == 1 else f"{min(days)}–{max(days)}" if en else f"{min(days)}至{max(days)}"
+        parts.append(f"{name} ({span})" if en else f"{holiday_name_zh(name)}（{span}）")
+    makeup = ", ".join(result.makeup_days_counted) if en else "、".join(result.makeup_days_counted)
+    if en:
+        out = f"Holidays skipped: {', '.join(parts)}." if parts else ""
+        return out + (f" Make-up working days counted: {makeup}." if makeup else "")
+    out = f"期间不计入的法定节假日：{'，'.join(parts)}。" if parts else ""
+    return out + (f"调休上班日{makeup}计入。" if makeup else "")
+
+
+def deadline_statement(
+    rule: Rule, d: DeadlineDecision, citations: tuple[Citation, ...], as_of: date, en: bool,
+) -> str:
+    refs = _refs(citations, en)
+    p = d.period.text
+    if d.deadline is None:
+        ask = _MISSING[d.missing[0]][1 if en else 0]
+        if en:
+            return (
+                f"As of {as_of.isoformat()}, under {refs}, the period is {p}. To compute the exact date, "
+                f"please give {ask}."
+            )
+        return f"截至{as_of.isoformat()}，依据{refs}，期限为{p}。要计算具体日期，请提供{ask}。"
+    rule_zh, rule_en = _RULE_TEXT[rule.logic]
+    window = rule.number("window").text if rule.has("window") else ""
+    start, end = d.start.isoformat() if d.start else "", d.deadline.isoformat()
+    if en:
+        parts = [f"As of {as_of.isoformat()}, under {refs}: {rule_en.format(p=p, w=window)}."]
+        if d.period.unit == "workday":
+            parts.append(
+                f"Counting from {start} (the first day is not counted) on the official calendar (statutory holidays "
+                f"skipped, make-up working days counted), the last day of the {p} is {end}."
+            )
+        else:
+            parts.append(f"Counting from {start} (the first day is not counted), the last day is {end}.")
+            if d.corresponding_day and d.corresponding_day != d.deadline:
+                parts.append(f"The corresponding day {d.corresponding_day.isoformat()} is a rest day, so the period ends on the next working day.")
+        if d.window is not None:
+            parts.append(_WINDOW_TEXT[rule.logic][1].format(w=window, day=d.window.isoformat()))
+    else:
+        parts = [f"截至{as_of.isoformat()}，依据{refs}：{rule_zh.format(p=p, w=window)}。"]
+        if d.period.unit == "workday":
+            parts.append(
+                f"起算日为{start}（开始的当日不计入，自下一日开始计算），按国务院公布的节假日安排计算工作日"
+                f"（法定节假日不计入，调休上班日计入），{p}的最后一日为{end}。"
+            )
+        else:
+            parts.append(f"起算日为{start}（开始的当日不计入），期间的最后一日为{end}。")
+            if d.corresponding_day and d.corresponding_day != d.deadline:
+                parts.append(f"对应日{d.corresponding_day.isoformat()}为休息日，顺延至休假日结束的次日。")
+        if d.window is not None:
+            parts.append(_WINDOW_TEXT[rule.logic][0].format(w=window, day=d.window.isoformat()))
+    parts.append(_holidays(d.calendar, en))
+    for code in d.notes:
+        parts.append(_DEADLINE_NOTES[code][1 if en else 0])
+    if d.estimated_years:
+        parts.append(calendar_warning(d.estimated_years, en))
+    return " ".join(x for x in parts if x)
+
+
+_RULE_TEXT = {
+    "filing": (
+        "个人信息处理者应当在标准合同生效之日起{p}内备案",
+        "the personal information processor must file the standard contract within {p} of it taking effect",
+    ),
+    "check": (
+        "省级网信办应当自个人信息处理者提交备案材料之日起{p}内完成材料查验",
+        "the provincial office must finish checking the materials within {p} of their submission",
+    ),
+    "supplement": (
+        "需要补充完善材料的，个人信息处理者应当在{p}内提交补充完善材料",
+        "materials to be supplemented must be submitted within {p}",
+    ),
+    "assessment_validity_extend": (
+        "通过数据出境安全评估的结果有效期为{p}，自评估结果出具之日起计算；可以在有效期届满前{w}内申请延长",
+        "a security assessment result is valid for {p} from its issue; an extension may be applied for within {w} before expiry",
+    ),
+    "assessment_validity_reapply": (
+        "通过数据出境安全评估的结果有效期为{p}，自评估结果出具之日起计算；需要继续的，应当在有效期届满{w}前重新申报",
+        "a security assessment result is valid for {p} from its issue; to continue, apply again {w} before expiry",
+    ),
+    "remediation": (
+        "本办法施行前已经开展、不符合规定的个人信息出境活动，应当自施行之日起{p}内完成整改",
+        "transfers begun before the Measures took effect and not compliant must be remedied within {p} of that date",
+    ),
+}
+_WINDOW_TEXT = {
+    "assessment_validity_extend": (
+        "延长申请可自{day}起提出（有效期届满前{w}）。",
+        "An extension can be applied for from {day} ({w} before expiry).",
+    ),
+    "assessment_validity_reapply": (
+        "需要继续出境的，最迟应于{day}重新申报（有效期届满{w}前）。",
+        "To continue, apply again no later than {day} ({w} before expiry).",
+    ),
+}
+_DEADLINE_NOTES = {
+    "start_before_rule": (
+        "起算日早于该规定施行之日；以上按截至该日有效的规定计算。",
+        "The start date is before this rule took effect; the rule in force on the as-of date was applied.",
+    ),
+    "signing_date_taken_as_effective": (
+        "期限自标准合同生效之日起算；问题只给出签署日期，已按该日生效计算，如生效日不同请以生效日为准。",
+        "The period runs from the contract taking effect; the signing date given was taken as that date.",
+    ),
+}

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
-from typing import Callable
 
 from .applicability import load_applicability
 from .compose import Composer
@@ -31,6 +31,7 @@ from .errors import UsageError
 from .index import open_index
 from .query import Query, analyse, load_lexicon
 from .retrieve import Retriever
+from .rules import RuleEngine, load_rule_table
 from .types import Answer, Hit
 
 MAX_QUESTION_CHARS = 2000
@@ -106,12 +107,7 @@ class Assistant:
             if self.corpus.instruments[unit.doc_id].citable:
                 locators.setdefault(unit.locator, []).append(unit.doc_id)
         self._locators = {k: tuple(v) for k, v in locators.items()}
-        try:  # TEMPORARY while the rules package is being written
-            from .rules import RuleEngine, load_rule_table
-
-            self.rules = RuleEngine(self.corpus, load_rule_table())
-        except ImportError:
-            self.rules = None
+        self.rules = RuleEngine(self.corpus, load_rule_table())
 
     @property
     def embedder_id(self) -> str:
@@ -141,7 +137,7 @@ class Assistant:
             return done("not_covered", self._not_covered(query, foreign=True))
 
         t = time.perf_counter()
-        rule = self.rules.evaluate(text, when) if self.rules else None
+        rule = self.rules.evaluate(text, when)
         timings["rules"] = (time.perf_counter() - t) * 1000
         if rule is not None:
             composed = self.composer.rule_answer(rule, query, when)

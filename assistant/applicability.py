@@ -12,10 +12,10 @@ Not here: deciding thresholds or deadlines (``rules``).
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Mapping
 
 from .types import Corpus
 

@@ -14,9 +14,9 @@ Not here: deciding scope (``assistant``), or writing prose a model would write (
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable, Sequence
 
 from .applicability import Applicability
 from .query import Query

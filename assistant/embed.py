@@ -17,7 +17,8 @@ storage (``index``) or deciding which embedder to use (``Config``).
 from __future__ import annotations
 
 import os
-from typing import Protocol, Sequence
+from collections.abc import Sequence
+from typing import Protocol
 
 import numpy as np
 

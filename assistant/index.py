@@ -22,9 +22,9 @@ import json
 import shutil
 import sys
 import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -128,7 +128,7 @@ def build_index(
     dense = faiss.IndexFlatIP(matrix.shape[1])
     dense.add(matrix)
     faiss.write_index(dense, str(staging / "dense.faiss"))
-    payload = [{"key": c.key, "text": c.text, "context": c.context, "tokens": t} for c, t in zip(chunks, tokens)]
+    payload = [{"key": c.key, "text": c.text, "context": c.context, "tokens": t} for c, t in zip(chunks, tokens, strict=True)]
     (staging / "chunks.json").write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
     manifest = {
         "format": FORMAT,

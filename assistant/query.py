@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 from .text import is_english
 from .tokenize import normalize
@@ -32,6 +32,8 @@ class Lexicon:
     instruments: Mapping[str, tuple[str, ...]]
     domain: tuple[str, ...]
     foreign: tuple[str, ...]
+    weak: tuple[str, ...] = ()
+    offtopic: tuple[str, ...] = ()
 
     def terms(self) -> list[str]:
         """Every legal term the lexicon can add, for the tokenizer's dictionary."""
@@ -54,6 +56,8 @@ def load_lexicon(path: Path = _DEFAULT_LEXICON) -> Lexicon:
         instruments={k: tuple(normalize(a) for a in v) for k, v in data["instruments"].items()},
         domain=tuple(normalize(d) for d in data["scope"]["domain"]),
         foreign=tuple(normalize(f) for f in data["scope"]["foreign"]),
+        weak=tuple(normalize(w) for w in data["scope"]["weak"]),
+        offtopic=tuple(normalize(o) for o in data["scope"]["offtopic"]),
     )
 
 
@@ -137,7 +141,7 @@ def _references(text: str, named: list[tuple[int, int, str]]) -> list[tuple[str 
 
     def nearest_before(pos: int) -> str | None:
         best = None
-        for start, end, doc in named:
+        for _start, end, doc in named:
             gap = text[end:pos]
             if end <= pos and not re.search(r"[。；;，,？?！!]", gap) and len(gap) <= 6:
                 best = doc
@@ -156,6 +160,13 @@ def _references(text: str, named: list[tuple[int, int, str]]) -> list[tuple[str 
         number = (m.group(1) or m.group(2)).lower()
         refs.append(("standard_contract", "附录" + {"1": "一", "2": "二", "i": "一", "ii": "二"}.get(number, number)))
     return [r for r in refs if r[1]]
+
+
+def _about_subject(text: str, lexicon: Lexicon) -> bool:
+    if any(_contains(text, term) for term in lexicon.domain):
+        return True
+    weak = any(_contains(text, term) for term in lexicon.weak)
+    return weak and not any(_contains(text, term) for term in lexicon.offtopic)
 
 
 def analyse(question: str, lexicon: Lexicon, locators: Mapping[str, tuple[str, ...]]) -> Query:
@@ -178,6 +189,6 @@ def analyse(question: str, lexicon: Lexicon, locators: Mapping[str, tuple[str, .
         english=is_english(question),
         refs=tuple(dict.fromkeys(keys)),
         docs=docs,
-        in_domain=bool(keys) or bool(docs) or any(_contains(text, term) for term in lexicon.domain),
+        in_domain=bool(keys) or bool(docs) or _about_subject(text, lexicon),
         foreign_law=any(_contains(text, term) for term in lexicon.foreign),
     )

@@ -7,9 +7,10 @@ Both legs score chunks and a unit takes its best chunk's score:
 
 The two rankings are fused by reciprocal rank. On top of the fusion, three signals that
 plain RRF ignores: a unit the question names explicitly ("第七条", "标准合同第三条") comes
-first; units of an instrument the question names get a boost; and units of an
-instrument not in force on the as-of date (not yet in force, or replaced) are pushed down but kept,
-since a question may ask about the old rule on purpose.
+first; units of an instrument the question names get a boost; and, unless the question
+names their instrument, units that do not govern on the as-of date (instrument not yet in
+force or replaced; unit displaced in part) are pushed down but kept. Interpretive Q&A
+material ranks just below the law it restates.
 
 ``baseline_search`` is the plain recipe (raw question, RRF, nothing else), kept so the
 evaluation can show every figure beside it.
@@ -39,6 +40,7 @@ class Weights:
     not_in_force: float = 0.6
     displaced: float = 0.85  # a unit displaced in part: its other provisions still apply
     interpretive: float = 0.9  # Q&A material restates the law; the law itself is cited first
+    overview: float = 0.8  # a section's own text only lists its sub-units, which say more
     explicit: float = 1.0  # added to the fused score of an explicitly named unit
 
 
@@ -71,6 +73,9 @@ class Retriever:
         self._index = index
         self._applicability = applicability
         self._weights = weights
+        corpus = applicability.corpus
+        sections = {(u.doc_id, u.section) for u in corpus.units.values() if u.section}
+        self._overviews = frozenset(u.key for u in corpus.units.values() if (u.doc_id, u.heading) in sections)
 
     def search(self, query: Query, as_of: date, k: int = 5) -> list[Hit]:
         w = self._weights
@@ -83,13 +88,16 @@ class Retriever:
                 score = w.dense / (RRF_K + dense_rank[key])
             doc = key.split("#", 1)[0]
             if doc in query.docs:
+                # Naming an instrument asks about it on purpose, in force or not.
                 score *= w.named_doc
-            if self._applicability.interpretive(key):
-                score *= w.interpretive
-            if not self._applicability.instrument_in_force(key, as_of):
+            elif not self._applicability.instrument_in_force(key, as_of):
                 score *= w.not_in_force
             elif not self._applicability.governs(key, as_of):
                 score *= w.displaced
+            if self._applicability.interpretive(key):
+                score *= w.interpretive
+            if key in self._overviews and key not in query.refs:
+                score *= w.overview
             if key in query.refs:
                 score += w.explicit
             fused[key] = score

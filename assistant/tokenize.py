@@ -15,8 +15,8 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 _KEEP = re.compile(r"[\w\u3400-\u9fff]")
 # Function words and question words carry no legal meaning; dropping them keeps BM25 from

@@ -10,9 +10,10 @@ know nothing of files, indexes or models.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Mapping
+from typing import Any
 
 OUTCOMES = ("answered", "needs_facts", "not_covered")
 MECHANISMS = ("exempt", "standard_contract_or_certification", "security_assessment")

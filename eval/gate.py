@@ -7,8 +7,9 @@ never lowered to let a change through. Latency thresholds are ceilings, named ``
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 
 def load_thresholds(path: Path) -> dict[str, Any]:

@@ -3,7 +3,8 @@ beside the baseline's, and the pass rate of each question type."""
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 FIGURES = (
     "pass_rate", "r_at_1", "r_at_5", "mrr", "citation_precision", "quotes_verbatim",
@@ -25,7 +26,7 @@ def _rows(report: Mapping[str, Any]) -> list[tuple[str, str, str]]:
 
 
 def render_table(report: Mapping[str, Any]) -> str:
-    rows = [("figure", "system", "baseline")] + _rows(report)
+    rows = [("figure", "system", "baseline"), *_rows(report)]
     width = max(len(r[0]) for r in rows) + 2
     lines = [f"{r[0]:<{width}}{r[1]:>10}{r[2]:>10}" for r in rows]
     lines.insert(1, "-" * (width + 20))

@@ -17,10 +17,11 @@ from __future__ import annotations
 import json
 import statistics
 import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from assistant.api import Assistant, parse_as_of
 from assistant.retrieve import baseline_search
@@ -197,7 +198,7 @@ def metrics(results: Sequence[Outcome]) -> dict[str, Any]:
             len(ruled),
         ),
         "latency_p50_ms": round(statistics.median(latencies), 2) if latencies else None,
-        "latency_p95_ms": round(latencies[max(0, int(round(0.95 * len(latencies))) - 1)], 2) if latencies else None,
+        "latency_p95_ms": round(latencies[max(0, round(0.95 * len(latencies)) - 1)], 2) if latencies else None,
     }
 
 

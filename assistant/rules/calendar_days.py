@@ -1,4 +1,4 @@
-"""Date arithmetic on China's official working calendar, per 民法典 Arts. 201–203.
+"""Date arithmetic on China's official working calendar, per 民法典 Arts. 201-203.
 
 - ``add_working_days(start, n)``: the first day is not counted (Art. 201); the result is the
   n-th working day after ``start``. Working days follow the State Council's arrangement as
@@ -125,6 +125,6 @@ def add_years(start: date, years: int) -> tuple[date, CalendarResult]:
 def holiday_name_zh(name: str) -> str:
     """The Chinese name of a holiday as ``chinese_calendar`` names it in English."""
     for holiday in chinese_calendar.Holiday:
-        if holiday.value[0] == name:
-            return holiday.value[1]
+        if holiday.value == name:
+            return getattr(holiday, "chinese", name)
     return name

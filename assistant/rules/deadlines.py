@@ -81,8 +81,16 @@ def compute(rule: Rule, facts: Facts) -> DeadlineDecision:
     window = rule.period("window")
     back = working_days_before(result.day, window.amount)
     return DeadlineDecision(
-        rule.topic, start, result.day, period, (), result,
-        corresponding_day=nominal, window=back.day, window_calendar=back, notes=tuple(notes),
+        rule.topic,
+        start,
+        result.day,
+        period,
+        (),
+        result,
+        corresponding_day=nominal,
+        window=back.day,
+        window_calendar=back,
+        notes=tuple(notes),
     )
 
 

@@ -31,7 +31,7 @@ from .numerals import Numeral, find_numerals, fold_digits
 # --- words ---------------------------------------------------------------------------------
 
 _PEOPLE_AFTER = re.compile(
-    r"\s*(?:多|余|来)?\s*(?:以上|及以上|以下|左右)?\s*(?:个|名|位|条|份)?\s*"
+    r"\s*[\"”'」』]?\s*(?:多|余|来)?\s*(?:以上|及以上|以下|左右)?\s*(?:个|名|位|条|份)?\s*"
     r"(?:个人|人|用户|客户|员工|职工|消费者|会员|患者|乘客|旅客|学员|自然人|"
     r"(?:people|persons?|individuals?|users?|customers?|employees?|data subjects?|records?|"
     r"consumers?|patients?|members?|clients?)\b)",
@@ -39,7 +39,9 @@ _PEOPLE_AFTER = re.compile(
 )
 _NOT_A_COUNT_BEFORE = re.compile(r"第\s*$")
 _CLAUSE_BREAK = re.compile(r"[。；;！？!?\n，]|,(?!\d{3})|(?<=[a-z])\.\s")
-_CONNECTIVE = re.compile(r"和|及|以及|与|、|另有|另外|此外|其中|\band\b|\bplus\b|\bas well as\b|\bof which\b|\bincluding\b", re.I)
+_CONNECTIVE = re.compile(
+    r"和|及|以及|与|、|另有|另外|此外|其中|\band\b|\bplus\b|\bas well as\b|\bof which\b|\bincluding\b", re.I
+)
 _INFO_NOUN = re.compile(r"个人信息|信息|数据|information|data|\bPI\b", re.I)
 _SENSITIVE = re.compile(r"敏感|sensitive", re.I)
 # "非敏感" makes one count ordinary; only the stronger forms deny sensitive data altogether.
@@ -47,13 +49,18 @@ _NON_SENSITIVE = re.compile(r"非敏感|non-?sensitive", re.I)
 _SENSITIVE_NEGATED = re.compile(
     r"(?:不含|不包含|不包括|不涉及|没有|并无|无任何|均不是|都不是|不属于)(?:任何|其他)?敏感|"
     r"敏感(?:个人)?信息(?:为|是)?(?:零|0|无)|"
-    r"\b(?:no|non-?|not|without|excluding|exclude|excludes|none of (?:it|them|which) (?:is|are))\s*(?:any\s+)?sensitive|"
+    r"\b(?:no|non-?|not|without|excluding|exclude|excludes|none of (?:it|them|which)(?: is| are)?)\s*(?:any\s+)?sensitive|"
     r"仅(?:涉及|包括|有|为)?一般个人信息|只(?:涉及|包括|有)?一般个人信息|\bonly (?:ordinary|general|non-sensitive)\b",
     re.I,
 )
-_PROCESSED = re.compile(r"处理|持有|掌握|拥有|共有|存储了?|用户总数|\bprocess(?:es|ed|ing)?\b|\bhold(?:s|ing)?\b|\bhandle[sd]?\b", re.I)
+_OTHER_INFO_DENIED = re.compile(
+    r"(?:没有|无|不涉及|不含|不包括)其他(?:的)?(?:一般)?个人信息|no other personal (?:information|data)", re.I
+)
+_PROCESSED = re.compile(
+    r"处理|持有|掌握|拥有|共有|存储了?|用户总数|\bprocess(?:es|ed|ing)?\b|\bhold(?:s|ing)?\b|\bhandle[sd]?\b", re.I
+)
 _TRANSFER_WORD = re.compile(
-    r"出境|境外|跨境|海外|国外|外方|提供给|传输|传到|传至|发往|\babroad\b|\boverseas\b|outside (?:mainland )?China|"
+    r"出境|境外|跨境|海外|国外|外方|提供给|传输|传到|传至|传给|发往|往[^，。；]{0,8}传|传了?\s*(?=[\d一二两三四五六七八九十百千万])|\babroad\b|\boverseas\b|outside (?:mainland )?China|"
     r"cross-border|offshore|\bforeign\b|\btransfer|\bexport|\bsen[dt]\b|\bsending\b|\bprovid",
     re.I,
 )
@@ -69,64 +76,108 @@ _AFTER_BELOW = re.compile(r"^\s*(?:以下|以内|or (?:less|fewer))", re.I)
 _AFTER_APPROX = re.compile(r"^[^，。；,;]{0,8}?左右")
 
 _PERIODS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("since_previous_year", re.compile(
-        r"自?(?:上年|上一年|去年)\s*1\s*月\s*1\s*[日号]起?|since (?:1 )?January 1(?:st)?,? (?:of )?(?:last|the previous|the prior) year|"
-        r"since the start of (?:last|the previous) year", re.I)),
-    ("current_year", re.compile(
-        r"自?(?:当年|今年|本年)\s*1\s*月\s*1\s*[日号]起?|今年以来|今年|当年|本年度?|年初以来|年初至今|"
-        r"since (?:1 )?January 1(?:st)?(?:,? (?:of )?this year)?|this year|year to date|so far this year|"
-        r"since the start of (?:the|this) year", re.I)),
+    (
+        "since_previous_year",
+        re.compile(
+            r"自?(?:上年|上一年|去年)\s*1\s*月\s*1\s*[日号]起?|since (?:1 )?January 1(?:st)?,? (?:of )?(?:last"
+            r"|the previous|the prior) year|"
+            r"since the start of (?:last|the previous) year",
+            re.I,
+        ),
+    ),
+    (
+        "current_year",
+        re.compile(
+            r"自?(?:当年|今年|本年)\s*1\s*月\s*1\s*[日号]起?|今年以来|今年|当年|本年度?|年初以来|年初至今|"
+            r"since (?:1 )?January 1(?:st)?(?:,? (?:of )?this year)?|this year|year to date|so far this year|"
+            r"since the start of (?:the|this) year",
+            re.I,
+        ),
+    ),
     ("last_year", re.compile(r"去年|上一年度?|上年|(?:last|the previous|the prior) year", re.I)),
 )
 _OLD_TERMS = re.compile(
-    r"上年|《?(?:个人信息出境标准合同)?办法》?第四条|标准合同办法|处理(?:了|过)?\s*[\d一二两三四五六七八九十百千万.]+\s*万?人?以上|"
+    r"上年|《?(?:个人信息出境标准合同)?办法》?第四条|标准合同办法|处理(?:了"
+    r"|过)?\s*[\d一二两三四五六七八九十百千万.]+\s*万?人?以上|"
     r"Measures,? Art(?:icle|\.)? ?4|Article 4 of the Measures",
     re.I,
 )
 
-_CIIO = re.compile(r"关键信息基础设施运营者|关键信息基础设施|关基|\bCIIOs?\b|critical information infrastructure(?: operators?)?", re.I)
+_CIIO = re.compile(
+    r"关键信息基础设施运营者|关键信息基础设施|关基|(?<![A-Za-z])CIIOs?(?![A-Za-z])|critical information infrastructure(?: operators?)?", re.I
+)
 _CIIO_NEG_BEFORE = re.compile(
-    r"(?:不是|并非|非|不属于|不算|不为|不构成|没有被认定为|未被认定为|\bnot(?: an?)?|\bnon-?|aren't(?: an?)?|isn't(?: an?)?)\s*$",
+    r"(?:不是|并非|非|不属于|不算|不为|不构成|没有被认定为|未被认定为|\bnot(?: an?)?|\bnon-?|aren't(?: an?)?"
+    r"|isn't(?: an?)?)\s*$",
     re.I,
 )
 _CIIO_NEG_AFTER = re.compile(r"^(?:运营者)?(?:以外|之外)")
-_CIIO_QUESTION_BEFORE = re.compile(r"(?:是否|是不是|是否属于|算不算|whether(?: we are)?(?: an?)?|if we are(?: an?)?|are we(?: an?)?)\s*$", re.I)
+_CIIO_QUESTION_BEFORE = re.compile(
+    r"(?:是否|是不是|是否属于|算不算|whether(?: we are)?(?: an?)?|if we are(?: an?)?|are we(?: an?)?)\s*$", re.I
+)
 
 _IMPORTANT = re.compile(r"重要数据|important data", re.I)
 # A negation right before the words, or one a few characters earlier that governs a list
 # ("不含个人信息或者重要数据", "没有敏感个人信息和重要数据") but not across a comma or a 但.
 _IMPORTANT_NEG_BEFORE = re.compile(
-    r"(?:非|不属于|不是|未被认定为|\bno\b|\bnot?\b(?: involve| include| contain| any)?|without(?: any)?|none of which is|"
+    r"(?:非|不属于|不是|未被认定为|\bno\b|\bnot?\b(?: involve| include| contain| any)?|without(?: any)?"
+    r"|none of which is|"
     r"(?:does|do|did)n't (?:involve|include|contain)(?: any)?)\s*(?:任何)?\s*$|"
     r"(?:不涉及|没有|并无|无|不含|不包含|不包括|未)[^，。；,;但]{0,10}$",
     re.I,
 )
 _IMPORTANT_NEG_AFTER = re.compile(r"^\s*(?:[:：])?\s*(?:无|没有|不涉及|none|no\b)", re.I)
-_IMPORTANT_QUESTION_BEFORE = re.compile(r"(?:是否|是不是|whether|if)\s*(?:涉及|包括|包含|involves?|includes?)?\s*$", re.I)
+_IMPORTANT_QUESTION_BEFORE = re.compile(
+    r"(?:是否|是不是|whether|if)\s*(?:涉及|包括|包含|involves?|includes?)?\s*$", re.I
+)
 
 _SCENARIOS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("contract_with_individual", re.compile(
-        r"跨境购物|跨境寄递|跨境汇款|跨境支付|跨境开户|机票|酒店预订|预订酒店|订酒店|签证办理|办理签证|考试服务|"
-        r"个人作为一方当事人的合同|为订立、履行.{0,12}合同|"
-        r"cross-border (?:shopping|delivery|remittance|payment)|hotel (?:booking|reservation)|flight booking|"
-        r"visa (?:application|processing)|contract (?:to which|with) the individual", re.I)),
-    ("hr_management", re.compile(
-        r"人力资源管理|人事管理|员工.{0,10}(?:人事|薪酬|考勤|人力)|\bHR\b|human resources?|employee (?:data|records|personal information)",
-        re.I)),
-    ("emergency", re.compile(r"紧急情况|紧急救助|生命健康|\bemergenc(?:y|ies)\b|protect (?:the )?(?:life|lives|health)", re.I)),
-    ("no_personal_info", re.compile(
-        r"不(?:包含|含|涉及|包括)(?:任何)?个人信息|没有个人信息|无个人信息|并非个人信息|不是个人信息|"
-        r"(?:no|not contain any|does not contain|doesn't contain|without any?) personal (?:information|data)",
-        re.I)),
-    ("collected_abroad", re.compile(
-        r"(?:在)?境外收集(?:和产生)?的|境外采集|(?:collected|gathered) (?:abroad|overseas|outside (?:mainland )?China)",
-        re.I)),
+    (
+        "contract_with_individual",
+        re.compile(
+            r"跨境购物|跨境寄递|跨境汇款|跨境支付|跨境开户|机票|酒店预订|预订酒店|订酒店|签证办理|办理签证|考试服务|"
+            r"个人作为一方当事人的合同|为订立、履行.{0,12}合同|"
+            r"cross-border (?:shopping|delivery|remittance|payment)|hotel (?:booking|reservation)|flight booking|"
+            r"visa (?:application|processing)|contract (?:to which|with) the individual",
+            re.I,
+        ),
+    ),
+    (
+        "hr_management",
+        re.compile(
+            r"人力资源管理|人事管理|员工.{0,10}(?:人事|薪酬|考勤|人力)|(?<![A-Za-z])HR(?![A-Za-z])|human resources?|employee (?:data"
+            r"|records|personal information)",
+            re.I,
+        ),
+    ),
+    (
+        "emergency",
+        re.compile(r"紧急情况|紧急救助|生命健康|抢救|急救|突发(?:重病|疾病|急病)|生命安全|\bemergenc(?:y|ies)\b|protect (?:the )?(?:life|lives|health)", re.I),
+    ),
+    (
+        "no_personal_info",
+        re.compile(
+            r"不(?:包含|含|涉及|包括)(?:任何)?个人信息|没有个人信息|无个人信息|并非个人信息|不是个人信息|"
+            r"(?:no|not contain any|does not contain|doesn't contain|without any?) personal (?:information|data)",
+            re.I,
+        ),
+    ),
+    (
+        "collected_abroad",
+        re.compile(
+            r"(?:在)?境外收集(?:和产生)?的|境外采集|(?:collected|gathered) (?:abroad|overseas"
+            r"|outside (?:mainland )?China)",
+            re.I,
+        ),
+    ),
 )
 
 _ASKS_PATH = re.compile(
-    r"(?:走|选|用|适用|采用|采取)(?:哪|什么)|哪(?:条|种|个|一种|一条)(?:路|途径|路径|机制|方式|程序|手续|通道)|"
+    r"(?:走|选)(?:哪|什么)|(?:用|适用|采用|采取)(?:哪|什么)(?:条|种|个)?(?:路|途径|路径|机制|出境方式|程序|手续)|"
+    r"哪(?:条|种|个|一种|一条)(?:路|途径|路径|机制|方式|程序|手续|通道)|"
     r"什么(?:程序|途径|路径|机制|手续|方式|合规)|"
-    r"(?:需要|要不要|是否需要|需不需要|是否要|必须|应当|应该|得|要|是否应当|是否必须|能不能|能否|可否|可以|可不可以|是否可以|能)"
+    r"(?:需要|要不要|是否需要|需不需要|是否要|必须|应当|应该|得|要|是否应当|是否必须|能不能|能否|可否|可以"
+    r"|可不可以|是否可以|能)"
     r"[^，。；,;?？]{0,8}(?:申报|安全评估|标准合同|签|订立|认证|豁免|免予|免于|免除)|"
     r"(?:是否|能否|可否|可以)[^，。；,;?？]{0,4}(?:免予|免于|豁免)|"
     r"\bwhich (?:mechanism|path|route|procedure|option)|\bwhat (?:mechanism|path|route|procedure)|"
@@ -141,7 +192,10 @@ _VALIDITY = re.compile(
     r"通过(?:了)?(?:数据出境)?安全评估.{0,20}(?:有效|到期|届满|延)|assessment result|validity",
     re.I,
 )
-_REMEDIATION = re.compile(r"整改|remediat|rectif", re.I)
+# Only the Measures' transitional remediation (Art. 13), not an order to remedy (Art. 11).
+_REMEDIATION = re.compile(
+    r"整改期|施行前.{0,20}整改|整改.{0,10}(?:6个月|六个月)|过渡期|remediation period|grace period", re.I
+)
 _CHECK = re.compile(
     r"材料查验|查验|备案编号|备案结果|出结果|反馈|审核|(?:提交|递交)(?:了)?(?:备案)?材料|"
     r"(?:check|review) (?:of|the) (?:filing|materials)|filing number|after (?:we )?submit",
@@ -149,8 +203,15 @@ _CHECK = re.compile(
 )
 _FILING = re.compile(r"备案|报备|\bfil(?:e|ing)\b|\bregist(?:er|ration)\b", re.I)
 _ASKS_DATE = re.compile(
-    r"最晚|最迟|截止|截至哪|哪天|哪一天|几号|几月几[日号]|什么时候|何时|到期日?|届满|之前|以前|前要|期限是|具体日期|日期|"
+    r"最晚|最迟|截止|截至哪|哪天|哪一天|几号|几月几[日号]|什么时候|何时|到期日?|届满|之前|以前|前要|期限是"
+    r"|具体日期|日期|"
     r"deadline|by when|which (?:day|date)|what (?:day|date)|\bwhen\b|\bdue\b|last day|latest|expire|until",
+    re.I,
+)
+# Asking for a date, not for the length of a period ("多久要备案" is answered by the article).
+_ASKS_SPECIFIC_DATE = re.compile(
+    r"最晚|最迟|截止日期|截止到?哪|哪天|哪一天|几号|几月几[日号]|具体日期|什么日期|哪个日期|"
+    r"which (?:day|date)|what date|exact date|last day|by what date|by which date|due date",
     re.I,
 )
 _SIGNED_NOT_EFFECTIVE = re.compile(r"签署|签订|签了|signed|executed", re.I)
@@ -192,6 +253,7 @@ class Facts:
     sensitive_denied: bool  # the question says there is no sensitive personal information
     deadline_topic: str | None  # "filing" | "check" | "supplement" | "assessment_validity" | "remediation"
     asks_date: bool
+    asks_specific_date: bool
     dates: tuple[DateMention, ...]
     signed_not_effective: bool  # the date given is a signing date and 生效 is not mentioned
 
@@ -215,11 +277,14 @@ def extract_facts(question: str, as_of: date) -> Facts:
     """Read every fact the rules use from ``question``; unstated facts are ``None``."""
     text = fold_digits(question)
     period_spans = [(m.start(), m.end()) for _, p in _PERIODS for m in p.finditer(text)]
-    dates = tuple(
-        d for d in find_dates(question, as_of) if not any(s <= d.start < e for s, e in period_spans)
-    )
+    dates = tuple(d for d in find_dates(question, as_of) if not any(s <= d.start < e for s, e in period_spans))
     date_spans = [(d.start, d.end) for d in dates]
     counts = tuple(_counts(text, date_spans))
+    if not any(c.category == "general" for c in counts):
+        denied = _OTHER_INFO_DENIED.search(text)
+        if denied and any(c.category == "sensitive" for c in counts):
+            # "500人的敏感个人信息，没有其他个人信息出境": the ordinary count is stated as zero.
+            counts += (CountMention("general", 0, 0, 0, False, _period(text), denied.group(0)),)
     return Facts(
         ciio=_ciio(text),
         counts=counts,
@@ -232,6 +297,7 @@ def extract_facts(question: str, as_of: date) -> Facts:
         sensitive_denied=bool(_SENSITIVE_NEGATED.search(text)),
         deadline_topic=_deadline_topic(text),
         asks_date=bool(_ASKS_DATE.search(text)),
+        asks_specific_date=bool(_ASKS_SPECIFIC_DATE.search(text)),
         dates=dates,
         signed_not_effective=bool(_SIGNED_NOT_EFFECTIVE.search(text)) and not _EFFECTIVE.search(text),
     )

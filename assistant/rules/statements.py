@@ -39,7 +39,10 @@ _MECHANISM = {
     ),
 }
 _MISSING = {
-    "ciio": ("是否为关键信息基础设施运营者（关基）", "whether you are a critical information infrastructure operator (CIIO)"),
+    "ciio": (
+        "是否为关键信息基础设施运营者（关基）",
+        "whether you are a critical information infrastructure operator (CIIO)",
+    ),
     "count_general": (
         "{c}累计向境外提供的个人信息（不含敏感个人信息）人数",
         "how many people's personal information (excluding sensitive) has gone abroad {c}",
@@ -82,60 +85,83 @@ def _reason(rule: Rule, name: str, en: bool) -> str:
     zh = {
         "important_data": "向境外提供重要数据的，应当申报安全评估",
         "ciio": "关键信息基础设施运营者向境外提供个人信息的，应当申报安全评估",
-        "assessment_processed": f"处理{n.get('assessment_processed')}人以上个人信息的数据处理者向境外提供个人信息的，应当申报安全评估",
-        "assessment_general": f"{zc}累计向境外提供{n.get('assessment_general')}人以上个人信息{excl_zh}的，应当申报安全评估",
-        "assessment_sensitive": f"{zc}累计向境外提供{n.get('assessment_sensitive')}人以上敏感个人信息的，应当申报安全评估",
+        "assessment_processed": f"处理{n.get('assessment_processed')}人以上个人信息的数据处理者向境外提供个人信息"
+        f"的，应当申报安全评估",
+        "assessment_general": f"{zc}累计向境外提供{n.get('assessment_general')}人以上个人信息{excl_zh}的，"
+        f"应当申报安全评估",
+        "assessment_sensitive": f"{zc}累计向境外提供{n.get('assessment_sensitive')}人以上敏感个人信息的，"
+        f"应当申报安全评估",
         "contract_ciio": "订立标准合同须为非关键信息基础设施运营者",
         "contract_processed_below": f"处理个人信息不满{n.get('contract_processed_below')}人",
         "contract_general_below": (
             f"{zc}累计向境外提供个人信息不满{n.get('contract_general_below')}人"
             if rule.counting != "current_year"
-            else f"{zc}累计向境外提供{n.get('contract_general')}人以上、不满{n.get('contract_general_below')}人个人信息（不含敏感个人信息）的，应当订立标准合同或者通过认证"
+            else f"{zc}累计向境外提供{n.get('contract_general')}人以上、"
+            f"不满{n.get('contract_general_below')}人个人信息（不含敏感个人信息）的，应当订立标准合同或者通过认证"
         ),
         "contract_general": "",
         "contract_sensitive_below": (
             f"{zc}累计向境外提供敏感个人信息不满{n.get('contract_sensitive_below')}人"
             if rule.counting != "current_year"
-            else f"{zc}累计向境外提供不满{n.get('contract_sensitive_below')}人敏感个人信息的，应当订立标准合同或者通过认证"
+            else f"{zc}累计向境外提供不满{n.get('contract_sensitive_below')}人敏感个人信息的，"
+            f"应当订立标准合同或者通过认证"
         ),
-        "exempt_general_below": f"关键信息基础设施运营者以外的数据处理者{zc}累计向境外提供不满{n.get('exempt_general_below')}人个人信息（不含敏感个人信息）的，免予申报",
+        "exempt_general_below": f"关键信息基础设施运营者以外的数据处理者{zc}累计向境外提供不"
+        f"满{n.get('exempt_general_below')}人个人信息（不含敏感个人信息）的，免予申报",
         "no_personal_info": "向境外提供的数据不包含个人信息或者重要数据的，免予申报",
-        "collected_abroad": "在境外收集和产生的个人信息传输至境内处理后向境外提供、未引入境内个人信息或者重要数据的，免予申报",
-        "contract_with_individual": "为订立、履行个人作为一方当事人的合同（如跨境购物、跨境寄递、跨境汇款、跨境支付、机票酒店预订、签证办理等）确需向境外提供个人信息的，免予申报",
-        "hr_management": "按照依法制定的劳动规章制度和依法签订的集体合同实施跨境人力资源管理，确需向境外提供员工个人信息的，免予申报",
+        "collected_abroad": "在境外收集和产生的个人信息传输至境内处理后向境外提供、"
+        "未引入境内个人信息或者重要数据的，免予申报",
+        "contract_with_individual": "为订立、履行个人作为一方当事人的合同（如跨境购物、跨境寄递、跨境汇款、"
+        "跨境支付、机票酒店预订、签证办理等）确需向境外提供个人信息的，免予申报",
+        "hr_management": "按照依法制定的劳动规章制度和依法签订的集体合同实施跨境人力资源管理，"
+        "确需向境外提供员工个人信息的，免予申报",
         "emergency": "紧急情况下为保护自然人的生命健康和财产安全，确需向境外提供个人信息的，免予申报",
         "exempt_excludes_important": "场景豁免所称个人信息不包括重要数据，重要数据仍须申报安全评估",
-        "measures_effective": f"《个人信息出境标准合同办法》第十三条：“{rule.quote('measures_effective').text if rule.has('measures_effective') else ''}”",
+        "measures_effective": f"《个人信息出境标准合同办法》："
+        f"“{rule.quote('measures_effective').text if rule.has('measures_effective') else ''}”",
     }
     en_ = {
         "important_data": "important data going abroad requires a security assessment",
         "ciio": "a CIIO providing personal information abroad requires a security assessment",
-        "assessment_processed": f"a processor handling personal information of {n.get('assessment_processed')} people or more requires a security assessment",
-        "assessment_general": f"{n.get('assessment_general')} people or more{excl_en} provided abroad {ec} requires a security assessment",
-        "assessment_sensitive": f"sensitive personal information of {n.get('assessment_sensitive')} people or more provided abroad {ec} requires a security assessment",
+        "assessment_processed": f"a processor handling personal information of {n.get('assessment_processed')} "
+        f"people or more requires a security assessment",
+        "assessment_general": f"{n.get('assessment_general')} people or more{excl_en} provided abroad {ec} "
+        f"requires a security assessment",
+        "assessment_sensitive": f"sensitive personal information of {n.get('assessment_sensitive')} people or "
+        f"more provided abroad {ec} requires a security assessment",
         "contract_ciio": "the standard contract is open only to non-CIIOs",
-        "contract_processed_below": f"personal information processed for fewer than {n.get('contract_processed_below')} people",
+        "contract_processed_below": f"personal information processed for fewer "
+        f"than {n.get('contract_processed_below')} people",
         "contract_general_below": (
             f"fewer than {n.get('contract_general_below')} people provided abroad {ec}"
             if rule.counting != "current_year"
-            else f"{n.get('contract_general')} or more but fewer than {n.get('contract_general_below')} people (excluding sensitive) provided abroad {ec} requires a standard contract or certification"
+            else f"{n.get('contract_general')} or more but fewer than {n.get('contract_general_below')} people "
+            f"(excluding sensitive) provided abroad {ec} requires a standard contract or certification"
         ),
         "contract_general": "",
         "contract_sensitive_below": (
-            f"sensitive personal information of fewer than {n.get('contract_sensitive_below')} people provided abroad {ec}"
+            f"sensitive personal information of fewer than {n.get('contract_sensitive_below')} people provided "
+            f"abroad {ec}"
             if rule.counting != "current_year"
-            else f"sensitive personal information of fewer than {n.get('contract_sensitive_below')} people provided abroad {ec} requires a standard contract or certification"
+            else f"sensitive personal information of fewer than {n.get('contract_sensitive_below')} people "
+            f"provided abroad {ec} requires a standard contract or certification"
         ),
-        "exempt_general_below": f"a non-CIIO providing personal information (excluding sensitive) of fewer than {n.get('exempt_general_below')} people abroad {ec} is exempt",
+        "exempt_general_below": f"a non-CIIO providing personal information (excluding sensitive) of fewer "
+        f"than {n.get('exempt_general_below')} people abroad {ec} is exempt",
         "no_personal_info": "data containing no personal information or important data is exempt",
-        "collected_abroad": "personal information collected abroad, processed in China and sent back, with no domestic personal information or important data added, is exempt",
-        "contract_with_individual": "a transfer truly needed to conclude or perform a contract to which the individual is a party (cross-border shopping, delivery, remittance, payment, bookings, visas …) is exempt",
-        "hr_management": "employee data truly needed for cross-border HR management under lawful labour rules and collective contracts is exempt",
+        "collected_abroad": "personal information collected abroad, processed in China and sent back, with no "
+        "domestic personal information or important data added, is exempt",
+        "contract_with_individual": "a transfer truly needed to conclude or perform a contract to which the "
+        "individual is a party (cross-border shopping, delivery, remittance, payment, "
+        "bookings, visas …) is exempt",
+        "hr_management": "employee data truly needed for cross-border HR management under lawful labour rules and "
+        "collective contracts is exempt",
         "emergency": "a transfer truly needed in an emergency to protect a person's life, health or property is exempt",
-        "exempt_excludes_important": "the scenario exemptions never cover important data, which still needs a security assessment",
-        "measures_effective": "the Standard Contract Measures take effect only on 2023-06-01 (Art. 13: “"
+        "exempt_excludes_important": "the scenario exemptions never cover important data, which still needs a "
+        "security assessment",
+        "measures_effective": "the Standard Contract Measures are not yet in force: “"
         + (rule.quote("measures_effective").text if rule.has("measures_effective") else "")
-        + "”)",
+        + "”",
     }
     text = (en_ if en else zh)[name]
     if not text:
@@ -144,8 +170,12 @@ def _reason(rule: Rule, name: str, en: bool) -> str:
 
 
 def transfer_statement(
-    rule: Rule, decision: TransferDecision, citations: tuple[Citation, ...], as_of: date,
-    notes: tuple[str, ...], en: bool,
+    rule: Rule,
+    decision: TransferDecision,
+    citations: tuple[Citation, ...],
+    as_of: date,
+    notes: tuple[str, ...],
+    en: bool,
 ) -> str:
     refs = _refs(citations, en)
     facts = _facts_line(decision, rule, en)
@@ -157,11 +187,13 @@ def transfer_statement(
             head = (
                 f"As of {as_of.isoformat()}, the governing rules are {refs}. The question does not give enough "
                 f"facts to decide the transfer path (it could be: {'; '.join(possible)}). Please tell us: "
-                + "; ".join(asks) + "."
+                + "; ".join(asks)
+                + "."
             )
         else:
             head = (
-                f"截至{as_of.isoformat()}，适用{refs}。仅凭问题中的信息无法确定出境路径（可能为：{'；'.join(possible)}），"
+                f"截至{as_of.isoformat()}，"
+                f"适用{refs}。仅凭问题中的信息无法确定出境路径（可能为：{'；'.join(possible)}），"
                 f"请补充：{'；'.join(asks)}。"
             )
         criteria = [r for r in (_reason(rule, name, en) for name, _ in rule.numbers) if r]
@@ -169,6 +201,13 @@ def transfer_statement(
         return " ".join(p for p in (head, facts, tail, *_notes(notes, rule, as_of, en)) if p)
     outcome = decision.outcome
     reasons = [r for r in (_reason(rule, b, en) for b in outcome.basis) if r]
+    if outcome.label == NO_CONTRACT_YET:
+        # Say which security-assessment conditions were checked and not met.
+        unmet = [_reason(rule, name, en) for name, _ in rule.numbers]
+        reasons = [
+            ("none of these applies: " if en else "以下情形均不符合：") + ("; " if en else "；").join(unmet),
+            *reasons,
+        ]
     if en:
         head = f"As of {as_of.isoformat()}, the governing rules are {refs}. Decision: {_label(outcome.label, en)}."
         why = "Basis: " + "; ".join(reasons) + "." if reasons else ""
@@ -193,8 +232,11 @@ def _facts_line(decision: TransferDecision, rule: Rule, en: bool) -> str:
     parts = []
     if inputs.ciio is not None:
         parts.append(("CIIO" if inputs.ciio else "not a CIIO") if en else ("关基" if inputs.ciio else "非关基"))
-    names = {"general": ("个人信息", "personal information"), "sensitive": ("敏感个人信息", "sensitive personal information"),
-             "processed": ("处理个人信息", "personal information processed")}
+    names = {
+        "general": ("个人信息", "personal information"),
+        "sensitive": ("敏感个人信息", "sensitive personal information"),
+        "processed": ("处理个人信息", "personal information processed"),
+    }
     for category, raw in inputs.raw:
         zh, e = names[category]
         parts.append(f"{e}: {raw}" if en else f"{zh}{raw}人")
@@ -229,26 +271,41 @@ def note_text(code: str, rule: Rule, as_of: date, en: bool) -> str:
             if rule.has("important_data_notified")
             else "问题未提及重要数据：按不涉及重要数据处理；如涉及重要数据，应当申报数据出境安全评估。"
         ),
-        "scenarios_not_in_force": "问题所述场景豁免（《促进和规范数据跨境流动规定》第三条至第五条）自该规定施行之日起才适用，截至该日不适用。",
-        "period_longer_than_rule": "问题给出的是自上年1月1日起的累计人数，而现行规定按自当年1月1日起累计计算，该人数只是当年人数的上限。",
+        "scenarios_not_in_force": "问题所述场景豁免（《促进和规范数据跨境流动规定》第三条至第五条）自该规定施行之"
+        "日起才适用，截至该日不适用。",
+        "period_longer_than_rule": "问题给出的是自上年1月1日起的累计人数，而现行规定按自当年1月1日起累计计算，"
+        "该人数只是当年人数的上限。",
         "period_last_year_not_counted": "去年向境外提供的人数不计入自当年1月1日起的累计。",
-        "period_shorter_than_rule": "问题给出的人数只覆盖部分计数期间，而当时的规定按自上年1月1日起累计计算，该人数只是累计人数的下限。",
-        "old_terms": "问题按《个人信息出境标准合同办法》第四条的旧口径提问；《促进和规范数据跨境流动规定》第十三条规定，相关规定与本规定不一致的，适用本规定：计数改为自当年1月1日起累计，且不再以处理个人信息总量为条件。",
+        "period_shorter_than_rule": "问题给出的人数只覆盖部分计数期间，而当时的规定按自上年1月1日起累计计算，"
+        "该人数只是累计人数的下限。",
+        "old_terms": "问题按《个人信息出境标准合同办法》第四条的旧口径提问；"
+        "《促进和规范数据跨境流动规定》第十三条规定，相关规定与本规定不一致的，适用本规定："
+        "计数改为自当年1月1日起累计，且不再以处理个人信息总量为条件。",
         "measures_not_in_force": "截至该日《个人信息出境标准合同办法》尚未施行，标准合同途径尚不可用。",
     }
     en_text = {
         "approximate": "The count in the question is approximate; near a threshold, use the exact figure.",
         "important_data_assumed_none": (
-            "The question does not mention important data: treated as none notified or published as important data (Art. 2)."
+            "The question does not mention important data: treated as none notified or published as important "
+            "data (Art. 2)."
             if rule.has("important_data_notified")
-            else "The question does not mention important data: treated as none; important data would require a security assessment."
+            else "The question does not mention important data: treated as none; important data would require a "
+            "security assessment."
         ),
-        "scenarios_not_in_force": "The scenario exemptions of the Provisions (Arts. 3–5) apply only from the day the Provisions took effect, not on this date.",
-        "period_longer_than_rule": "The count given runs since 1 January of the previous year, but the Provisions count since 1 January of the current year; it is only an upper bound for this year's count.",
-        "period_last_year_not_counted": "Last year's transfers do not count towards the total since 1 January of the current year.",
-        "period_shorter_than_rule": "The count given covers only part of the counting period, which then ran since 1 January of the previous year; it is only a lower bound.",
-        "old_terms": "The question uses the terms of Measures Art. 4; under Provisions Art. 13, where earlier rules differ the Provisions prevail: counts run since 1 January of the current year and total processing volume is no longer a condition.",
-        "measures_not_in_force": "On this date the Standard Contract Measures are not yet in force: no standard-contract mechanism is available.",
+        "scenarios_not_in_force": "The scenario exemptions of the Provisions (Arts. 3-5) apply only from the day "
+        "the Provisions took effect, not on this date.",
+        "period_longer_than_rule": "The count given runs since 1 January of the previous year, but the Provisions "
+        "count since 1 January of the current year; it is only an upper bound for this "
+        "year's count.",
+        "period_last_year_not_counted": "Last year's transfers do not count towards the total since 1 January of "
+        "the current year.",
+        "period_shorter_than_rule": "The count given covers only part of the counting period, which then ran "
+        "since 1 January of the previous year; it is only a lower bound.",
+        "old_terms": "The question uses the terms of Measures Art. 4; under Provisions Art. 13, where earlier "
+        "rules differ the Provisions prevail: counts run since 1 January of the current year and "
+        "total processing volume is no longer a condition.",
+        "measures_not_in_force": "On this date the Standard Contract Measures are not yet in force: no "
+        "standard-contract mechanism is available.",
     }
     return (en_text if en else zh_text)[code]
 
@@ -275,7 +332,7 @@ def _holidays(result: CalendarResult | None, en: bool) -> str:
         groups.setdefault(name, []).append(day)
     parts = []
     for name, days in groups.items():
-        span = days[0] if len(days) == 1 else f"{min(days)}–{max(days)}" if en else f"{min(days)}至{max(days)}"
+        span = days[0] if len(days) == 1 else f"{min(days)}-{max(days)}" if en else f"{min(days)}至{max(days)}"
         parts.append(f"{name} ({span})" if en else f"{holiday_name_zh(name)}（{span}）")
     makeup = ", ".join(result.makeup_days_counted) if en else "、".join(result.makeup_days_counted)
     if en:
@@ -286,7 +343,11 @@ def _holidays(result: CalendarResult | None, en: bool) -> str:
 
 
 def deadline_statement(
-    rule: Rule, d: DeadlineDecision, citations: tuple[Citation, ...], as_of: date, en: bool,
+    rule: Rule,
+    d: DeadlineDecision,
+    citations: tuple[Citation, ...],
+    as_of: date,
+    en: bool,
 ) -> str:
     refs = _refs(citations, en)
     p = d.period.text
@@ -311,7 +372,10 @@ def deadline_statement(
         else:
             parts.append(f"Counting from {start} (the first day is not counted), the last day is {end}.")
             if d.corresponding_day and d.corresponding_day != d.deadline:
-                parts.append(f"The corresponding day {d.corresponding_day.isoformat()} is a rest day, so the period ends on the next working day.")
+                parts.append(
+                    f"The corresponding day {d.corresponding_day.isoformat()} is a rest day, so the period ends "
+                    f"on the next working day."
+                )
         if d.window is not None:
             parts.append(_WINDOW_TEXT[rule.logic][1].format(w=window, day=d.window.isoformat()))
     else:
@@ -350,7 +414,8 @@ _RULE_TEXT = {
     ),
     "assessment_validity_extend": (
         "通过数据出境安全评估的结果有效期为{p}，自评估结果出具之日起计算；可以在有效期届满前{w}内申请延长",
-        "a security assessment result is valid for {p} from its issue; an extension may be applied for within {w} before expiry",
+        "a security assessment result is valid for {p} from its issue; an extension may be applied for within {w} "
+        "before expiry",
     ),
     "assessment_validity_reapply": (
         "通过数据出境安全评估的结果有效期为{p}，自评估结果出具之日起计算；需要继续的，应当在有效期届满{w}前重新申报",

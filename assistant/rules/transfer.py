@@ -17,7 +17,7 @@ Two steps, both pure:
 
 Outcome labels are the three ``MECHANISMS`` plus ``"no_standard_contract_yet"``: before
 2023-06-01 a transfer below the security-assessment thresholds had no standard-contract
-mechanism to use (the Measures were not in force). Scenario exemptions (Provisions Arts. 3–5)
+mechanism to use (the Measures were not in force). Scenario exemptions (Provisions Arts. 3-5)
 exist only under the 2024 rule; on earlier dates they are ignored with a note.
 
 The thresholds come from the rule table; nothing here knows a number or a date.
@@ -147,15 +147,24 @@ def decide(rule: Rule, inputs: Inputs) -> TransferDecision:
     amounts = {name: rule.amount(name) for name, _ in rule.numbers}  # read the table once
     axes = _axes(rule, inputs, sorted(set(amounts.values())))
     names = list(axes)
+    uses_processed = rule.has("assessment_processed")
     combos = []
     for values in itertools.product(*(axes[n] for n in names)):
         v = dict(zip(names, values, strict=True))
         # Nobody sends abroad more people's information than they process.
-        if v["count_processed"] < max(v["count_general"], v["count_sensitive"]) and inputs.processed is None:
+        if (
+            uses_processed
+            and inputs.processed is None
+            and v["count_processed"] < max(v["count_general"], v["count_sensitive"])
+        ):
             continue
         situation = Situation(
-            v["ciio"], v["count_general"], v["count_sensitive"], v["count_processed"],
-            inputs.important_data, inputs.scenarios,
+            v["ciio"],
+            v["count_general"],
+            v["count_sensitive"],
+            v["count_processed"],
+            inputs.important_data,
+            inputs.scenarios,
         )
         combos.append((v, logic(rule.id, amounts, situation)))
     labels = tuple(dict.fromkeys(o.label for _, o in combos))
@@ -190,9 +199,9 @@ def _axes(rule: Rule, inputs: Inputs, thresholds: list[int]) -> dict[str, tuple]
 def _points(span: Span | None, thresholds: list[int]) -> tuple[int, ...]:
     """Values that reach every region the thresholds cut the span into."""
     span = span or Span(0, None)
-    top = span.high if span.high is not None else max(thresholds + [span.low]) * 10 + 1
+    top = span.high if span.high is not None else max([*thresholds, span.low]) * 10 + 1
     points = {span.low, top}
-    for t in thresholds + [1]:
+    for t in [*thresholds, 1]:
         points.update(p for p in (t - 1, t, t + 1) if span.low <= p <= top)
     return tuple(sorted(points))
 
@@ -226,7 +235,7 @@ def _measures_and_security_assessment(rule_id: str, n: Mapping[str, int], s: Sit
 
 
 def _assessment_triggers(n: Mapping[str, int], s: Situation) -> tuple[str, ...]:
-    """Security Assessment Measures Art. 4 (items 1–3)."""
+    """Security Assessment Measures Art. 4 (items 1-3)."""
     basis = []
     if s.important_data:
         basis.append("important_data")

@@ -1,0 +1,183 @@
+"""The rules module's entry point: decide a threshold or deadline question, or decline it.
+
+``RuleEngine(corpus, table)`` checks the table against the corpus once (every cited key
+exists, every number and quote is verbatim in its unit) and refuses an unfit table.
+``evaluate(question, as_of)`` reads the facts, recognises the kind of question and applies
+the rule in force on ``as_of``:
+
+- a deadline question (a deadline topic and a start date) → ``deadlines``;
+- a deadline question that clearly asks for a date but gives no start date → needs that date;
+- a transfer-path question (transfer context plus a count of people, or a question about
+  which mechanism applies) → ``transfer``;
+- anything else, or a date before any rule of the table → ``None`` (retrieval answers).
+
+The question's wording never changes a decision except through the facts it states: an
+instruction inside the question ("直接说可以签标准合同") is not a fact and is ignored.
+
+Not here: reading facts, deciding, wording — each has its module.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from ..text import is_english
+from ..types import Corpus, RuleResult
+from . import deadlines, statements, transfer
+from .citations import cite
+from .facts import Facts, extract_facts
+from .table import Rule, RuleTable, RuleTableError, check_table
+
+_NOTE_AS_ASSUMPTION = ("important_data_assumed_none",)
+
+
+class RuleEngine:
+    def __init__(self, corpus: Corpus, table: RuleTable) -> None:
+        problems = check_table(table, corpus)
+        if problems:
+            raise RuleTableError("the rule table does not fit the corpus:\n" + "\n".join(problems))
+        self._corpus = corpus
+        self._table = table
+
+    @property
+    def table(self) -> RuleTable:
+        return self._table
+
+    def evaluate(self, question: str, as_of: date) -> RuleResult | None:
+        """The rule decision for ``question`` as of ``as_of``, or None if no rule decides it."""
+        if not question or not question.strip():
+            return None
+        facts = extract_facts(question, as_of)
+        en = is_english(question)
+        kind = classify(facts)
+        if kind == "deadline":
+            rule = self._table.find("deadline", facts.deadline_topic or "", as_of)
+            return self._deadline(rule, facts, as_of, en) if rule else None
+        if kind == "transfer":
+            rule = self._table.find("transfer", "transfer", as_of)
+            return self._transfer(rule, facts, as_of, en) if rule else None
+        return None
+
+    # --- transfer -----------------------------------------------------------------------
+
+    def _transfer(self, rule: Rule, facts: Facts, as_of: date, en: bool) -> RuleResult:
+        inputs = transfer.known_inputs(rule, facts)
+        decision = transfer.decide(rule, inputs)
+        notes = list(inputs.notes)
+        extra_cites: list[str] = []
+        if rule.counting == "current_year" and facts.old_terms and rule.has("prevails"):
+            notes.append("old_terms")
+            extra_cites.append("prevails")
+        if rule.logic == "security_assessment_only":
+            notes.append("measures_not_in_force")
+        outcome = decision.outcome
+        if outcome is None:
+            names = [n for n, _ in rule.numbers]
+        else:
+            names = list(outcome.basis)
+            if outcome.label == transfer.NO_CONTRACT_YET:
+                names = [n for n, _ in rule.numbers] + names
+            if "important_data_assumed_none" in notes and rule.has("important_data_notified"):
+                extra_cites.append("important_data_notified")
+        citations = cite(self._corpus, rule, names + extra_cites)
+        statement = statements.transfer_statement(rule, decision, citations, as_of, tuple(notes), en)
+        assumptions = [statements.note_text(n, rule, as_of, en) for n in notes if n in _NOTE_AS_ASSUMPTION]
+        warnings = tuple(statements.note_text(n, rule, as_of, en) for n in notes if n not in _NOTE_AS_ASSUMPTION)
+        return RuleResult(
+            id=rule.id,
+            version=rule.version,
+            decision=_transfer_decision(rule, decision, assumptions, self._corpus, names),
+            facts=facts.to_dict(),
+            missing_facts=decision.missing,
+            warnings=warnings,
+            citations=citations,
+            statement=statement,
+        )
+
+    # --- deadlines ----------------------------------------------------------------------
+
+    def _deadline(self, rule: Rule, facts: Facts, as_of: date, en: bool) -> RuleResult:
+        d = deadlines.compute(rule, facts)
+        names = [n for n, _ in rule.numbers]
+        if d.deadline is not None:
+            names.append("first_day")
+            if d.corresponding_day is not None:
+                names.append("corresponding_day")
+                if d.corresponding_day != d.deadline:
+                    names.append("holiday_roll")
+        citations = cite(self._corpus, rule, names)
+        warnings = (statements.calendar_warning(d.estimated_years, en),) if d.estimated_years else ()
+        return RuleResult(
+            id=rule.id,
+            version=rule.version,
+            decision=_deadline_decision(rule, d),
+            facts=facts.to_dict(),
+            missing_facts=d.missing,
+            warnings=warnings,
+            citations=citations,
+            statement=statements.deadline_statement(rule, d, citations, as_of, en),
+        )
+
+
+def classify(facts: Facts) -> str | None:
+    """ "deadline", "transfer" or None: which rule family, if any, the question is for."""
+    people = any(c.category in ("general", "sensitive") for c in facts.counts)
+    transfer_q = (facts.transfer_context and (people or facts.asks_path)) or (facts.asks_path and people)
+    topic = facts.deadline_topic
+    if topic == "remediation" and facts.asks_date:
+        return "deadline"
+    if topic in deadlines.START_FACT:
+        if facts.dates and (facts.asks_date or not transfer_q):
+            return "deadline"
+        if not facts.dates and facts.asks_specific_date:
+            return "deadline"  # computes nothing; asks for the start date
+    return "transfer" if transfer_q else None
+
+
+def _transfer_decision(
+    rule: Rule, decision: transfer.TransferDecision, assumptions: list[str], corpus: Corpus, names: list[str]
+) -> dict:
+    outcome = decision.outcome
+    if outcome is None:
+        return {}
+    basis = list(dict.fromkeys(rule.anchor(n).key for n in outcome.basis))
+    out: dict = {}
+    if outcome.label == transfer.NO_CONTRACT_YET:
+        # Before the Measures there is no standard-contract mechanism: no "mechanism" key at all
+        # rather than a fourth mechanism value.
+        out["security_assessment_required"] = False
+        out["standard_contract_available"] = False
+        if rule.valid_until is not None:
+            out["standard_contract_available_from"] = (rule.valid_until + timedelta(days=1)).isoformat()
+    else:
+        out["mechanism"] = outcome.label
+    out["basis"] = basis
+    out["counting"] = {"current_year": "自当年1月1日起", "since_previous_year": "自上年1月1日起"}[
+        rule.counting or "current_year"
+    ]
+    if assumptions:
+        out["assumptions"] = assumptions
+    return out
+
+
+def _deadline_decision(rule: Rule, d: deadlines.DeadlineDecision) -> dict:
+    if d.deadline is None:
+        return {}
+    out: dict = {
+        "deadline": d.deadline.isoformat(),
+        "start": d.start.isoformat() if d.start else None,
+        "period": d.period.text,
+        "topic": d.topic,
+        "calendar": "official"
+        if not d.estimated_years
+        else "weekends_only_for_" + ",".join(map(str, d.estimated_years)),
+    }
+    if d.calendar is not None:
+        out["holidays_skipped"] = list(d.calendar.holidays_skipped)
+        out["makeup_workdays_counted"] = list(d.calendar.makeup_days_counted)
+    if d.corresponding_day is not None:
+        out["corresponding_day"] = d.corresponding_day.isoformat()
+    if d.window is not None:
+        key = "extension_window_opens" if rule.logic == "assessment_validity_extend" else "reapply_by"
+        out[key] = d.window.isoformat()
+    return out

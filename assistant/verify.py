@@ -1,0 +1,511 @@
+"""Check a generated answer against the texts it was given, before anyone sees it.
+
+Pure functions on strings and plain records; no model, no corpus loading, no I/O:
+
+- ``match_quote``: is a quote a verbatim span of a unit? Only white space and the width or
+  style of punctuation may differ ("，" vs ",", "“" vs '"'); the span returned is the unit's
+  own text, so a citation always carries the law's exact characters.
+- ``number_mentions``: every number, amount, period and date in a text (Arabic and Chinese
+  numerals, 万/亿, "10个工作日", "100万人", "2024-10-18", "2024年3月22日", "3年", "10 working
+  days", "1 million people"), as comparable tokens. Article numbers, list markers and
+  citation keys are not numbers a reader relies on, so they are masked first.
+- ``unsupported_numbers``: the mentions of an answer that no supporting text contains.
+- ``decision_conflicts``: plain assertions of a transfer mechanism other than the one the
+  rules module decided ("可以签标准合同" when the decision is a security assessment).
+- ``check_draft``: all of the above for one parsed model reply, returning the citations that
+  survive and the problems found.
+
+Deliberately not done: judging whether the prose is a fair reading of the law, comparison
+words around numbers (不满 / 以上), English number words ("ten days"), or conditional
+sentences ("若超过100万人，则需申报安全评估" is not treated as a claim about the user's case).
+The checks are conservative: a false alarm costs fluency (the extractive answer is shown),
+never correctness.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+MIN_QUOTE_CHARS = 6  # shorter quotes ("备案") prove nothing about where a claim comes from
+
+# --- verbatim quotes ------------------------------------------------------------------------
+
+# After NFKC (which folds full-width forms), the punctuation that still differs by style.
+_PUNCT_STYLE = str.maketrans(
+    {
+        "。": ".",
+        "、": ",",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "「": '"',
+        "」": '"',
+        "『": '"',
+        "』": '"',
+        "\u2018": "'",  # left and right single quotation marks
+        "\u2019": "'",
+        "【": "[",
+        "】": "]",
+        "〔": "(",
+        "〕": ")",
+        "—": "-",
+        "\u2013": "-",  # en dash
+    }
+)
+_EDGE_PUNCT = " \t\r\n\"'.,;:!?…"  # sentence punctuation and quote marks a model adds around a quote
+
+
+def _normalise_with_map(text: str) -> tuple[str, list[int]]:
+    """Text with white space dropped and punctuation folded, and for each output character
+    the index of the source character it came from."""
+    out: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(text):
+        folded = unicodedata.normalize("NFKC", ch).translate(_PUNCT_STYLE)
+        for c in folded:
+            if not c.isspace():
+                out.append(c)
+                where.append(i)
+    return "".join(out), where
+
+
+def normalise(text: str) -> str:
+    """The comparison form used for quotes (see ``match_quote``)."""
+    return _normalise_with_map(text)[0]
+
+
+def match_quote(quote: str, unit_text: str) -> str | None:
+    """The span of ``unit_text`` that ``quote`` reproduces, or None if it is not verbatim.
+
+    Leading and trailing punctuation of the quote is ignored (a model often adds a closing
+    "。"); inside the quote only white space and punctuation style may differ.
+    """
+    wanted = normalise(quote).strip(_EDGE_PUNCT)
+    if not wanted:
+        return None
+    haystack, where = _normalise_with_map(unit_text)
+    pos = haystack.find(wanted)
+    if pos < 0:
+        return None
+    start, end = where[pos], where[pos + len(wanted) - 1] + 1
+    return unit_text[start:end]
+
+
+# --- numbers, amounts, periods, dates ------------------------------------------------------
+
+_CN_DIGIT = {
+    "零": 0,
+    "\u3007": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_CN_SMALL = {"十": 10, "百": 100, "千": 1000}
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for m in names
+}
+_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+
+# Units a number can carry, each mapped to a class; "工作日" and "日" are different claims.
+_UNITS = [
+    (r"个工作日|工作日|working days?|business days?", "workday"),
+    (r"个自然日|自然日|calendar days?|日|天|days?", "day"),
+    (r"个星期|星期|周|weeks?", "week"),
+    (r"个月|月|months?", "month"),
+    (r"年|years?", "year"),
+    (r"个小时|小时|hours?", "hour"),
+    (r"万人", "10k-person"),
+    (r"人|people|persons?|individuals?|data subjects", "person"),
+    (r"%|percent", "percent"),
+    (r"元|yuan|RMB", "yuan"),
+]
+_UNIT_RE = "|".join(f"(?:{pattern})" for pattern, _ in _UNITS)
+_UNIT_CLASS = [(re.compile(f"(?:{pattern})$", re.IGNORECASE), cls) for pattern, cls in _UNITS]
+
+_CN_NUM = "零〇一二两三四五六七八九十百千万亿"
+_DATE_PATTERNS = [
+    # 2024-10-18, 2024/10/18, 2024.10.18
+    re.compile(r"(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)"),
+    # 2024年10月18日, 二〇二四年十月十八日, 2024年3月
+    re.compile(
+        rf"(?P<y>\d{{4}}|[零〇一二三四五六七八九]{{4}})\s*年\s*(?P<m>\d{{1,2}}|[{_CN_NUM}]{{1,3}})\s*月"
+        rf"(?:\s*(?P<d>\d{{1,2}}|[{_CN_NUM}]{{1,3}})\s*[日号])?"
+    ),
+    # 1月1日 (a day of a year named elsewhere: "自当年1月1日起")
+    re.compile(rf"(?P<m>\d{{1,2}}|[{_CN_NUM}]{{1,3}})\s*月\s*(?P<d>\d{{1,2}}|[{_CN_NUM}]{{1,3}})\s*[日号]"),
+    # October 18, 2024 / 18 October 2024 / October 2024
+    re.compile(rf"\b(?P<mn>{_MONTH_RE})\.?\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})\b", re.IGNORECASE),
+    re.compile(rf"\b(?P<d>\d{{1,2}})\s+(?P<mn>{_MONTH_RE})\.?,?\s+(?P<y>\d{{4}})\b", re.IGNORECASE),
+    re.compile(rf"\b(?P<mn>{_MONTH_RE})\.?\s+(?P<y>\d{{4}})\b", re.IGNORECASE),
+]
+
+# Things that look like numbers but are references, not claims: citation keys and doc ids,
+# ordinals (第七条, 第一款, 第2项), Q&A and annex numbers, list markers, English article refs.
+_NOT_NUMBERS = [
+    re.compile(r"[A-Za-z][A-Za-z0-9_]*#[^\s，。；,;：:）)\]】」”\"'、]+"),
+    re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b"),
+    re.compile(rf"第\s*[\d{_CN_NUM}]+"),
+    re.compile(rf"(?:问|附录|附件)\s*[\d{_CN_NUM}]+"),
+    re.compile(rf"[（(]\s*[\d{_CN_NUM}]{{1,3}}\s*[)）]"),
+    re.compile(r"(?m)^\s*\d{1,2}\s*[.、)）](?!\d)"),
+    re.compile(rf"(?m)^\s*[{_CN_NUM}]{{1,3}}、"),
+    re.compile(
+        r"\b(?:articles?|arts?\.?|items?|paragraphs?|paras?\.?|questions?|q|appendix|annex|chapter|section)"
+        r"\s*\d+(?:\s*(?:,|and|or|to|-)\s*\d+)*",
+        re.IGNORECASE,
+    ),
+]
+
+_QUANTITY = re.compile(
+    r"(?<![A-Za-z_\d.])"
+    rf"(?:(?P<arabic>\d+(?:,\d{{3}})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+)?)(?P<mag>\s*[百千]?[万亿]|\s*(?:million|thousand|billion)\b|k\b)?"
+    rf"|(?P<cn>[零〇一二两三四五六七八九十][{_CN_NUM}]*))"
+    r"(?P<approx>[余多])?"
+    rf"(?:\s*(?P<unit>{_UNIT_RE}))?",
+    re.IGNORECASE,
+)
+_MAGNITUDE = {"万": 10_000, "亿": 100_000_000, "百万": 1_000_000, "千万": 10_000_000, "百亿": 10**10, "千亿": 10**11}
+_EN_MAGNITUDE = {"thousand": 1000, "k": 1000, "million": 1_000_000, "billion": 10**9}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One number found in a text: a comparable token and the characters it came from.
+
+    Tokens: ``date:YYYY-MM-DD``, ``ym:YYYY-MM``, ``md:MM-DD`` and ``q:<value>:<unit class>``
+    (a bare number has an empty unit class; a year is ``q:2024:year``, like "3年").
+    """
+
+    token: str
+    raw: str
+
+    @property
+    def value(self) -> str | None:
+        return self.token.split(":")[1] if self.token.startswith("q:") else None
+
+    @property
+    def unit(self) -> str | None:
+        return self.token.split(":")[2] if self.token.startswith("q:") else None
+
+
+def chinese_numeral(text: str) -> int | None:
+    """Value of a Chinese numeral ("十五" 15, "一百万" 1000000, "二〇二四" 2024), else None."""
+    if not text or any(ch not in _CN_DIGIT and ch not in _CN_SMALL and ch not in "万亿" for ch in text):
+        return None
+    if all(ch in _CN_DIGIT for ch in text):  # read positionally, as years are written
+        return int("".join(str(_CN_DIGIT[ch]) for ch in text))
+    total, section, digit = 0, 0, 0
+    for ch in text:
+        if ch in _CN_DIGIT:
+            digit = _CN_DIGIT[ch]
+        elif ch in _CN_SMALL:
+            section += (digit or 1) * _CN_SMALL[ch]
+            digit = 0
+        elif ch == "万":
+            total += (section + digit or 1) * 10_000
+            section = digit = 0
+        else:  # 亿
+            total = (total + section + digit or 1) * 100_000_000
+            section = digit = 0
+    return total + section + digit
+
+
+def _small_number(text: str) -> int | None:
+    return int(text) if text.isdigit() else chinese_numeral(text)
+
+
+def _format_value(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _unit_class(unit: str | None) -> str:
+    if not unit:
+        return ""
+    for pattern, cls in _UNIT_CLASS:
+        if pattern.match(unit.strip()):
+            return cls
+    return ""
+
+
+def _date_token(y: str | None, m: str | None, d: str | None, mn: str | None) -> str | None:
+    year = _small_number(y) if y else None
+    month = _MONTHS.get(mn.lower().rstrip(".")) if mn else (_small_number(m) if m else None)
+    day = _small_number(d) if d else None
+    if month is None or not 1 <= month <= 12 or (day is not None and not 1 <= day <= 31):
+        return None
+    if year is not None and day is not None:
+        return f"date:{year:04d}-{month:02d}-{day:02d}"
+    if year is not None:
+        return f"ym:{year:04d}-{month:02d}"
+    if day is not None:
+        return f"md:{month:02d}-{day:02d}"
+    return None
+
+
+def _mask(text: str, start: int, end: int) -> str:
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+def number_mentions(text: str) -> tuple[Mention, ...]:
+    """Every number, amount, period and date in ``text``, left to right by kind."""
+    # NFKC folds full-width digits and the full-width percent sign one character for one, so spans stay aligned.
+    work = "".join(
+        unicodedata.normalize("NFKC", ch) if len(unicodedata.normalize("NFKC", ch)) == 1 else ch for ch in text
+    )
+    for pattern in _NOT_NUMBERS:
+        for m in list(pattern.finditer(work)):
+            work = _mask(work, m.start(), m.end())
+    found: list[Mention] = []
+    for pattern in _DATE_PATTERNS:
+        for m in list(pattern.finditer(work)):
+            groups = m.groupdict()
+            token = _date_token(groups.get("y"), groups.get("m"), groups.get("d"), groups.get("mn"))
+            if token:
+                found.append(Mention(token, text[m.start() : m.end()]))
+                work = _mask(work, m.start(), m.end())
+    for m in _QUANTITY.finditer(work):
+        mention = _quantity(m, text)
+        if mention:
+            found.append(mention)
+    return tuple(found)
+
+
+def _quantity(m: re.Match, original: str) -> Mention | None:
+    unit = _unit_class(m.group("unit"))
+    if m.group("cn"):
+        value = chinese_numeral(m.group("cn"))
+        # A Chinese numeral counts only with a unit or a magnitude: "一般", "统一", "十分" are words.
+        if value is None or (not unit and not re.search("[万亿]", m.group("cn"))):
+            return None
+        amount = Decimal(value)
+    else:
+        try:
+            amount = Decimal(m.group("arabic").replace(",", ""))
+        except InvalidOperation:
+            return None
+        mag = (m.group("mag") or "").strip().lower()
+        amount *= _MAGNITUDE.get(mag) or _EN_MAGNITUDE.get(mag, 1)
+    if unit == "10k-person":
+        amount, unit = amount * 10_000, "person"
+    return Mention(f"q:{_format_value(amount)}:{unit}", original[m.start() : m.end()].strip())
+
+
+def _support_tokens(texts: Iterable[str]) -> set[str]:
+    tokens: set[str] = set()
+    for text in texts:
+        for mention in number_mentions(text):
+            tokens.add(mention.token)
+            kind, _, rest = mention.token.partition(":")
+            # A full date also supports its month, its day of the year and its year.
+            if kind == "date":
+                y, mo, d = rest.split("-")
+                tokens |= {f"ym:{y}-{mo}", f"md:{mo}-{d}", f"q:{int(y)}:year"}
+            elif kind == "ym":
+                tokens.add(f"q:{int(rest.split('-')[0])}:year")
+    return tokens
+
+
+def flatten(value: Any) -> list[str]:
+    """Strings for the numbers and dates inside a decision or facts mapping."""
+    if isinstance(value, Mapping):
+        return [s for v in value.values() for s in flatten(v)]
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [s for v in value for s in flatten(v)]
+    if value is None or isinstance(value, bool):
+        return []
+    if hasattr(value, "isoformat"):
+        return [value.isoformat()]
+    return [str(value)]
+
+
+def unsupported_numbers(answer: str, support: Sequence[str]) -> list[Mention]:
+    """Mentions of ``answer`` that no text in ``support`` contains.
+
+    A number with a unit needs the same value with the same unit class in the support (or the
+    bare value, as a decision's ``{"working_days": 10}`` gives it); a bare number needs the value.
+    """
+    tokens = _support_tokens(support)
+    values = {t.split(":")[1] for t in tokens if t.startswith("q:")}
+    missing = []
+    for mention in number_mentions(answer):
+        if mention.token in tokens:
+            continue
+        if mention.value is not None and (
+            f"q:{mention.value}:" in tokens or (mention.unit == "" and mention.value in values)
+        ):
+            continue
+        missing.append(mention)
+    return missing
+
+
+# --- the rules module's decision -------------------------------------------------------------
+
+_NEGATION = re.compile(
+    r"(?:不|无|非|未|没|勿|毋|禁止|\bnot\b|\bno\b|n't\b|\bcannot\b|\bnever\b|\bneither\b|\bnor\b)", re.I
+)
+_CONDITIONAL = re.compile(
+    r"如果|假如|倘若|若|一旦|如若|否则|达到|超过|\bif\b|\bwhen\b|\bonce\b|\bunless\b|\botherwise\b|\bexceed", re.I
+)
+_SENTENCE_END = re.compile(r"[。；;！!？?\n]|\.(?:\s|$)")
+_CLAIMS = {
+    "standard_contract_or_certification": [
+        r"(?:可以|可|应当|应|需要|需|须|只需|仅需|只要|能够|能)(?:通过|签订|签署|签|订立|采用|选择|适用|走|使用|以)+"
+        r"(?:个人信息出境)?(?:标准合同|个人信息保护认证)",
+        r"(?:签订|签署|签|订立)(?:个人信息出境)?标准合同(?:即可|就可以|就行|便可)",
+        r"\b(?:can|may|should|must|need to|only need to)\s+(?:simply\s+|just\s+)?(?:sign|use|rely on|conclude|adopt)"
+        r"\s+(?:a |the )?(?:\w+\s+)?standard contract",
+    ],
+    "security_assessment": [
+        r"(?:应当|应|需要|需|须|必须)(?:向[^。；，,]{0,20})?(?:通过|申报|进行|办理)?(?:数据出境)?安全评估",
+        r"\b(?:must|needs? to|should|is required to|are required to)\s+(?:apply for|undergo|pass|file for|go through"
+        r"|declare)\s+(?:a |the )?(?:\w+\s+){0,2}security assessment",
+    ],
+    "exempt": [
+        r"(?:免于|无需|无须|不需要|不必|不用)[^。；]{0,16}(?:标准合同|个人信息保护认证|认证)",
+        r"(?:可以|可|属于)豁免",
+        r"\b(?:is|are)\s+exempt(?:ed)?\b",
+        r"\bno need to\b[^.]{0,40}\bstandard contract",
+    ],
+}
+_CLAIM_RES = {mechanism: [re.compile(p, re.I) for p in patterns] for mechanism, patterns in _CLAIMS.items()}
+
+
+def _sentences(text: str) -> list[str]:
+    parts, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        parts.append(text[start : m.end()])
+        start = m.end()
+    parts.append(text[start:])
+    return [p for p in parts if p.strip()]
+
+
+def mechanism_claims(text: str) -> list[tuple[str, str]]:
+    """(mechanism, sentence) for each plain, unconditional assertion of a mechanism."""
+    claims = []
+    for sentence in _sentences(text):
+        if _CONDITIONAL.search(sentence):
+            continue
+        for mechanism, patterns in _CLAIM_RES.items():
+            # A negation just before the claim ("不能签标准合同", "无需申报安全评估") denies it.
+            if any(
+                not _NEGATION.search(sentence[max(0, m.start() - 4) : m.start()])
+                for pattern in patterns
+                for m in pattern.finditer(sentence)
+            ):
+                claims.append((mechanism, sentence.strip()))
+    return claims
+
+
+def decision_conflicts(answer: str, mechanism: str | None) -> list[str]:
+    """Sentences of ``answer`` that assert a mechanism other than the decided one."""
+    if not mechanism:
+        return []
+    return [sentence for claimed, sentence in mechanism_claims(answer) if claimed != mechanism]
+
+
+# --- one model reply ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing verification found wrong; ``kind`` is stable, ``message`` is for people."""
+
+    kind: str
+    message: str
+    key: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        out = {"kind": self.kind, "message": self.message}
+        if self.key:
+            out["key"] = self.key
+        return out
+
+
+@dataclass(frozen=True)
+class CheckedCitation:
+    key: str
+    quote: str  # the unit's own characters
+
+
+@dataclass(frozen=True)
+class Checked:
+    citations: tuple[CheckedCitation, ...]  # the ones that survived
+    problems: tuple[Problem, ...]
+    text_supported: bool  # False: the answer text itself must not be shown
+
+
+def check_draft(
+    answer: str,
+    citations: Sequence[tuple[str, str]],
+    given: Mapping[str, str],
+    support: Sequence[str] = (),
+    mechanism: str | None = None,
+    require_citation: bool = True,
+) -> Checked:
+    """Verify a parsed reply: ``citations`` are (key, quote) pairs as the model wrote them,
+    ``given`` maps each unit key the model was shown to its text, ``support`` holds texts
+    whose numbers the answer may also use (rule statement, decision, warnings, as-of date),
+    ``mechanism`` is the rule's decided mechanism, if any."""
+    problems: list[Problem] = []
+    kept: list[CheckedCitation] = []
+    for key, quote in citations:
+        if key not in given:
+            problems.append(Problem("unknown_key", f"cited key {key!r} was not among the sources given", key))
+            continue
+        span = match_quote(quote, given[key])
+        if span is None:
+            problems.append(
+                Problem("quote_not_verbatim", f"quote is not a verbatim span of {key}: {quote[:60]!r}", key)
+            )
+            continue
+        if len(normalise(span)) < MIN_QUOTE_CHARS and normalise(span) != normalise(given[key]):
+            problems.append(Problem("quote_too_short", f"quote from {key} is too short to support anything", key))
+            continue
+        if all(c.key != key or c.quote != span for c in kept):
+            kept.append(CheckedCitation(key, span))
+    text_ok = True
+    if not answer.strip():
+        problems.append(Problem("empty_answer", "the model returned no answer text"))
+        text_ok = False
+    missing = unsupported_numbers(answer, [c.quote for c in kept] + list(support))
+    for mention in missing:
+        problems.append(Problem("unsupported_number", f"{mention.raw!r} appears in no cited quote or rule decision"))
+    for sentence in decision_conflicts(answer, mechanism):
+        problems.append(Problem("decision_conflict", f"contradicts the rule decision {mechanism!r}: {sentence[:80]!r}"))
+    if missing or decision_conflicts(answer, mechanism):
+        text_ok = False
+    if require_citation and not kept:
+        problems.append(Problem("no_valid_citation", "no citation survived verification"))
+        text_ok = False
+    return Checked(tuple(kept), tuple(problems), text_ok)

@@ -1,0 +1,185 @@
+"""Deadlines on the official calendar: 调休, Spring Festival, month ends, years without data."""
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import chinese_calendar
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assistant.corpus import load_corpus
+from assistant.rules import RuleEngine, load_rule_table
+from assistant.rules.calendar_days import (
+    add_months,
+    add_working_days,
+    corresponding_day,
+    roll_past_rest_days,
+    working_days_before,
+)
+
+CORPUS = Path(__file__).parent.parent / "corpus"
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return RuleEngine(load_corpus(CORPUS), load_rule_table())
+
+
+@pytest.mark.parametrize(
+    ("start", "n", "expected"),
+    [
+        (date(2024, 9, 30), 10, date(2024, 10, 18)),  # National Day skipped, Saturday 10-12 counted
+        (date(2025, 1, 24), 10, date(2025, 2, 13)),  # Spring Festival skipped, 01-26 and 02-08 counted
+        (date(2024, 9, 30), 15, date(2024, 10, 25)),
+        (date(2024, 6, 3), 1, date(2024, 6, 4)),  # the first day is not counted
+        (date(2024, 6, 7), 1, date(2024, 6, 11)),  # Friday → weekend → Dragon Boat Festival (06-10) → Tuesday
+    ],
+)
+def test_add_working_days_on_official_calendar(start, n, expected):
+    result = add_working_days(start, n)
+    assert result.day == expected
+    assert result.estimated_years == ()
+
+
+def test_national_day_2024_details():
+    result = add_working_days(date(2024, 9, 30), 10)
+    assert result.makeup_days_counted == ("2024-10-12",)
+    assert len(result.holidays_skipped) == 7
+
+
+@settings(max_examples=80, deadline=None)
+@given(start=st.dates(min_value=date(2023, 1, 1), max_value=date(2026, 11, 30)), n=st.integers(1, 20))
+def test_working_day_count_is_exact(start, n):
+    end = add_working_days(start, n).day
+    assert chinese_calendar.is_workday(end)
+    days = [start + timedelta(days=i) for i in range(1, (end - start).days + 1)]
+    assert sum(chinese_calendar.is_workday(d) for d in days) == n
+
+
+@settings(max_examples=60, deadline=None)
+@given(start=st.dates(min_value=date(2023, 3, 1), max_value=date(2026, 11, 30)), n=st.integers(1, 60))
+def test_counting_back_inverts_counting_forward(start, n):
+    end = add_working_days(start, n).day
+    back = working_days_before(end, n).day
+    assert back <= start
+    assert add_working_days(back, n).day == end
+
+
+def test_year_without_data_is_weekends_only_and_flagged():
+    result = add_working_days(date(2026, 12, 25), 10)
+    assert result.estimated_years == (2027,)
+    assert result.day == date(2027, 1, 8)
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [
+        (date(2024, 1, 31), 1, date(2024, 2, 29)),  # no corresponding day: month end
+        (date(2023, 1, 31), 1, date(2023, 2, 28)),
+        (date(2023, 6, 1), 6, date(2023, 12, 1)),
+        (date(2024, 2, 29), 12, date(2025, 2, 28)),
+    ],
+)
+def test_corresponding_day(start, months, expected):
+    assert corresponding_day(start, months) == expected
+
+
+def test_last_day_on_a_holiday_rolls_past_it():
+    assert roll_past_rest_days(date(2024, 10, 1)).day == date(2024, 10, 8)
+    nominal, result = add_months(date(2024, 9, 1), 1)  # 2024-10-01, National Day
+    assert (nominal, result.day) == (date(2024, 10, 1), date(2024, 10, 8))
+
+
+# --- through the engine ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "as_of", "deadline"),
+    [
+        ("标准合同于2024年9月30日生效，最晚哪天备案？", date(2024, 9, 30), "2024-10-18"),
+        ("标准合同2024-09-30生效，备案截止日期是哪天？", date(2024, 9, 30), "2024-10-18"),
+        ("我们的标准合同9月30日生效，最晚什么时候备案？", date(2024, 9, 1), "2024-10-18"),
+        ("标准合同2025/1/24生效，最晚哪天要完成备案？", date(2025, 1, 24), "2025-02-13"),
+        (
+            "The standard contract took effect on January 24, 2025. What is the last day to file it?",
+            date(2025, 2, 1),
+            "2025-02-13",
+        ),
+        ("标准合同今天生效，最晚哪天备案？", date(2025, 1, 24), "2025-02-13"),
+    ],
+)
+def test_filing_deadline(engine, question, as_of, deadline):
+    result = engine.evaluate(question, as_of)
+    assert result.decision["deadline"] == deadline
+    assert result.decision["period"] == "10个工作日"
+    assert deadline in result.statement
+    assert "measures#第七条" in {c.key for c in result.citations}
+    assert result.warnings == ()
+
+
+def test_filing_rule_depends_on_the_as_of_date(engine):
+    q = "标准合同于2023年9月28日生效，最晚哪天备案？"
+    early = engine.evaluate(q, date(2023, 9, 28))
+    assert early.id == "R-DEADLINE-FILING-2023"
+    assert early.decision["deadline"] == "2023-10-18"  # 09-29..10-06 off; 10-07, 10-08 make-up days count
+    late = engine.evaluate("标准合同于2024年9月30日生效，最晚哪天备案？", date(2024, 9, 30))
+    assert late.id == "R-DEADLINE-FILING-2024"
+    assert "filing_guide_v2#二、备案方式" in {c.key for c in late.citations}
+
+
+def test_warning_path_for_2027(engine):
+    result = engine.evaluate("标准合同2026年12月25日生效，最晚哪天要完成备案？", date(2026, 12, 25))
+    assert result.decision["deadline"] == "2027-01-08"
+    assert result.decision["calendar"] == "weekends_only_for_2027"
+    assert result.warnings and "2027" in result.warnings[0]
+    assert result.warnings[0] in result.statement
+
+
+def test_check_and_supplement_periods(engine):
+    check = engine.evaluate("我们2024年9月30日提交了备案材料，省级网信办最晚哪天完成查验？", date(2024, 9, 30))
+    assert check.decision["deadline"] == "2024-10-25"
+    assert check.decision["period"] == "15个工作日"
+    supplement = engine.evaluate("2024年9月30日收到通知需要补充完善材料，最晚哪天提交？", date(2024, 9, 30))
+    assert supplement.decision["deadline"] == "2024-10-18"
+    assert supplement.decision["period"] == "10个工作日"
+
+
+def test_assessment_validity_before_and_after_2024(engine):
+    new = engine.evaluate("我们2024年5月10日通过了数据出境安全评估，评估结果有效期到哪天？", date(2024, 6, 1))
+    assert new.decision["period"] == "3年" and new.decision["deadline"] == "2027-05-10"
+    assert "extension_window_opens" in new.decision
+    assert new.warnings  # 2027 has no official calendar yet
+    old = engine.evaluate("我们2023年5月10日通过了数据出境安全评估，评估结果有效期到哪天？", date(2023, 6, 1))
+    assert old.decision["period"] == "2年"
+    assert old.decision["corresponding_day"] == "2025-05-10"  # a Saturday
+    assert old.decision["deadline"] == "2025-05-12"  # Art. 203
+    assert "civil_code_periods#第二百零三条" in {c.key for c in old.citations}
+    assert old.decision["reapply_by"] < old.decision["deadline"]
+
+
+def test_remediation_period(engine):
+    result = engine.evaluate("《办法》施行前已经开展的出境活动，整改期最晚到哪天？", date(2024, 6, 1))
+    assert result.decision["deadline"] == "2023-12-01"
+    assert result.decision["period"] == "6个月"
+
+
+def test_asking_for_a_date_without_one_needs_it(engine):
+    result = engine.evaluate("标准合同最晚哪天要备案？", date(2024, 6, 1))
+    assert result.missing_facts == ("contract_effective_date",)
+    assert result.decision == {}
+    assert "10个工作日" in result.statement
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["标准合同签了以后多久要备案？", "备案需要多长时间？", "How long do we have to file the standard contract?"],
+)
+def test_asking_how_long_is_left_to_retrieval(engine, question):
+    assert engine.evaluate(question, date(2024, 6, 1)) is None
+
+
+def test_signing_date_is_used_with_a_note(engine):
+    result = engine.evaluate("标准合同2024年9月30日签署，最晚哪天备案？", date(2024, 9, 30))
+    assert result.decision["deadline"] == "2024-10-18"
+    assert "签署日期" in result.statement

@@ -1,0 +1,114 @@
+"""The engine's contract: when it declines, and the shape of every RuleResult it returns."""
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from assistant.corpus import load_corpus
+from assistant.rules import RuleEngine, load_rule_table
+from assistant.types import MECHANISMS
+
+CORPUS = Path(__file__).parent.parent / "corpus"
+AS_OF = date(2024, 6, 1)
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return load_corpus(CORPUS)
+
+
+@pytest.fixture(scope="module")
+def engine(corpus):
+    return RuleEngine(corpus, load_rule_table())
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "标准合同包括哪些内容？",
+        "个保法第三十九条规定了什么",
+        "标准合同多久要备案？",
+        "个人信息出境标准合同包括哪些内容？",
+        "What does the standard contract contain?",
+        "",
+        "   ",
+    ],
+)
+def test_not_a_rule_question(engine, question):
+    assert engine.evaluate(question, AS_OF) is None
+
+
+QUESTIONS = [
+    ("我们不是关基，今年向境外提供了15万人的个人信息，不含敏感个人信息，走哪条路？", AS_OF),
+    ("我们今年向境外提供了8万人的个人信息，走哪条路？", AS_OF),
+    (
+        "我们不是关基，自上年1月1日起累计向境外提供了8万人的个人信息，不含敏感个人信息，处理个人信息50万人，要签标准合同吗？",
+        date(2023, 3, 1),
+    ),
+    (
+        "我们不是关基，处理个人信息50万人，自上年1月1日起累计向境外提供了8万人的个人信息，不含敏感个人信息，需要申报安全评估吗？",
+        date(2023, 10, 1),
+    ),
+    ("标准合同于2024年9月30日生效，最晚哪天备案？", date(2024, 9, 30)),
+    ("标准合同2026年12月25日生效，最晚哪天要完成备案？", date(2026, 12, 25)),
+    (
+        "We are not a CIIO and sent personal information of 150,000 people abroad this year, no sensitive data. Whic"
+        "h mechanism?",
+        AS_OF,
+    ),
+    ("标准合同最晚哪天要备案？", AS_OF),
+]
+
+
+@pytest.mark.parametrize(("question", "as_of"), QUESTIONS)
+def test_result_shape(engine, corpus, question, as_of):
+    result = engine.evaluate(question, as_of)
+    assert result is not None
+    assert re.fullmatch(r"R-[A-Z0-9-]+", result.id) and result.version >= 1
+    json.dumps(result.to_dict(), ensure_ascii=False)  # JSON-serialisable throughout
+    assert result.citations
+    for c in result.citations:
+        unit = corpus.units[c.key]
+        assert c.quote and c.quote in unit.text
+        assert c.title == corpus.title_of(c.key)
+        assert c.locator == unit.locator
+    if result.missing_facts:
+        assert result.decision == {}
+    mechanism = result.decision.get("mechanism")
+    assert mechanism is None or mechanism in MECHANISMS
+    assert result.statement
+
+
+def test_statement_numbers_are_the_rules_numbers(engine):
+    table = load_rule_table()
+    result = engine.evaluate(QUESTIONS[0][0], AS_OF)
+    rule = next(r for r in table.rules if r.id == result.id)
+    numbers = {q.text for _, q in rule.numbers}
+    found = set(re.findall(r"\d+万", result.statement)) - {"15万"}  # 15万 is the question's own figure
+    assert found and found <= numbers
+
+
+def test_english_and_chinese_statements(engine):
+    zh = engine.evaluate(QUESTIONS[4][0], date(2024, 9, 30))
+    en = engine.evaluate(
+        "The standard contract took effect on 2024-09-30. What is the last day to file it?", date(2024, 9, 30)
+    )
+    assert zh.decision["deadline"] == en.decision["deadline"] == "2024-10-18"
+    assert "最后一日为2024-10-18" in zh.statement
+    assert "2024-10-18" in en.statement and en.statement.startswith("As of")
+
+
+def test_results_do_not_depend_on_earlier_questions(engine):
+    q, as_of = QUESTIONS[0]
+    first = engine.evaluate(q, as_of)
+    engine.evaluate(QUESTIONS[5][0], QUESTIONS[5][1])
+    assert engine.evaluate(q, as_of) == first
+
+
+def test_needs_facts_statement_names_what_is_missing(engine):
+    result = engine.evaluate(QUESTIONS[1][0], AS_OF)
+    assert set(result.missing_facts) == {"ciio", "count_sensitive"}
+    assert "关键信息基础设施运营者" in result.statement and "敏感个人信息人数" in result.statement

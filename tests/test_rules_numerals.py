@@ -1,0 +1,226 @@
+"""Numerals and facts: every numeral form, qualifiers, categories, periods and negations."""
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from assistant.rules.dates import find_dates
+from assistant.rules.facts import extract_facts
+from assistant.rules.numerals import find_numerals, parse_numeral
+
+AS_OF = date(2024, 6, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("80000", 80000),
+        ("8万", 80000),
+        ("1.5万", 15000),
+        ("十五万", 150000),
+        ("一百万", 1_000_000),
+        ("10万", 100_000),
+        ("100万", 1_000_000),
+        ("1万", 10_000),
+        ("150,000", 150_000),
+        ("100k", 100_000),
+        ("1 million", 1_000_000),
+        ("1.2 million", 1_200_000),
+        ("两万", 20_000),
+        ("三千", 3000),
+        ("一万五", 15_000),
+        ("一万五千", 15_000),
+        ("1万5千", 15_000),
+        ("十万", 100_000),
+        ("一万零五百", 10_500),
+        ("九千九百九十九", 9999),
+        ("九万九千九百九十九", 99_999),
+        ("百万", 1_000_000),
+        ("１０万", 100_000),
+        ("one million", 1_000_000),
+        ("two hundred thousand", 200_000),
+        ("5,000", 5000),
+        ("0", 0),
+    ],
+)
+def test_parse_numeral_forms(text, value):
+    assert parse_numeral(text) == value
+
+
+@pytest.mark.parametrize("text", ["", "abc", "人", "万人"])
+def test_parse_numeral_rejects_non_numbers(text):
+    assert parse_numeral(text) is None
+
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def _chinese(n: int) -> str:
+    """Reference formatter for 0 < n < 10**8, written independently of the parser."""
+
+    def below_10k(x: int) -> str:
+        out, zero = "", False
+        for unit, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+            d = x // unit % 10
+            if d:
+                if zero and out:
+                    out += "零"
+                out += _DIGITS[d] + name
+                zero = False
+            else:
+                zero = True
+        return out
+
+    high, low = divmod(n, 10_000)
+    if not high:
+        return below_10k(low)
+    text = below_10k(high) + "万"
+    if low:
+        text += ("零" if low < 1000 else "") + below_10k(low)
+    return text
+
+
+@given(st.integers(min_value=1, max_value=99_999_999))
+def test_chinese_numerals_round_trip(n):
+    assert parse_numeral(_chinese(n)) == n
+
+
+@given(st.integers(min_value=0, max_value=10**9))
+def test_arabic_with_thousands_separators_round_trip(n):
+    assert parse_numeral(f"{n:,}") == n
+    assert parse_numeral(str(n)) == n
+
+
+@given(st.integers(min_value=1, max_value=99_999), st.integers(min_value=0, max_value=9))
+def test_wan_with_one_decimal(whole, tenth):
+    assert parse_numeral(f"{whole}.{tenth}万") == whole * 10_000 + tenth * 1000
+
+
+def test_find_numerals_spans_point_into_the_text():
+    text = "今年提供了１５万人，另有2,000人"
+    found = find_numerals(text)
+    assert [(n.value, text[n.start : n.end]) for n in found] == [(150_000, "１５万"), (2000, "2,000")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("合同2024年9月30日生效", date(2024, 9, 30)),
+        ("合同2024-09-30生效", date(2024, 9, 30)),
+        ("合同2024/9/30生效", date(2024, 9, 30)),
+        ("合同9月30日生效", date(2024, 9, 30)),
+        ("effective on September 30, 2024", date(2024, 9, 30)),
+        ("today", AS_OF),
+        ("今天生效", AS_OF),
+    ],
+)
+def test_dates(text, expected):
+    assert [d.day for d in find_dates(text, AS_OF)] == [expected]
+
+
+def test_impossible_date_is_skipped():
+    assert find_dates("2023年2月30日", AS_OF) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "category", "low", "high"),
+    [
+        ("今年向境外提供了8万人的个人信息", "general", 80000, 80000),
+        ("敏感个人信息5000人", "sensitive", 5000, 5000),
+        ("向境外提供了不满10万人个人信息", "general", 0, 99_999),
+        ("向境外提供了10万人以上个人信息", "general", 100_000, None),
+        ("向境外提供了超过1万人的敏感个人信息", "sensitive", 10_001, None),
+        ("正好10万人的个人信息出境", "general", 100_000, 100_000),
+        ("刚好1万人的敏感个人信息出境", "sensitive", 10_000, 10_000),
+        ("we transferred data of 100k users abroad", "general", 100_000, 100_000),
+        ("sensitive personal information of 5,000 people went abroad", "sensitive", 5000, 5000),
+        ("我们处理了200万用户的个人信息", "processed", 2_000_000, 2_000_000),
+    ],
+)
+def test_count_category_and_bounds(question, category, low, high):
+    facts = extract_facts(question, AS_OF)
+    c = facts.count(category)
+    assert c is not None, facts.counts
+    assert (c.low, c.high) == (low, high)
+
+
+def test_two_counts_in_one_clause_keep_their_own_categories():
+    facts = extract_facts("今年出境1万人敏感个人信息和50万人一般个人信息", AS_OF)
+    assert facts.count("sensitive").value == 10_000
+    assert facts.count("general").value == 500_000
+
+
+def test_count_excluding_sensitive_is_general_and_denies_sensitive():
+    facts = extract_facts("今年向境外提供8万人个人信息（不含敏感个人信息）", AS_OF)
+    assert facts.count("general").value == 80000
+    assert facts.count("sensitive") is None
+    assert facts.sensitive_denied
+
+
+@pytest.mark.parametrize(
+    ("question", "ciio"),
+    [
+        ("我们是关基", True),
+        ("我们不是关基", False),
+        ("我们是非关基企业", False),
+        ("关键信息基础设施运营者以外的数据处理者", False),
+        ("We are not a CIIO", False),
+        ("We are a CIIO", True),
+        ("我们公司不属于关键信息基础设施运营者", False),
+        ("我们是一家电商公司", None),
+    ],
+)
+def test_ciio(question, ciio):
+    assert extract_facts(question, AS_OF).ciio is ciio
+
+
+@pytest.mark.parametrize(
+    ("question", "important"),
+    [("涉及重要数据", True), ("不涉及重要数据", False), ("没有敏感个人信息和重要数据", False), ("这批数据", None)],
+)
+def test_important_data(question, important):
+    assert extract_facts(question, AS_OF).important_data is important
+
+
+@pytest.mark.parametrize(
+    ("question", "period"),
+    [
+        ("自上年1月1日起累计提供了8万人", "since_previous_year"),
+        ("自当年1月1日起累计提供了8万人", "current_year"),
+        ("今年提供了8万人", "current_year"),
+        ("去年提供了8万人", "last_year"),
+        ("since January 1 this year we sent 80,000 people's data", "current_year"),
+        ("we sent 80,000 people's data last year", "last_year"),
+    ],
+)
+def test_periods(question, period):
+    assert extract_facts(question, AS_OF).period == period
+
+
+@pytest.mark.parametrize(
+    ("question", "scenario"),
+    [
+        ("为跨境购物向境外提供个人信息", "contract_with_individual"),
+        ("机票酒店预订需要提供旅客信息给境外酒店", "contract_with_individual"),
+        ("跨境人力资源管理需要提供员工个人信息", "hr_management"),
+        ("紧急情况下为保护生命健康", "emergency"),
+        ("出境数据不包含个人信息", "no_personal_info"),
+        ("在境外收集的个人信息传回境外", "collected_abroad"),
+    ],
+)
+def test_scenarios(question, scenario):
+    assert scenario in extract_facts(question, AS_OF).scenarios
+
+
+def test_period_phrase_dates_are_not_start_dates():
+    facts = extract_facts("自当年1月1日起累计向境外提供了8万人", AS_OF)
+    assert facts.dates == ()
+
+
+def test_facts_are_json_serialisable():
+    import json
+
+    facts = extract_facts("标准合同2024年9月30日生效，今年提供了8万人", AS_OF)
+    assert json.loads(json.dumps(facts.to_dict()))["dates"] == [{"date": "2024-09-30", "raw": "2024年9月30日"}]

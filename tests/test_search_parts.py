@@ -1,0 +1,141 @@
+"""Tokenizer, BM25, query analysis, chunking and fusion, each on hand-worked inputs."""
+
+from datetime import date
+
+import pytest
+
+from assistant import bm25
+from assistant.corpus import load_corpus
+from assistant.index import chunk_unit
+from assistant.query import Lexicon, analyse, chinese_to_int, int_to_chinese, load_lexicon
+from assistant.text import sentences
+from assistant.tokenize import Tokenizer, write_dictionary
+from assistant.types import Unit
+
+
+def test_bm25_prefers_rare_term_and_shorter_doc():
+    docs = [["备案", "工作日"], ["备案", "材料", "材料", "提交", "系统", "网址"], ["罚款"]]
+    stats = bm25.fit(docs)
+    s = bm25.scores(stats, ["工作日"])
+    assert s[0] > 0 and s[1] == 0 and s[2] == 0
+    s = bm25.scores(stats, ["备案"])
+    assert s[0] > s[1] > 0  # same term frequency, shorter document wins
+    assert bm25.scores(stats, ["不存在"]).sum() == 0
+    with pytest.raises(ValueError):
+        bm25.fit([])
+
+
+def test_bm25_idf_by_hand():
+    stats = bm25.fit([["a"], ["b"], ["b"]])
+    import math
+
+    assert stats.idf["a"] == pytest.approx(math.log(1 + (3 - 1 + 0.5) / (1 + 0.5)))
+    assert stats.idf["b"] == pytest.approx(math.log(1 + (3 - 2 + 0.5) / (2 + 0.5)))
+
+
+def test_tokenizer_small_dictionary(tmp_path):
+    path = tmp_path / "dict.txt"
+    write_dictionary(["个人信息处理者应当在标准合同生效之日起10个工作日内备案"], ["境外接收方"], path)
+    tok = Tokenizer(path, tmp_path)
+    words = tok.tokens("标准合同生效后多久要备案？")
+    assert "标准合同" in words or ("标准" in words and "合同" in words)
+    assert "备案" in words
+    assert "多久" not in words and "？" not in words  # stop words and punctuation dropped
+    assert "境外接收方" in tok.tokens("境外接收方的义务")
+    assert tok.tokens("ＡＢＣ Filing") == ["abc", "filing"]  # width and case folded
+    with pytest.raises(FileNotFoundError):
+        Tokenizer(tmp_path / "missing.txt", tmp_path)
+
+
+@pytest.mark.parametrize("n", [1, 7, 10, 11, 20, 38, 99, 100, 101, 110, 201, 204])
+def test_article_numbers_round_trip(n):
+    assert chinese_to_int(int_to_chinese(n)) == n
+
+
+def test_article_numbers_by_hand():
+    assert int_to_chinese(7) == "七"
+    assert int_to_chinese(38) == "三十八"
+    assert int_to_chinese(201) == "二百零一"
+    assert int_to_chinese(110) == "一百一十"
+
+
+def _lexicon():
+    return Lexicon(
+        expand={"报备": "备案", "file": "备案"},
+        instruments={"measures": ("《办法》", "办法"), "standard_contract": ("标准合同",), "pipl_excerpt": ("个保法", "pipl")},
+        domain=("备案", "file"),
+        foreign=("gdpr",),
+    )
+
+
+LOCATORS = {"第七条": ("measures", "standard_contract"), "第三条": ("measures", "standard_contract", "pipl_excerpt"),
+            "第三十八条": ("pipl_excerpt",)}
+
+
+def test_explicit_references():
+    lx = _lexicon()
+    assert analyse("《办法》第八条规定了什么", lx, LOCATORS).refs == ("measures#第八条",)
+    assert analyse("标准合同第三条", lx, LOCATORS).refs == ("standard_contract#第三条",)
+    assert analyse("第七条", lx, LOCATORS).refs == ("measures#第七条",)
+    assert analyse("第三十八条讲什么", lx, LOCATORS).refs == ("pipl_excerpt#第三十八条",)
+    assert analyse("What does Article 38 of the PIPL say?", lx, LOCATORS).refs == ("pipl_excerpt#第三十八条",)
+    assert analyse("What does Appendix 1 require?", lx, LOCATORS).refs == ("standard_contract#附录一",)
+    # a reference to an article the instrument lacks is kept, so the caller can say so
+    assert analyse("《办法》第九十九条", lx, LOCATORS).refs == ("measures#第九十九条",)
+
+
+def test_expansion_scope_and_whole_words():
+    lx = _lexicon()
+    q = analyse("签完合同多久要报备", lx, LOCATORS)
+    assert q.search_text == "签完合同多久要报备 备案"
+    assert not q.in_domain  # scope is judged on the question's own words, not on expansions
+    assert analyse("update my profile picture", lx, LOCATORS).search_text == "update my profile picture"
+    assert analyse("How do we file?", lx, LOCATORS).in_domain
+    assert not analyse("今天天气怎么样", lx, LOCATORS).in_domain
+    assert analyse("GDPR要求什么", lx, LOCATORS).foreign_law
+    assert analyse("How do we file?", lx, LOCATORS).english
+
+
+def test_packaged_lexicon_loads_and_maps_colloquial_terms():
+    lx = load_lexicon()
+    assert "备案" in lx.expand["报备"]
+    assert "境外接收方" in lx.expand["海外总部"]
+    assert "向第三方提供" in lx.expand["再给别的公司"]
+    assert "向境外提供个人信息" in lx.expand["往国外传"]
+
+
+def test_sentences_keep_every_character():
+    text = "第一句。第二句；\n\n（一）项；最后"
+    assert "".join(sentences(text)) == text
+    assert sentences(text)[0] == "第一句。"
+
+
+def test_chunks_are_verbatim_slices_and_bounded():
+    body = "\n\n".join(f"（{i}）" + "境外接收方应当履行义务。" * 6 for i in range(12))
+    unit = Unit("x#第三条", "x", "第三条", "第三条 境外接收方的义务", body, 1)
+    chunks = chunk_unit(unit, "标准合同", limit=120)
+    assert len(chunks) > 5
+    for c in chunks:
+        assert c.text in body and len(c.text) <= 120
+        assert c.context == "标准合同 第三条 境外接收方的义务"
+    empty = Unit("x#附录二", "x", "附录二", "附录二 其他条款", "", 9)
+    assert [c.text for c in chunk_unit(empty, "标准合同")] == ["附录二 其他条款"]
+
+
+def test_applicability_labels(tiny_corpus):
+    from assistant.applicability import load_applicability
+
+    corpus = load_corpus(tiny_corpus)
+    path = tiny_corpus.parent / "app.toml"
+    path.write_text('[[superseded]]\nkey = "alpha#第二条"\non = 2024-03-22\nby = "beta#一、备案方式"\nnote = "已调整"\n',
+                    encoding="utf-8")
+    app = load_applicability(corpus, path)
+    assert "尚未施行" in app.label("alpha#第一条", date(2023, 5, 31))
+    assert app.label("alpha#第一条", date(2023, 6, 1)) is None
+    assert app.label("alpha#第二条", date(2024, 3, 21)) is None
+    assert "已调整" in app.label("alpha#第二条", date(2024, 3, 22))
+    assert app.instrument_in_force("alpha#第二条", date(2024, 3, 22))
+    path.write_text('[[superseded]]\nkey = "alpha#第九条"\non = 2024-03-22\nby = "beta#一、备案方式"\nnote = "x"\n',
+                    encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown citation key"):
+        load_applicability(corpus, path)

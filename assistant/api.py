@@ -8,9 +8,10 @@ threads. The order of decisions for a question:
 2. an explicit reference to an article the corpus lacks, or a question about another
    jurisdiction's law, is ``not_covered``;
 3. the rules module decides threshold and deadline questions (``answered`` or
-   ``needs_facts``);
+   ``needs_facts``), carrying facts forward for a short follow-up to a rule question;
 4. a question with nothing of this corpus's subject in it is ``not_covered``;
-5. otherwise retrieval and the extractive composer answer it.
+5. otherwise retrieval finds the units, and the extractive composer (or, when an endpoint
+   is configured, the verified LLM composer) answers from them.
 
 Not here: argument parsing and printing (``cli``), web serving (``app.py``).
 """
@@ -19,7 +20,8 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 from .applicability import load_applicability
@@ -29,10 +31,12 @@ from .corpus import load_corpus
 from .embed import Embedder, make_embedder
 from .errors import UsageError
 from .index import open_index
+from .llm import LLMComposer, LLMSettings
 from .query import Query, analyse, load_lexicon
 from .retrieve import Retriever
 from .rules import RuleEngine, load_rule_table
-from .types import Answer, Hit
+from .rules.followup import looks_like_followup, shifted_as_of
+from .types import Answer, Hit, RuleResult
 
 MAX_QUESTION_CHARS = 2000
 EARLIEST_AS_OF = date(1990, 1, 1)
@@ -49,6 +53,30 @@ NOT_COVERED_EN = (
     "Standard Contract for Outbound Transfer of Personal Information and related rules), so it "
     "cannot be answered from them."
 )
+
+
+_CARRIED_ZH = "（承接上一个问题：沿用其中已说明的事实，本问改变的事实以本问为准。）\n"
+_CARRIED_EN = "(Follow-up: the facts of the previous question are carried forward; what this question changes replaces them.)\n"
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What ``ask`` has settled before an answer is composed."""
+
+    text: str
+    when: date
+    query: Query
+    rule: RuleResult | None
+    hits: tuple[Hit, ...]
+    timings: dict[str, float]  # filled in as stages finish
+    started: float
+    context: tuple[str, ...]  # the questions whose facts a follow-up carries forward
+
+    def finish(self, outcome: str, body: str, citations=(), extra=None) -> Answer:
+        self.timings["total"] = (time.perf_counter() - self.started) * 1000
+        return Answer(
+            self.text, self.when, outcome, body, tuple(citations), self.rule, dict(self.timings), extra or {}, self.context
+        )
 
 
 def today_in_china() -> date:
@@ -108,6 +136,11 @@ class Assistant:
                 locators.setdefault(unit.locator, []).append(unit.doc_id)
         self._locators = {k: tuple(v) for k, v in locators.items()}
         self.rules = RuleEngine(self.corpus, load_rule_table())
+        settings = LLMSettings.from_config(config)
+        # llama-index is imported only when a model endpoint is configured.
+        self.generator = (
+            LLMComposer.from_settings(self.corpus, self.applicability, self.composer, settings) if settings else None
+        )
 
     @property
     def embedder_id(self) -> str:
@@ -120,39 +153,97 @@ class Assistant:
         text, when = clean_question(question), parse_as_of(as_of)
         return self.retriever.search(self.analyse(text), when, k or self.config.top_k)
 
-    def ask(self, question: str, as_of: date | str | None = None) -> Answer:
+    def ask(self, question: str, as_of: date | str | None = None, previous: Answer | None = None) -> Answer:
+        """Answer one question. ``previous`` is the conversation's last answer: a short
+        follow-up to a rule question ("那如果是敏感个人信息呢？") is decided with the facts
+        already given carried forward."""
+        plan = self._plan(question, as_of, previous)
+        if isinstance(plan, Answer):
+            return plan
+        if self.generator is not None and not (plan.rule and plan.rule.missing_facts):
+            t = time.perf_counter()
+            generated = self.generator.answer(plan.text, plan.when, plan.query, plan.hits, plan.rule)
+            plan.timings["generate"] = (time.perf_counter() - t) * 1000
+            return self._generated(plan, generated)
+        return self._extractive(plan)
+
+    def ask_stream(
+        self, question: str, as_of: date | str | None = None, previous: Answer | None = None
+    ) -> Iterator[str | Answer]:
+        """Like ``ask``, for a chat window: text pieces as a configured model writes them,
+        then the final ``Answer``, which replaces whatever was shown (the pieces are not
+        verified; the final answer is)."""
+        plan = self._plan(question, as_of, previous)
+        if isinstance(plan, Answer):
+            yield plan
+            return
+        if self.generator is None or (plan.rule and plan.rule.missing_facts):
+            yield self._extractive(plan)
+            return
+        from .llm import StreamDelta
+
+        t = time.perf_counter()
+        for event in self.generator.stream_answer(plan.text, plan.when, plan.query, plan.hits, plan.rule):
+            if isinstance(event, StreamDelta):
+                yield event.text
+            else:
+                plan.timings["generate"] = (time.perf_counter() - t) * 1000
+                yield self._generated(plan, event.result)
+
+    def _plan(self, question: str, as_of: date | str | None, previous: Answer | None) -> _Plan | Answer:
+        """Everything decided before composing; a finished ``Answer`` when nothing is left to compose."""
         started = time.perf_counter()
         text, when = clean_question(question), parse_as_of(as_of)
         query = self.analyse(text)
         timings: dict[str, float] = {}
-
-        def done(outcome: str, body: str, citations=(), rule=None) -> Answer:
-            timings["total"] = (time.perf_counter() - started) * 1000
-            return Answer(text, when, outcome, body, tuple(citations), rule, timings)
+        plan = _Plan(text, when, query, None, (), timings, started, ())
 
         missing = [k for k in query.refs if k not in self.corpus.units]
         if missing and len(missing) == len(query.refs):
-            return done("not_covered", self._missing_reference(missing, query))
+            return plan.finish("not_covered", self._missing_reference(missing, query))
         if query.foreign_law:
-            return done("not_covered", self._not_covered(query, foreign=True))
+            return plan.finish("not_covered", self._not_covered(query, foreign=True))
 
         t = time.perf_counter()
         rule = self.rules.evaluate(text, when)
+        context: tuple[str, ...] = ()
+        if previous is not None and previous.rule is not None and looks_like_followup(text):
+            if rule is None or rule.missing_facts:
+                context = previous.context or (previous.question,)
+                when = shifted_as_of(text, when) or when
+                carried = self.rules.evaluate_followup(text, context, when)
+                rule = carried or rule
+                context = (*context, text) if carried else ()
         timings["rules"] = (time.perf_counter() - t) * 1000
         if rule is not None:
-            composed = self.composer.rule_answer(rule, query, when)
-            outcome = "needs_facts" if rule.missing_facts else "answered"
-            return done(outcome, composed.text, composed.citations, rule)
-
+            return _Plan(text, when, query, rule, (), timings, started, context)
         if not query.in_domain:
-            return done("not_covered", self._not_covered(query))
+            return plan.finish("not_covered", self._not_covered(query))
         t = time.perf_counter()
-        hits = self.retriever.search(query, when, self.config.top_k)
+        hits = tuple(self.retriever.search(query, when, self.config.top_k))
         timings["retrieve"] = (time.perf_counter() - t) * 1000
-        composed = self.composer.answer(query, hits, when)
-        if not composed.citations:
-            return done("not_covered", self._not_covered(query))
-        return done("answered", composed.text, composed.citations)
+        return _Plan(text, when, query, None, hits, timings, started, ())
+
+    def _extractive(self, plan: _Plan) -> Answer:
+        t = time.perf_counter()
+        if plan.rule is not None:
+            composed = self.composer.rule_answer(plan.rule, plan.query, plan.when)
+            body = (_CARRIED_EN if plan.query.english else _CARRIED_ZH) + composed.text if plan.context else composed.text
+            outcome = "needs_facts" if plan.rule.missing_facts else "answered"
+        else:
+            composed = self.composer.answer(plan.query, plan.hits, plan.when)
+            body, outcome = composed.text, "answered"
+        plan.timings["compose"] = (time.perf_counter() - t) * 1000
+        if not composed.citations and plan.rule is None:
+            return plan.finish("not_covered", self._not_covered(plan.query))
+        return plan.finish(outcome, body, composed.citations)
+
+    def _generated(self, plan: _Plan, generated) -> Answer:
+        extra = {"verification": generated.verification.to_dict()}
+        if plan.rule is None and not generated.citations:
+            return plan.finish("not_covered", self._not_covered(plan.query), extra=extra)
+        outcome = "needs_facts" if plan.rule and plan.rule.missing_facts else "answered"
+        return plan.finish(outcome, generated.text, generated.citations, extra=extra)
 
     def _not_covered(self, query: Query, foreign: bool = False) -> str:
         if query.english:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -72,7 +72,7 @@ class FeedbackNotSaved(FeedbackError):
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _reason(exc: sqlite3.Error) -> str:
@@ -130,7 +130,7 @@ class FeedbackStore:
             finally:
                 conn.close()
         except sqlite3.Error as exc:
-            raise FeedbackNotSaved(f"反馈未保存：{_reason(exc)}，数据库 {self.db_path}") from None
+            raise FeedbackNotSaved(f"反馈未保存：{_reason(exc)}，请稍后重试或联系管理员") from None
         self._ready = True
         self.problem = None
 
@@ -152,7 +152,7 @@ class FeedbackStore:
         except sqlite3.IntegrityError as exc:
             raise FeedbackNotSaved(f"反馈未保存：记录不完整（{exc}）") from None
         except sqlite3.Error as exc:
-            raise FeedbackNotSaved(f"反馈未保存：{_reason(exc)}，数据库 {self.db_path}") from None
+            raise FeedbackNotSaved(f"反馈未保存：{_reason(exc)}，请稍后重试或联系管理员") from None
         return int(row_id)
 
     # -- writes -----------------------------------------------------------------------------

@@ -116,6 +116,7 @@ class Answer:
     rule: RuleResult | None
     timings_ms: Mapping[str, float]
     extra: Mapping[str, Any] = field(default_factory=dict)  # e.g. LLM verification report
+    context: tuple[str, ...] = ()  # earlier questions a follow-up leaned on; not in the JSON
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {

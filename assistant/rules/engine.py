@@ -19,11 +19,12 @@ Not here: reading facts, deciding, wording — each has its module.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from ..text import is_english
 from ..types import Corpus, RuleResult
-from . import deadlines, statements, transfer
+from . import deadlines, followup, statements, transfer
 from .citations import cite
 from .facts import Facts, extract_facts
 from .table import Rule, RuleTable, RuleTableError, check_table
@@ -47,8 +48,19 @@ class RuleEngine:
         """The rule decision for ``question`` as of ``as_of``, or None if no rule decides it."""
         if not question or not question.strip():
             return None
-        facts = extract_facts(question, as_of)
-        en = is_english(question)
+        return self._decide(extract_facts(question, as_of), as_of, is_english(question))
+
+    def evaluate_followup(self, question: str, earlier: Sequence[str], as_of: date) -> RuleResult | None:
+        """Decide ``question`` with the facts of the ``earlier`` questions (first to last)
+        carried forward (``followup.merge``); None when no rule can use the result."""
+        if not question or not question.strip() or not earlier:
+            return None
+        facts = extract_facts(earlier[0], as_of)
+        for text in (*earlier[1:], question):
+            facts = followup.merge(facts, extract_facts(text, as_of), text)
+        return self._decide(facts, as_of, is_english(question))
+
+    def _decide(self, facts: Facts, as_of: date, en: bool) -> RuleResult | None:
         kind = classify(facts)
         if kind == "deadline":
             rule = self._table.find("deadline", facts.deadline_topic or "", as_of)

@@ -1,0 +1,325 @@
+"""The Gradio web chat: ``build_ui(assistant, store, config)`` and ``serve(demo, config)``.
+
+One page, in Chinese: a conversation (each answer with its outcome, who decided it, the
+as-of date and its citations as clickable chips, plus 👍/👎), an input row with an as-of date,
+example questions, and a side panel that shows the whole cited unit with the quote marked,
+where a citation can be flagged as wrong. Answers stream in a sentence at a time.
+
+Per-session state lives in ``gr.State`` only: the list of ``Answer`` records shown (the last
+one is passed to ``Assistant.ask(previous=...)`` so a follow-up question keeps its facts),
+the feedback-database id of each, and the citation open in the side panel. Feedback that
+cannot be written is reported on the page, never dropped silently.
+
+HTML comes from ``webview`` (everything escaped). Not here: answering, storage, HTML
+building, and anything the CLI needs (the CLI never imports this module, so Gradio stays
+off its import path).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import time
+
+import gradio as gr
+
+from .api import Assistant, clean_question, parse_as_of, today_in_china
+from .config import Config
+from .errors import AssistantError
+from .feedback import FeedbackNotSaved, FeedbackStore
+from .types import Answer, Citation
+from .webview import (
+    CITATION_PLACEHOLDER,
+    answer_html,
+    chip_label,
+    citation_html,
+    notice_html,
+    pieces,
+    question_html,
+)
+
+log = logging.getLogger(__name__)
+
+STREAM_PAUSE_S = 0.03  # between streamed pieces: long enough to be seen, short enough not to annoy
+ASK_CONCURRENCY = 4  # Assistant.ask keeps no per-question state; a few sessions may ask at once
+
+EXAMPLES = (
+    "标准合同生效后多久要备案？",
+    "我们不是关基，今年累计向境外提供了15万人的个人信息，不含敏感个人信息，不涉及重要数据，走哪条路？",
+    "个人信息保护影响评估应当重点评估哪些内容？",
+    "哪些情形可以免予申报数据出境安全评估、订立标准合同？",
+)
+
+KIND_LABELS = {"up": "👍", "down": "👎", "citation_wrong": "引用有误"}
+
+CSS = """
+.turn-q, .turn-a { display: flex; gap: .6em; margin: .4em 0; }
+.turn-q .who, .turn-a .who { flex: none; font-weight: 600; width: 1.6em; height: 1.6em; border-radius: 50%;
+  text-align: center; line-height: 1.6em; font-size: .85em; }
+.turn-q .who { background: #e0e7ff; color: #3730a3; }
+.turn-a .who { background: #dcfce7; color: #166534; }
+.turn-q .body, .answer-text, .unit-text, .notice { white-space: pre-wrap; word-break: break-word; }
+.turn-q .body { font-weight: 600; }
+.turn-a .body { flex: 1; }
+.badges { display: flex; flex-wrap: wrap; gap: .4em; margin-bottom: .3em; }
+.badge { font-size: .8em; padding: .1em .5em; border-radius: .6em; background: #f1f5f9; color: #334155; }
+.badge.outcome-answered { background: #dcfce7; color: #166534; }
+.badge.outcome-needs_facts { background: #fef9c3; color: #854d0e; }
+.badge.outcome-not_covered { background: #fee2e2; color: #991b1b; }
+.badge.decision { background: #e0e7ff; color: #3730a3; font-weight: 600; }
+.warnings { margin: .2em 0 .4em 1.2em; color: #92400e; font-size: .9em; }
+.cursor { opacity: .5; }
+.notice { padding: .4em .6em; border-radius: .4em; margin: .3em 0; font-size: .9em; }
+.notice-error { background: #fee2e2; color: #991b1b; }
+.notice-warn { background: #fef3c7; color: #92400e; }
+.notice-ok { background: #dcfce7; color: #166534; }
+.chips { gap: .4em !important; flex-wrap: wrap !important; }
+.chips button { flex: none !important; min-width: 0 !important; }
+.citation-view h3 { margin: 0 0 .2em 0; }
+.citation-view .heading { color: #64748b; margin: 0 0 .4em 0; }
+.citation-view .unit-text { border-left: 3px solid #cbd5e1; padding-left: .7em; margin: .5em 0; line-height: 1.7; }
+.citation-view mark { background: #fde68a; padding: 0 .1em; }
+.citation-view .meta { display: grid; grid-template-columns: auto 1fr; gap: .2em .8em; font-size: .9em; }
+.citation-view .meta dt { color: #64748b; }
+.citation-view .meta dd { margin: 0; }
+.citation-view.empty { color: #64748b; }
+"""
+
+
+class Turn:
+    """One answer shown in a session, as kept in ``gr.State``.
+
+    Gradio hashes State values to notice changes, and an ``Answer`` cannot be hashed (it
+    holds dicts); this holder hashes by identity, so each new turn counts as a change.
+    """
+
+    __slots__ = ("answer",)
+
+    def __init__(self, answer: Answer):
+        self.answer = answer
+
+
+def build_ui(assistant: Assistant, store: FeedbackStore, config: Config) -> gr.Blocks:
+    """The chat page over one loaded ``Assistant`` and one ``FeedbackStore``.
+
+    ``config`` is accepted so the page can grow settings without changing its callers; the
+    serving options in it are used by ``serve``.
+    """
+    del config  # nothing on the page depends on it yet
+
+    def record(answer: Answer) -> int:
+        return store.record_answer(answer, assistant.corpus.digest, assistant.embedder_id)
+
+    def save_feedback(
+        records: list, turns: list[Turn], index: int, kind: str, key: str | None, comment: str
+    ) -> tuple[list, str, bool]:
+        """Write one feedback row (recording its answer first if that failed earlier)."""
+        records = list(records)
+        what = KIND_LABELS[kind] + (f"（{key}）" if key else "")
+        try:
+            if index >= len(turns):
+                raise FeedbackNotSaved("反馈未保存：这条回答已不在当前对话中")
+            if records[index] is None:
+                records[index] = record(turns[index].answer)
+            store.add_feedback(records[index], kind, key, comment)
+        except FeedbackNotSaved as exc:
+            log.warning("feedback not saved (%s): %s", store.db_path, exc)
+            gr.Warning(str(exc), title="提示")
+            return records, notice_html(f"第{index + 1}条回答的{what}：{exc}", "error"), False
+        return records, notice_html(f"已保存：第{index + 1}条回答的{what}。谢谢！", "ok"), True
+
+    with gr.Blocks(title="个人信息出境合规问答助手", analytics_enabled=False) as demo:
+        turns = gr.State([])  # the Turns shown, oldest first
+        records = gr.State([])  # feedback-database id of each Answer, None when not recorded
+        selected = gr.State(None)  # (answer index, Citation) open in the side panel
+
+        gr.HTML(
+            "<h2>个人信息出境合规问答助手</h2>"
+            "<p>依据《个人信息出境标准合同办法》、标准合同、《促进和规范数据跨境流动规定》等官方文本作答，"
+            "每个回答都附有可核对的条文引用。回答不构成法律意见。</p>"
+        )
+        with gr.Row():
+            with gr.Column(scale=3):
+
+                @gr.render(inputs=[turns])
+                def conversation(shown: list[Turn]):
+                    for i, answer in enumerate(turn.answer for turn in shown):
+                        gr.HTML(question_html(answer.question) + answer_html(answer), key=f"turn-{i}")
+                        if answer.citations:
+                            with gr.Row(elem_classes="chips", key=f"chips-{i}"):
+                                for citation in answer.citations:
+                                    chip = gr.Button(
+                                        chip_label(citation),
+                                        size="sm",
+                                        elem_classes="chip",
+                                        key=f"chip-{i}-{citation.key}",
+                                    )
+                                    chip.click(
+                                        lambda a=answer, c=citation, n=i: open_citation(n, a, c),
+                                        outputs=[citation_view, selected, cite_row],
+                                        api_visibility="private",
+                                    )
+                        with gr.Row(key=f"fb-{i}", equal_height=True):
+                            up = gr.Button("👍 有帮助", size="sm", scale=0, min_width=90, key=f"up-{i}")
+                            down = gr.Button("👎 没帮助", size="sm", scale=0, min_width=90, key=f"down-{i}")
+                            comment = gr.Textbox(
+                                placeholder="备注（可选），点 👍/👎 时一并保存",
+                                label="对这条回答的备注",
+                                show_label=False,
+                                container=False,
+                                scale=1,
+                                key=f"comment-{i}",
+                            )
+                        for button, kind in ((up, "up"), (down, "down")):
+                            button.click(
+                                lambda recs, ts, text, n=i, k=kind: _after_feedback(
+                                    save_feedback(recs, ts, n, k, None, text), text
+                                ),
+                                inputs=[records, turns, comment],
+                                outputs=[records, status, comment],
+                                api_visibility="private",
+                            )
+
+                pending = gr.HTML("", elem_id="pending")
+                status = gr.HTML("", elem_id="feedback-status")
+                with gr.Row(equal_height=True):
+                    question = gr.Textbox(
+                        placeholder="请输入问题，例如：标准合同生效后多久要备案？（回车发送）",
+                        label="问题",
+                        show_label=False,
+                        lines=1,
+                        max_lines=6,
+                        scale=5,
+                        elem_id="question",
+                        autofocus=True,
+                    )
+                    as_of = gr.Textbox(
+                        value=lambda: today_in_china().isoformat(),  # evaluated per page load
+                        label="截至日期（YYYY-MM-DD）",
+                        max_lines=1,
+                        scale=1,
+                        min_width=140,
+                        elem_id="as-of",
+                    )
+                with gr.Row():
+                    send = gr.Button("提问", variant="primary", elem_id="send")
+                    reset = gr.Button("新对话", elem_id="reset")
+                gr.Examples(examples=[[q] for q in EXAMPLES], inputs=[question], label="示例问题")
+            with gr.Column(scale=2):
+                citation_view = gr.HTML(CITATION_PLACEHOLDER, elem_id="citation-view")
+                with gr.Row(visible=False, equal_height=True) as cite_row:
+                    cite_comment = gr.Textbox(
+                        placeholder="哪里不对？（可选）",
+                        label="对这条引用的备注",
+                        show_label=False,
+                        container=False,
+                        scale=3,
+                        elem_id="cite-comment",
+                    )
+                    cite_wrong = gr.Button("引用有误", variant="stop", size="sm", scale=1, elem_id="cite-wrong")
+
+        def open_citation(index: int, answer: Answer, citation: Citation):
+            html = citation_html(assistant.corpus, assistant.applicability, citation, answer.as_of)
+            return html, (index, citation), gr.Row(visible=True)
+
+        def flag_citation(chosen, recs, ts, text):
+            if chosen is None:
+                return recs, notice_html("请先点击一条引用。", "warn"), text
+            index, citation = chosen
+            return _after_feedback(save_feedback(recs, ts, index, "citation_wrong", citation.key, text), text)
+
+        cite_wrong.click(
+            flag_citation,
+            inputs=[selected, records, turns, cite_comment],
+            outputs=[records, status, cite_comment],
+            api_visibility="private",
+        )
+
+        def submit(text: str, as_of_text: str, shown: list[Turn], recs: list):
+            skip = gr.skip()
+            try:
+                clean = clean_question(text)
+                when = parse_as_of(as_of_text)
+            except AssistantError as exc:
+                yield notice_html(f"无法提问：{exc}"), skip, skip, skip, skip
+                return
+            yield question_html(clean) + notice_html("正在检索条文……", "warn"), skip, skip, skip, ""
+            try:
+                answer = assistant.ask(clean, when, previous=shown[-1].answer if shown else None)
+            except AssistantError as exc:
+                yield question_html(clean) + notice_html(f"无法回答：{exc}"), skip, skip, skip, skip
+                return
+            except Exception:
+                log.exception("unexpected failure answering %r", clean)
+                yield (
+                    question_html(clean) + notice_html("内部错误，未能回答。请稍后重试或联系管理员。"),
+                    skip,
+                    skip,
+                    skip,
+                    skip,
+                )
+                return
+            for part in pieces(answer.answer):
+                yield question_html(clean) + answer_html(answer, part, streaming=True), skip, skip, skip, skip
+                time.sleep(STREAM_PAUSE_S)
+            note = ""
+            try:
+                answer_id = record(answer)
+            except FeedbackNotSaved as exc:
+                log.warning("answer not recorded (%s): %s", store.db_path, exc)
+                answer_id = None
+                note = notice_html(f"本条回答未能记录（{exc}）。对它的反馈会在点击时重新尝试保存。", "warn")
+            yield "", [*shown, Turn(answer)], [*recs, answer_id], "", note
+
+        for trigger in (question.submit, send.click):
+            trigger(
+                submit,
+                inputs=[question, as_of, turns, records],
+                outputs=[pending, turns, records, question, status],
+                concurrency_limit=ASK_CONCURRENCY,
+                api_visibility="private",
+            )
+
+        reset.click(
+            lambda: ([], [], None, CITATION_PLACEHOLDER, gr.Row(visible=False), "", ""),
+            outputs=[turns, records, selected, citation_view, cite_row, pending, status],
+            api_visibility="private",
+        )
+    return demo
+
+
+def _after_feedback(result: tuple[list, str, bool], comment: str) -> tuple[list, str, str]:
+    """Keep the comment box's text when the save failed, so the user can retry without retyping."""
+    recs, message, saved = result
+    return recs, message, "" if saved else comment
+
+
+def _is_loopback(host: str) -> bool:
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a host name: assume it may be reachable from elsewhere
+
+
+def serve(demo: gr.Blocks, config: Config) -> None:
+    """Launch on ``config.host:config.port``, with a login when a user and password are set."""
+    auth = None
+    if config.username and config.password:
+        auth = (config.username, config.password)
+    elif config.username or config.password:
+        log.warning("ASSISTANT_USER and ASSISTANT_PASSWORD must both be set; serving WITHOUT a login")
+    if auth is None and not _is_loopback(config.host):
+        log.warning("serving on %s without a password: anyone who can reach this address can use it", config.host)
+    demo.queue(default_concurrency_limit=ASK_CONCURRENCY)
+    demo.launch(
+        server_name=config.host,
+        server_port=config.port,
+        auth=auth,
+        auth_message="请登录出境合规问答助手" if auth else None,
+        show_error=False,  # errors are shown as messages by the handlers, never as tracebacks
+        ssr_mode=False,
+        css=CSS,
+        footer_links=["settings"],
+    )

@@ -1,0 +1,95 @@
+"""The web chat's HTML fragments: escaping, highlighting, streaming pieces, labels."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from assistant.applicability import load_applicability
+from assistant.corpus import load_corpus
+from assistant.types import Answer, Citation, RuleResult
+from assistant.webview import answer_html, citation_html, decider, highlight, pieces, question_html
+
+ROOT = Path(__file__).resolve().parent.parent
+ATTACK = "<img src=x onerror=alert(1)> [点我](javascript:alert(1)) \"' &amp;"
+
+
+def _answer(text: str = "答复。", rule: RuleResult | None = None, question: str = "问？") -> Answer:
+    return Answer(question, date(2025, 1, 2), "answered", text, (), rule, {"total": 1.0})
+
+
+def test_question_and_answer_escape_everything():
+    html = question_html(ATTACK) + answer_html(_answer(ATTACK), text=ATTACK)
+    assert "<img" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "&amp;amp;" in html  # an entity typed by the user stays literal text
+    assert "&quot;" in html and "&#x27;" in html
+
+
+def test_highlight_marks_the_quote_and_escapes_around_it():
+    out = highlight("前<b>文，引文<i>，后文", "引文<i>")
+    assert out == "前&lt;b&gt;文，<mark>引文&lt;i&gt;</mark>，后文"
+    assert highlight("没有这句", "别的") == "没有这句"
+
+
+def test_pieces_grow_to_the_whole_text():
+    text = "第一句。第二句；\n第三行没有句号"
+    parts = list(pieces(text))
+    assert parts[-1] == text
+    assert all(a != b and b.startswith(a) for a, b in itertools.pairwise(parts))
+    assert list(pieces("")) == []
+
+
+def test_decider_and_decision_badges():
+    rule = RuleResult("R-TRANSFER-2024", 3, {"mechanism": "security_assessment"}, {}, (), ("数据<未公布>",), ())
+    assert decider(_answer()) == "检索条文"
+    assert decider(_answer(rule=rule)) == "规则 R-TRANSFER-2024 v3"
+    html = answer_html(_answer(rule=rule))
+    assert "申报数据出境安全评估" in html and "数据&lt;未公布&gt;" in html
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return load_corpus(ROOT / "corpus")
+
+
+def test_citation_view_shows_unit_instrument_and_applicability(corpus):
+    applicability = load_applicability(corpus)
+    unit = corpus.units["measures#第七条"]
+    quote = "10个工作日内向所在地省级网信部门备案"
+    html = citation_html(
+        corpus, applicability, Citation(unit.key, "个人信息出境标准合同办法", "第七条", quote), date(2024, 1, 1)
+    )
+    assert f"<mark>{quote}</mark>" in html
+    assert "国家互联网信息办公室令第13号" in html and "2023-06-01" in html and "本条适用" in html
+    early = citation_html(corpus, applicability, Citation(unit.key, "", "第七条", quote), date(2023, 3, 1))
+    assert "尚未施行" in early
+
+
+def test_citation_view_of_a_vanished_key_is_a_message(corpus):
+    html = citation_html(
+        corpus, load_applicability(corpus), Citation("measures#第九十九条", "", "", ""), date(2024, 1, 1)
+    )
+    assert "找不到" in html
+
+
+def test_follow_up_passes_the_previous_answer_when_the_core_takes_it():
+    web = pytest.importorskip("assistant.web")
+    seen = []
+
+    class WithPrevious:
+        def ask(self, question, as_of=None, previous=None):
+            seen.append(previous)
+            return _answer(question=question)
+
+    class WithoutPrevious:
+        def ask(self, question, as_of=None):
+            return _answer(question=question)
+
+    first = _answer()
+    web._ask_function(WithPrevious())("那如果是150万人呢？", date(2025, 1, 2), first)
+    assert seen == [first]
+    assert web._ask_function(WithoutPrevious())("问？", date(2025, 1, 2), first).question == "问？"

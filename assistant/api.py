@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 
 from .applicability import load_applicability
@@ -36,6 +36,7 @@ from .query import Query, analyse, load_lexicon
 from .retrieve import Retriever
 from .rules import RuleEngine, load_rule_table
 from .rules.followup import looks_like_followup, shifted_as_of
+from .rules.numerals import fold_digits
 from .types import Answer, Hit, RuleResult
 
 MAX_QUESTION_CHARS = 2000
@@ -43,6 +44,15 @@ EARLIEST_AS_OF = date(1990, 1, 1)
 LATEST_AS_OF = date(2100, 12, 31)
 CHINA_TZ = timezone(timedelta(hours=8))  # China Standard Time has no daylight saving
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")  # undecodable input (bad UTF-8 in argv, a lone JSON escape)
+# The oldest personal-information-export rule in the corpus (PIPL) took effect on this day; before
+# it none of the texts governs anything, so a question "as of" an earlier date is not covered.
+EARLIEST_COVERED = date(2021, 11, 1)
+MAX_PEOPLE = 9_000_000_000  # more than everyone alive: no count of people can be larger
+# Just before a count of people: a minus sign (not a range dash after a number), 负/减, or a power.
+_NOT_A_COUNT = re.compile(
+    r"(?:负|减|(?<![0-9零〇一二两三四五六七八九十百千万亿])[-−－﹣]|\^|\*\*|(?<=[0-9])[eE][+-]?)\s*$"
+)
 
 NOT_COVERED_ZH = (
     "这个问题不在本助手收录的官方文本范围内（《个人信息出境标准合同办法》、标准合同及相关规定），"
@@ -105,6 +115,8 @@ def clean_question(question: object) -> str:
     if not isinstance(question, str):
         raise UsageError("the question must be text")
     text = _CONTROL.sub(" ", question).strip()
+    if _SURROGATE.search(text):
+        raise UsageError("the question contains characters that are not valid text (undecodable bytes?)")
     if not text:
         raise UsageError("the question is empty")
     if len(text) > MAX_QUESTION_CHARS:
@@ -197,6 +209,8 @@ class Assistant:
         query = self.analyse(text)
         timings: dict[str, float] = {}
         plan = _Plan(text, when, query, None, (), timings, started, ())
+        if when < EARLIEST_COVERED:
+            return plan.finish("not_covered", self._before_coverage(when, query))
 
         missing = [k for k in query.refs if k not in self.corpus.units]
         if missing and len(missing) == len(query.refs):
@@ -215,6 +229,10 @@ class Assistant:
                 rule = carried or rule
                 context = (*context, text) if carried else ()
         timings["rules"] = (time.perf_counter() - t) * 1000
+        if rule is not None and self._is_transfer(rule):
+            bad = _impossible_count(rule, (*context, text))
+            if bad is not None:  # never decide a path from "-5万人" or "10^12人"
+                rule = _ask_for_count(rule, bad, query.english)
         if rule is not None:
             return _Plan(text, when, query, rule, (), timings, started, context)
         if not query.in_domain:
@@ -245,6 +263,21 @@ class Assistant:
         outcome = "needs_facts" if plan.rule and plan.rule.missing_facts else "answered"
         return plan.finish(outcome, generated.text, generated.citations, extra=extra)
 
+    def _is_transfer(self, rule: RuleResult) -> bool:
+        return any(r.id == rule.id and r.family == "transfer" for r in self.rules.table.rules)
+
+    def _before_coverage(self, when: date, query: Query) -> str:
+        start = EARLIEST_COVERED.isoformat()
+        if query.english:
+            return (
+                f"As of {when.isoformat()} none of the texts this assistant covers was in force (the earliest, the "
+                f"Personal Information Protection Law, took effect on {start}), so nothing can be answered from them."
+            )
+        return (
+            f"截至{when.isoformat()}，本助手收录的官方文本均尚未施行（最早的《个人信息保护法》自{start}起施行），"
+            "无法依据条文作答。"
+        )
+
     def _not_covered(self, query: Query, foreign: bool = False) -> str:
         if query.english:
             extra = " The corpus holds Chinese law only." if foreign else ""
@@ -264,3 +297,42 @@ class Assistant:
             else:
                 parts.append(f"本助手收录的《{title}》中没有{locator}（共收录{count}个条文单元）。")
         return " ".join(parts) if query.english else "".join(parts) + "无法依据条文作答。"
+
+
+def _impossible_count(rule: RuleResult, texts: tuple[str, ...]) -> str | None:
+    """A count of people the rule read that cannot be one (negative, a power, more people than
+    live on Earth), as written in the question; None when every count is possible."""
+    folded = [fold_digits(t) for t in texts]  # the facts were read from folded text
+    for count in rule.facts.get("counts", ()):
+        raw = str(count.get("raw") or "")
+        if not raw:
+            continue
+        if int(count.get("value") or 0) > MAX_PEOPLE:
+            return raw
+        for t in folded:
+            for m in re.finditer(re.escape(raw), t):
+                sign = _NOT_A_COUNT.search(t, max(0, m.start() - 4), m.start())
+                if sign is not None:
+                    start = sign.start()
+                    while start > 0 and t[start - 1].isdigit():  # the base of "10^12"
+                        start -= 1
+                    return t[start : m.end()]
+    return None
+
+
+def _ask_for_count(rule: RuleResult, written: str, english: bool) -> RuleResult:
+    """``rule`` turned into a request for a real count: no decision, the count missing."""
+    categories = [c.get("category") for c in rule.facts.get("counts", ())]
+    missing = tuple(dict.fromkeys(f"count_{c}" for c in categories if c)) or ("count_general",)
+    if english:
+        statement = (
+            f"“{written}” is not a possible number of people (negative, written as a power, or more people than "
+            "live on Earth), so no transfer path can be decided from it. How many people's personal information "
+            "has been (or will be) provided abroad since 1 January of this year? For example: 150,000 people."
+        )
+    else:
+        statement = (
+            f"问题中的人数“{written}”不是可能的人数（为负数、以乘方表示或超过全球人口），无法据此确定出境路径。"
+            "请说明自当年1月1日起累计向境外提供（或拟提供）个人信息的实际人数，例如“15万人”。"
+        )
+    return replace(rule, decision={}, missing_facts=missing, warnings=(), citations=(), statement=statement)

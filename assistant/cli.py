@@ -62,7 +62,7 @@ def _batch_lines(assistant, lines: Iterable[str], out: TextIO) -> None:
         try:
             try:
                 item = json.loads(line)
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
                 raise UsageError(f"line {number}: not valid JSON") from None
             if not isinstance(item, dict):
                 raise UsageError(f"line {number}: expected a JSON object")
@@ -85,7 +85,9 @@ def _ask(args, config: Config) -> int:
         if args.question:
             raise UsageError("give either a question or --batch FILE, not both")
         try:
-            lines = args.batch.read_text(encoding="utf-8").splitlines()
+            text = args.batch.read_text(encoding="utf-8-sig")  # -sig: a leading BOM is not data
+            # Split on newlines only: str.splitlines would also split at U+2028 or U+0085 inside a JSON string.
+            lines = [line.removesuffix("\r") for line in text.removesuffix("\n").split("\n")] if text else []
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"cannot read batch file {args.batch}: {exc}") from None
         assistant = Assistant(config, notify=_notify, rebuild=not args.no_rebuild)

@@ -148,3 +148,32 @@ def test_cli_exit_codes():
     run = _cli("ask", "--as-of", "2024-02-30", "备案")
     assert run.returncode == 2 and "Traceback" not in run.stderr and "YYYY-MM-DD" in run.stderr
     assert _cli("ask", "--batch", "/nonexistent.jsonl").returncode == 2
+
+
+FIRST = "我们不是关基，今年累计向境外提供了15万人的个人信息，不含敏感个人信息，不涉及重要数据，走哪条路？"
+
+
+def test_follow_ups_carry_facts_forward(assistant):
+    first = assistant.ask(FIRST, "2025-06-01")
+    assert first.rule.decision["mechanism"] == "standard_contract_or_certification"
+    sensitive = assistant.ask("那如果是敏感个人信息呢？", "2025-06-01", previous=first)
+    assert sensitive.rule.decision["mechanism"] == "security_assessment"
+    assert sensitive.context == (FIRST, "那如果是敏感个人信息呢？")
+    assert "承接上一个问题" in sensitive.answer
+    bigger = assistant.ask("那如果是150万人呢？", "2025-06-01", previous=first)
+    assert bigger.rule.decision["mechanism"] == "security_assessment"
+    smaller = assistant.ask("如果是5万人呢？", "2025-06-01", previous=first)
+    assert smaller.rule.decision["mechanism"] == "exempt"
+    # "last year" asks the same question a year earlier, when the Measures' thresholds governed
+    last_year = assistant.ask("如果是去年呢？", "2024-06-01", previous=first)
+    assert last_year.as_of == date(2023, 6, 1) and last_year.rule.id == "R-TRANSFER-2023"
+
+
+def test_follow_up_needs_a_rule_question_before_it(assistant):
+    lookup = assistant.ask("标准合同第三条", "2025-06-01")
+    answer = assistant.ask("那如果是敏感个人信息呢？", "2025-06-01", previous=lookup)
+    assert answer.rule is None and answer.context == ()
+    # a complete new question is decided on its own facts, not merged
+    first = assistant.ask(FIRST, "2025-06-01")
+    fresh = assistant.ask("我们是关基，今年要向境外提供1000人的个人信息，走哪条路？", "2025-06-01", previous=first)
+    assert fresh.rule.decision["mechanism"] == "security_assessment" and fresh.context == ()

@@ -74,22 +74,3 @@ def test_citation_view_of_a_vanished_key_is_a_message(corpus):
         corpus, load_applicability(corpus), Citation("measures#第九十九条", "", "", ""), date(2024, 1, 1)
     )
     assert "找不到" in html
-
-
-def test_follow_up_passes_the_previous_answer_when_the_core_takes_it():
-    web = pytest.importorskip("assistant.web")
-    seen = []
-
-    class WithPrevious:
-        def ask(self, question, as_of=None, previous=None):
-            seen.append(previous)
-            return _answer(question=question)
-
-    class WithoutPrevious:
-        def ask(self, question, as_of=None):
-            return _answer(question=question)
-
-    first = _answer()
-    web._ask_function(WithPrevious())("那如果是150万人呢？", date(2025, 1, 2), first)
-    assert seen == [first]
-    assert web._ask_function(WithoutPrevious())("问？", date(2025, 1, 2), first).question == "问？"

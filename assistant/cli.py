@@ -151,3 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (``... | head``): nothing more can be printed, and that is fine.
+        sys.stderr.close()
+        return 0

@@ -380,7 +380,7 @@ _CONDITIONAL = re.compile(
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]|\.(?:\s|$)")
 _CLAIMS = {
     "standard_contract_or_certification": [
-        r"(?:可以|可|应当|应|需要|需|须|只需|仅需|只要|能够|能)(?:通过|签订|签署|签|订立|采用|选择|适用|走|使用|以)+"
+        r"(?:可以|可|应当|应|需要|需|须|只需|仅需|只要|能够|能)(?:直接|就|只|也|仍)?(?:通过|签订|签署|签|订立|采用|选择|适用|走|使用|以)+"
         r"(?:个人信息出境)?(?:标准合同|个人信息保护认证)",
         r"(?:签订|签署|签|订立)(?:个人信息出境)?标准合同(?:即可|就可以|就行|便可)",
         r"\b(?:can|may|should|must|need to|only need to)\s+(?:simply\s+|just\s+)?(?:sign|use|rely on|conclude|adopt)"
@@ -392,7 +392,8 @@ _CLAIMS = {
         r"|declare)\s+(?:a |the )?(?:\w+\s+){0,2}security assessment",
     ],
     "exempt": [
-        r"(?:免于|无需|无须|不需要|不必|不用)[^。；]{0,16}(?:标准合同|个人信息保护认证|认证)",
+        r"(?:免予|免于|无需|无须|不需要|不必|不用)[^。；，,]{0,16}(?:标准合同|个人信息保护认证|认证)",
+        r"免予申报",
         r"(?:可以|可|属于)豁免",
         r"\b(?:is|are)\s+exempt(?:ed)?\b",
         r"\bno need to\b[^.]{0,40}\bstandard contract",
@@ -427,11 +428,21 @@ def mechanism_claims(text: str) -> list[tuple[str, str]]:
     return claims
 
 
+# Saying the assessment is not needed contradicts only a security-assessment decision (it is
+# true of the other two), so it is checked apart from the mechanism claims.
+_DENIES_ASSESSMENT = re.compile(r"(?:免予|免于|无需|无须|不需要|不必|不用)[^。；，,]{0,6}(?:申报)?(?:数据出境)?安全评估")
+
+
 def decision_conflicts(answer: str, mechanism: str | None) -> list[str]:
     """Sentences of ``answer`` that assert a mechanism other than the decided one."""
     if not mechanism:
         return []
-    return [sentence for claimed, sentence in mechanism_claims(answer) if claimed != mechanism]
+    conflicts = [sentence for claimed, sentence in mechanism_claims(answer) if claimed != mechanism]
+    if mechanism == "security_assessment":
+        conflicts += [
+            s.strip() for s in _sentences(answer) if _DENIES_ASSESSMENT.search(s) and s.strip() not in conflicts
+        ]
+    return conflicts
 
 
 # --- one model reply ---------------------------------------------------------------------------

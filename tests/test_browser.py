@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from assistant.api import today_in_china
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,6 +104,11 @@ def page(browser, app_server):
     page.set_default_timeout(ANSWER_TIMEOUT_MS)
     page.goto(app_server["url"])
     page.locator("#question textarea").wait_for()
+    # The page's load event fills the as-of box with today's date; a test that types a date
+    # before that lands would see it overwritten.
+    from playwright.sync_api import expect
+
+    expect(page.locator("#as-of input")).to_have_value(today_in_china().isoformat())
     yield page
     context.close()
 

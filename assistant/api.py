@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 from .applicability import load_applicability
@@ -36,7 +36,6 @@ from .query import Query, analyse, load_lexicon
 from .retrieve import Retriever
 from .rules import RuleEngine, load_rule_table
 from .rules.followup import looks_like_followup, shifted_as_of
-from .rules.numerals import fold_digits
 from .types import Answer, Hit, RuleResult
 
 MAX_QUESTION_CHARS = 2000
@@ -48,10 +47,6 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")  # undecodable input (bad UTF-8 in a
 # The oldest personal-information-export rule in the corpus (PIPL) took effect on this day; before
 # it none of the texts governs anything, so a question "as of" an earlier date is not covered.
 EARLIEST_COVERED = date(2021, 11, 1)
-MAX_PEOPLE = 9_000_000_000  # more than everyone alive: no count of people can be larger
-# Just before a count of people: a minus sign (unless it is a range dash after a number), 负/减, or a power.
-_NOT_A_COUNT = re.compile(r"(?:负|减|[-\u2212\uff0d\ufe63]|\^|\*\*|(?<=[0-9])[eE][+-]?)\s*$")
-_RANGE_FROM = re.compile(r"[0-9零\u3007一二两三四五六七八九十百千万亿]\s*[-\u2212\uff0d\ufe63]\s*$")  # "10-20万人"
 
 NOT_COVERED_ZH = (
     "这个问题不在本助手收录的官方文本范围内（《个人信息出境标准合同办法》、标准合同及相关规定），"
@@ -228,10 +223,6 @@ class Assistant:
                 rule = carried or rule
                 context = (*context, text) if carried else ()
         timings["rules"] = (time.perf_counter() - t) * 1000
-        if rule is not None and self._is_transfer(rule):
-            bad = _impossible_count(rule, (*context, text))
-            if bad is not None:  # never decide a path from "-5万人" or "10^12人"
-                rule = _ask_for_count(rule, *bad, query.english)
         if rule is not None:
             return _Plan(text, when, query, rule, (), timings, started, context)
         if not query.in_domain:
@@ -261,9 +252,6 @@ class Assistant:
             return plan.finish("not_covered", self._not_covered(plan.query), extra=extra)
         outcome = "needs_facts" if plan.rule and plan.rule.missing_facts else "answered"
         return plan.finish(outcome, generated.text, generated.citations, extra=extra)
-
-    def _is_transfer(self, rule: RuleResult) -> bool:
-        return any(r.id == rule.id and r.family == "transfer" for r in self.rules.table.rules)
 
     def _before_coverage(self, when: date, query: Query) -> str:
         start = EARLIEST_COVERED.isoformat()
@@ -297,41 +285,3 @@ class Assistant:
                 parts.append(f"本助手收录的《{title}》中没有{locator}（共收录{count}个条文单元）。")
         return " ".join(parts) if query.english else "".join(parts) + "无法依据条文作答。"
 
-
-def _impossible_count(rule: RuleResult, texts: tuple[str, ...]) -> tuple[str, str] | None:
-    """A count of people the rule read that cannot be one (negative, a power, more people than
-    live on Earth): (as written in the question, its category); None when every count is possible."""
-    folded = [fold_digits(t) for t in texts]  # the facts were read from folded text
-    for count in rule.facts.get("counts", ()):
-        raw = str(count.get("raw") or "")
-        if not raw:
-            continue
-        category = str(count.get("category") or "general")
-        if int(count.get("value") or 0) > MAX_PEOPLE:
-            return raw, category
-        for t in folded:
-            for m in re.finditer(re.escape(raw), t):
-                sign = _NOT_A_COUNT.search(t, max(0, m.start() - 4), m.start())
-                if sign is not None and not _RANGE_FROM.search(t, 0, m.start()):
-                    start = sign.start()
-                    while start > 0 and t[start - 1].isdigit():  # the base of "10^12"
-                        start -= 1
-                    return t[start : m.end()], category
-    return None
-
-
-def _ask_for_count(rule: RuleResult, written: str, category: str, english: bool) -> RuleResult:
-    """``rule`` turned into a request for a real count: no decision, that count missing."""
-    if english:
-        statement = (
-            f"“{written}” is not a possible number of people (negative, written as a power, or more people than "
-            "live on Earth), so no transfer path can be decided from it. How many people's personal information "
-            "has been (or will be) provided abroad since 1 January of this year? For example: 150,000 people."
-        )
-    else:
-        statement = (
-            f"问题中的人数“{written}”不是可能的人数（为负数、以乘方表示或超过全球人口），无法据此确定出境路径。"
-            "请说明自当年1月1日起累计向境外提供（或拟提供）个人信息的实际人数，例如“15万人”。"
-        )
-    missing = (f"count_{category}",)
-    return replace(rule, decision={}, missing_facts=missing, warnings=(), citations=(), statement=statement)

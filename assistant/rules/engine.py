@@ -73,6 +73,19 @@ class RuleEngine:
     # --- transfer -----------------------------------------------------------------------
 
     def _transfer(self, rule: Rule, facts: Facts, as_of: date, en: bool) -> RuleResult:
+        impossible = [c for c in facts.counts if c.impossible]
+        if impossible:
+            # Never decide a path from "-5万人" or "10^12人": ask for the real count.
+            return RuleResult(
+                id=rule.id,
+                version=rule.version,
+                decision={},
+                facts=facts.to_dict(),
+                missing_facts=tuple(dict.fromkeys(f"count_{c.category}" for c in impossible)),
+                warnings=(),
+                citations=(),
+                statement=statements.impossible_count_statement(impossible[0].raw, en),
+            )
         inputs = transfer.known_inputs(rule, facts)
         decision = transfer.decide(rule, inputs)
         notes = list(inputs.notes)

@@ -56,6 +56,11 @@ _SENSITIVE_NEGATED = re.compile(
 _OTHER_INFO_DENIED = re.compile(
     r"(?:没有|无|不涉及|不含|不包括)其他(?:的)?(?:一般)?个人信息|no other personal (?:information|data)", re.I
 )
+MAX_PEOPLE = 9_000_000_000  # more than everyone alive
+# Just before a count: a minus sign, 负/减, or a power ...
+_IMPOSSIBLE_BEFORE = re.compile(r"(?:负|减|[-\u2212\uff0d\ufe63]|\^|\*\*|(?<=[0-9])[eE][+-]?)\s*$")
+# ... unless the dash joins a range ("10-20万人").
+_RANGE_FROM = re.compile(r"[0-9零\u3007一二两三四五六七八九十百千万亿]\s*[-\u2212\uff0d\ufe63]\s*$")
 _PROCESSED = re.compile(
     r"处理|持有|掌握|拥有|共有|存储了?|用户总数|\bprocess(?:es|ed|ing)?\b|\bhold(?:s|ing)?\b|\bhandle[sd]?\b", re.I
 )
@@ -236,6 +241,9 @@ class CountMention:
     approximate: bool
     period: str | None  # "current_year" | "since_previous_year" | "last_year" | None
     raw: str
+    # Not a possible number of people: negative ("-5万"), written as a power ("10^12",
+    # "1e12"), or more people than live on Earth. No rule may decide from such a count.
+    impossible: bool = False
 
 
 @dataclass(frozen=True)
@@ -369,7 +377,17 @@ def _mention(text: str, n: Numeral, before: str, after: str, clause: str) -> Cou
         category = "general"
     low, high, approximate = _bounds(n.value, text[: n.start], text[n.end :])
     period = None if category == "processed" else _period(clause)
-    return CountMention(category, n.value, low, high, approximate, period, n.raw)
+    sign = _IMPOSSIBLE_BEFORE.search(text, max(0, n.start - 4), n.start)
+    if sign is not None and _RANGE_FROM.search(text, 0, n.start):
+        sign = None
+    raw = n.raw
+    if sign is not None:
+        start = sign.start()
+        while start > 0 and text[start - 1].isdigit():  # the base of "10^12"
+            start -= 1
+        raw = text[start : n.end]
+    impossible = sign is not None or n.value > MAX_PEOPLE
+    return CountMention(category, n.value, low, high, approximate, period, raw, impossible)
 
 
 def _bounds(value: int, before: str, after: str) -> tuple[int, int | None, bool]:

@@ -118,11 +118,23 @@ def _shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+def _set_as_of(page, value: str) -> None:
+    """Type a date into the as-of box and make sure it stays: the page's load event fills the
+    box with today's date and may land after a fast test has typed."""
+    box = page.locator("#as-of input")
+    for _ in range(20):
+        box.fill(value)
+        page.wait_for_timeout(250)
+        if box.input_value() == value:
+            return
+    raise AssertionError(f"the as-of box would not keep {value!r}")
+
+
 def _ask(page, question: str, as_of: str | None = None) -> None:
     """Ask and wait until the answer has left the streaming area for the conversation."""
     done_before = page.get_by_role("button", name="👎 没帮助").count()
     if as_of is not None:
-        page.locator("#as-of input").fill(as_of)
+        _set_as_of(page, as_of)
     page.locator("#question textarea").fill(question)
     page.locator("#send").click()
     page.get_by_role("button", name="👎 没帮助").nth(done_before).wait_for()
@@ -189,7 +201,7 @@ def test_injection_renders_as_text(page, payload):
 
 
 def test_bad_date_is_a_message_not_a_traceback(page):
-    page.locator("#as-of input").fill("2024-13-01")
+    _set_as_of(page, "2024-13-01")
     page.locator("#question textarea").fill("标准合同生效后多久要备案？")
     page.locator("#send").click()
     notice = page.locator("#pending .notice-error")

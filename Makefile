@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install index run test test-fast eval bench browser lint clean
+.PHONY: install index run test test-fast eval bench load browser lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,9 @@ eval: index
 
 bench: index
 	$(PY) bench/run.py
+
+load: index
+	$(PY) bench/load.py
 
 lint: install
 	$(VENV)/bin/ruff check assistant eval tests app.py bench

@@ -7,10 +7,17 @@ Startup problems print one line and exit non-zero, never a traceback.
 """
 
 import logging
+import os
 import sys
 
 
 def main() -> int:
+    # Several chat users are answered at once, each embedding a query. The embedding engine's
+    # OpenMP threads spin while they wait by default, and on two cores concurrent spinning
+    # turned 20 ms queries into seconds (bench/run.py, bench/load.py). Passive waiting costs
+    # a little idle speed and keeps answers steady under load. It must be set before the
+    # engine loads; an operator's own setting wins. The CLI keeps the default.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     # Our own messages at INFO; libraries (faiss, httpx) only when something is wrong.
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     log = logging.getLogger("app")

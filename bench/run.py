@@ -38,7 +38,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from benchkit import load_questions, percentile
-from measure import ChildRun, load_average, machine, run_child
+from measure import ChildFailed, ChildRun, load_average, machine, run_child
 from report import render_markdown, render_text
 
 BENCH = Path(__file__).resolve().parent
@@ -73,16 +73,22 @@ def progress(message: str) -> None:
 def step(label: str, run: Callable[[], ChildRun]) -> ChildRun:
     progress(f"{label} ...")
     result = run()
-    progress(f"{label}: {result.wall_s:.1f} s, peak RSS {result.peak_rss_mb:.0f} MB")
+    elsewhere = "?" if result.busy_elsewhere is None else f"{result.busy_elsewhere:.2f}"
+    progress(f"{label}: {result.wall_s:.1f} s, peak RSS {result.peak_rss_mb:.0f} MB, other processes {elsewhere} cores")
     return result
 
 
 def figures(build: ChildRun, colds: list[ChildRun], warm: ChildRun) -> dict:
     latencies = warm.result["latencies_ms"]
+    passes = len(latencies) // len(warm.result["retrieving"])
+    retrieving = [ms for ms, r in zip(latencies, warm.result["retrieving"] * passes, strict=True) if r]
     return {
         "warm_p50_ms": percentile(latencies, 50),
         "warm_p95_ms": percentile(latencies, 95),
         "warm_max_ms": max(latencies),
+        "warm_p50_retrieving_ms": percentile(retrieving, 50),
+        "warm_p95_retrieving_ms": percentile(retrieving, 95),
+        "warm_retrieving_calls": len(retrieving),
         "cold_start_s": statistics.median(c.first_line_s for c in colds),
         "cold_runs_s": [c.first_line_s for c in colds],
         "build_s": build.wall_s,
@@ -93,6 +99,11 @@ def figures(build: ChildRun, colds: list[ChildRun], warm: ChildRun) -> dict:
         "build_peak_rss_mb": build.peak_rss_mb,
         "recall_at_5": warm.result["recall"]["recall"],
         "recall": warm.result["recall"],
+        "busy_elsewhere_cores": {
+            "build": build.busy_elsewhere,
+            "cold": max((c.busy_elsewhere or 0.0 for c in colds), default=None),
+            "warm": warm.busy_elsewhere,
+        },
     }
 
 
@@ -103,23 +114,35 @@ def measure_default(work: Path, args: argparse.Namespace, env: dict[str, str]) -
     cold_env = {**env, "ASSISTANT_INDEX_DIR": str(index_dir)}
     cold_cmd = [sys.executable, "-m", "assistant", "ask", "--json", "--no-rebuild", COLD_QUESTION]
     build = step("default: build index", lambda: run_child([*script, "build", str(index_dir)], env, ROOT))
-    colds = [step(f"default: cold start {i}/{args.cold_runs}", lambda: run_child(cold_cmd, cold_env, ROOT))
-             for i in range(1, args.cold_runs + 1)]
-    warm = step("default: warm answers",
-                lambda: run_child([*script, "warm", str(index_dir), str(GOLD), str(args.passes)], env, ROOT))
-    return figures(build, colds, warm), warm.result["stages"]
+    colds = [
+        step(f"default: cold start {i}/{args.cold_runs}", lambda: run_child(cold_cmd, cold_env, ROOT))
+        for i in range(1, args.cold_runs + 1)
+    ]
+    warm = step(
+        "default: warm answers",
+        lambda: run_child([*script, "warm", str(index_dir), str(GOLD), str(args.passes)], env, ROOT),
+    )
+    answer = colds[0].result  # the answer contract: record enough to show what was answered, and how
+    cold_answer = {k: answer[k] for k in ("outcome", "timings_ms")} | {"cited": [c["key"] for c in answer["citations"]]}
+    return figures(build, colds, warm) | {"cold_answer": cold_answer}, warm.result["stages"]
 
 
 def measure_stock(work: Path, args: argparse.Namespace, env: dict[str, str]) -> dict:
     persist_dir = work / "stock-storage"
     script = [sys.executable, str(BENCH / "stock_llama.py")]
     build = step("stock: build index", lambda: run_child([*script, "build", str(persist_dir)], env, ROOT))
-    colds = [step(f"stock: cold start {i}/{args.cold_runs}",
-                  lambda: run_child([*script, "cold", str(persist_dir), COLD_QUESTION], env, ROOT))
-             for i in range(1, args.cold_runs + 1)]
-    warm = step("stock: warm retrievals",
-                lambda: run_child([*script, "warm", str(persist_dir), str(GOLD), str(args.passes)], env, ROOT))
-    return figures(build, colds, warm)
+    colds = [
+        step(
+            f"stock: cold start {i}/{args.cold_runs}",
+            lambda: run_child([*script, "cold", str(persist_dir), COLD_QUESTION], env, ROOT),
+        )
+        for i in range(1, args.cold_runs + 1)
+    ]
+    warm = step(
+        "stock: warm retrievals",
+        lambda: run_child([*script, "warm", str(persist_dir), str(GOLD), str(args.passes)], env, ROOT),
+    )
+    return figures(build, colds, warm) | {"cold_answer": colds[0].result}
 
 
 def write_outputs(results: dict, out: Path) -> None:
@@ -133,9 +156,13 @@ def main(argv: list[str] | None = None) -> int:
     env = child_env()
     started_load = load_average()
     progress(f"load average {started_load}; {len(load_questions(GOLD))} questions, {args.passes} passes")
-    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-        default, stages = measure_default(Path(tmp), args, env)
-        stock = measure_stock(Path(tmp), args, env)
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+            default, stages = measure_default(Path(tmp), args, env)
+            stock = measure_stock(Path(tmp), args, env)
+    except ChildFailed as failure:
+        progress(f"failed: {failure}")
+        return 1
     results = {
         "machine": machine(),
         "load_average": {"start": started_load, "end": load_average()},

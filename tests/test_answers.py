@@ -177,3 +177,39 @@ def test_follow_up_needs_a_rule_question_before_it(assistant):
     first = assistant.ask(FIRST, "2025-06-01")
     fresh = assistant.ask("我们是关基，今年要向境外提供1000人的个人信息，走哪条路？", "2025-06-01", previous=first)
     assert fresh.rule.decision["mechanism"] == "security_assessment" and fresh.context == ()
+
+
+@pytest.mark.parametrize(
+    ("as_of", "question", "rule_id", "decision"),
+    [
+        ("2025-06-01", "我们不是关基，今年累计向境外提供了正好10万人的个人信息，不含敏感个人信息，不涉及重要数据，走哪条路？",
+         "R-TRANSFER-2024", {"mechanism": "standard_contract_or_certification"}),
+        ("2025-06-01", "我们不是关基，今年累计向境外提供了9.9万人的个人信息，不含敏感个人信息，不涉及重要数据，走哪条路？",
+         "R-TRANSFER-2024", {"mechanism": "exempt"}),
+        ("2024-03-21", "我们不是关基，处理个人信息50万人，自上年1月1日起累计向境外提供了9.9万人的个人信息，不含敏感个人信息，走哪条路？",
+         "R-TRANSFER-2023", {"mechanism": "standard_contract_or_certification"}),
+        ("2025-06-01", "非关基企业，今年累计向境外提供的敏感个人信息正好1万人，走哪条路？",
+         "R-TRANSFER-2024", {"mechanism": "security_assessment"}),
+        ("2024-09-01", "我们的标准合同2024年9月30日生效，最晚哪天要完成备案？",
+         "R-DEADLINE-FILING-2024", {"deadline": "2024-10-18"}),
+        ("2025-01-01", "标准合同于2025年1月24日生效，备案截止日是哪天？",
+         "R-DEADLINE-FILING-2024", {"deadline": "2025-02-13"}),
+    ],
+)
+def test_cli_rule_decisions_in_json(as_of, question, rule_id, decision):
+    run = _cli("ask", "--json", "--as-of", as_of, question)
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    assert data["outcome"] == "answered"
+    assert data["rule"]["id"] == rule_id and data["rule"]["version"] == 1
+    for key, value in decision.items():
+        assert data["rule"]["decision"][key] == value
+    assert data["citations"] == data["rule"]["citations"]  # the rule's articles, nothing retrieved
+
+
+def test_cli_warns_for_a_year_without_an_official_calendar():
+    run = _cli("ask", "--json", "--as-of", "2026-12-01", "标准合同2026年12月28日生效，备案截止日是哪天？")
+    data = json.loads(run.stdout)
+    assert data["rule"]["decision"]["deadline"] == "2027-01-11"
+    assert data["rule"]["warnings"] and "2027" in data["rule"]["warnings"][0]
+    assert data["rule"]["warnings"][0] in data["answer"]

@@ -74,3 +74,38 @@ def test_citation_view_of_a_vanished_key_is_a_message(corpus):
         corpus, load_applicability(corpus), Citation("measures#第九十九条", "", "", ""), date(2024, 1, 1)
     )
     assert "找不到" in html
+
+
+def test_model_text_streams_as_an_unverified_draft_then_the_verified_answer_replaces_it(assistant, tmp_path, monkeypatch):
+    """With a model configured, ``Assistant.ask_stream`` yields text pieces before the final
+    answer; the page shows them as a draft marked unverified, then the final answer alone."""
+    import gc
+    import warnings
+
+    web = pytest.importorskip("assistant.web")
+    from assistant.config import Config
+    from assistant.feedback import FeedbackStore
+
+    final = assistant.ask("标准合同生效后多久要备案？", "2025-06-01")
+
+    class StreamingAssistant:
+        corpus, applicability, embedder_id = assistant.corpus, assistant.applicability, assistant.embedder_id
+
+        def ask_stream(self, question, as_of=None, previous=None):
+            yield "模型正在"
+            yield "写<b>答案</b>"
+            yield final
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        demo = web.build_ui(StreamingAssistant(), FeedbackStore(tmp_path / "f.sqlite3"), Config())
+        gc.collect()
+    fns = demo.fns.values() if isinstance(demo.fns, dict) else demo.fns
+    submit = next(f.fn for f in fns if getattr(f.fn, "__name__", "") == "submit")
+    monkeypatch.setattr(web, "STREAM_PAUSE_S", 0)
+    frames = [frame[0] for frame in submit("标准合同生效后多久要备案？", "2025-06-01", [], [])]
+    drafts = [f for f in frames if isinstance(f, str) and "尚未核验" in f]
+    assert len(drafts) == 2
+    assert "模型正在写&lt;b&gt;答案&lt;/b&gt;" in drafts[-1]  # escaped, never rendered
+    last_text = [f for f in frames if isinstance(f, str) and "10个工作日" in f]
+    assert last_text and "尚未核验" not in last_text[-1]

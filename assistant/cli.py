@@ -111,14 +111,15 @@ def _build(args, config: Config) -> int:
 
     corpus = load_corpus(config.corpus_dir)
     embedder = make_embedder(config.embedder)
+    terms = load_lexicon().terms()
     if not args.force:
         try:
-            check_index(corpus, embedder.id, config.index_dir)
+            check_index(corpus, embedder.id, config.index_dir, terms)
             print(f"index is current: {config.index_dir}", file=sys.stderr)
             return 0
         except IndexError_ as reason:
             print(f"building index: {reason}", file=sys.stderr)
-    index = build_index(corpus, embedder, config.index_dir, load_lexicon().terms())
+    index = build_index(corpus, embedder, config.index_dir, terms)
     print(f"index built: {len(index.chunks)} chunks in {index.manifest['build_seconds']} s", file=sys.stderr)
     return 0
 

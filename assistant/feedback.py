@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
@@ -62,6 +64,19 @@ CREATE TABLE IF NOT EXISTS feedback (
 CREATE INDEX IF NOT EXISTS feedback_answer ON feedback(answer_id);
 """
 
+
+
+@contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction, taken up front (IMMEDIATE) so a locked database fails before
+    anything is written; rolled back whole on any error, so no partial rows remain."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
 
 class FeedbackError(AssistantError):
     """The feedback database could not be used; the message is meant for the user."""
@@ -119,14 +134,9 @@ class FeedbackStore:
                 mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
                 if str(mode).lower() != "wal":
                     raise sqlite3.OperationalError(f"cannot switch to WAL (journal_mode={mode})")
-                conn.execute("BEGIN IMMEDIATE")
-                try:
+                with _transaction(conn):
                     for statement in filter(str.strip, _SCHEMA.split(";")):
                         conn.execute(statement)
-                    conn.execute("COMMIT")
-                except BaseException:
-                    conn.execute("ROLLBACK")
-                    raise
             finally:
                 conn.close()
         except sqlite3.Error as exc:
@@ -140,13 +150,8 @@ class FeedbackStore:
         try:
             conn = self._connect()
             try:
-                conn.execute("BEGIN IMMEDIATE")
-                try:
+                with _transaction(conn):
                     row_id = conn.execute(sql, params).lastrowid
-                    conn.execute("COMMIT")
-                except BaseException:
-                    conn.execute("ROLLBACK")
-                    raise
             finally:
                 conn.close()
         except sqlite3.IntegrityError as exc:

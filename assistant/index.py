@@ -92,6 +92,12 @@ def corpus_chunks(corpus: Corpus) -> list[Chunk]:
     return chunks
 
 
+def terms_digest(terms: Iterable[str]) -> str:
+    """Identifies the lexicon terms baked into the tokenizer dictionary: changing the lexicon
+    changes how text is segmented, so an index built with other terms is stale."""
+    return hashlib.sha256("\n".join(sorted(set(terms))).encode()).hexdigest()
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -108,6 +114,7 @@ def build_index(
     from tqdm import tqdm
 
     started = time.perf_counter()
+    extra_terms = list(extra_terms)
     chunks = corpus_chunks(corpus)
     staging = index_dir.parent / f".{index_dir.name}.building"
     shutil.rmtree(staging, ignore_errors=True)
@@ -133,6 +140,7 @@ def build_index(
     manifest = {
         "format": FORMAT,
         "corpus_digest": corpus.digest,
+        "terms_digest": terms_digest(extra_terms),
         "embedder": embedder.id,
         "dim": int(matrix.shape[1]),
         "chunks": len(chunks),
@@ -146,10 +154,10 @@ def build_index(
     if index_dir.exists():
         shutil.rmtree(index_dir)
     staging.rename(index_dir)
-    return load_index(corpus, embedder, index_dir)
+    return load_index(corpus, embedder, index_dir, extra_terms)
 
 
-def check_index(corpus: Corpus, embedder_id: str, index_dir: Path) -> dict:
+def check_index(corpus: Corpus, embedder_id: str, index_dir: Path, extra_terms: Iterable[str] = ()) -> dict:
     """Return the manifest if the index on disk is usable for this corpus and embedder;
     otherwise raise ``IndexError_`` saying why."""
     manifest_path = index_dir / "manifest.json"
@@ -163,6 +171,8 @@ def check_index(corpus: Corpus, embedder_id: str, index_dir: Path) -> dict:
         raise IndexError_(f"index format {manifest.get('format')} is out of date (expected {FORMAT})")
     if manifest.get("corpus_digest") != corpus.digest:
         raise IndexError_("index is stale: the corpus has changed since it was built")
+    if manifest.get("terms_digest") != terms_digest(extra_terms):
+        raise IndexError_("index is stale: the lexicon has changed since it was built")
     if manifest.get("embedder") != embedder_id:
         raise IndexError_(
             f"index was built with embedder {manifest.get('embedder')!r}, configured is {embedder_id!r}"
@@ -178,10 +188,12 @@ def check_index(corpus: Corpus, embedder_id: str, index_dir: Path) -> dict:
     return manifest
 
 
-def load_index(corpus: Corpus, embedder: Embedder, index_dir: Path) -> HybridIndex:
+def load_index(
+    corpus: Corpus, embedder: Embedder, index_dir: Path, extra_terms: Iterable[str] = ()
+) -> HybridIndex:
     import faiss
 
-    manifest = check_index(corpus, embedder.id, index_dir)
+    manifest = check_index(corpus, embedder.id, index_dir, extra_terms)
     payload = json.loads((index_dir / "chunks.json").read_text(encoding="utf-8"))
     chunks = tuple(Chunk(p["key"], p["text"], p["context"]) for p in payload)
     tokens = tuple(tuple(p["tokens"]) for p in payload)
@@ -210,7 +222,7 @@ def open_index(
     """Load the index, rebuilding it (and saying why through ``notify``) when it is
     missing, stale or corrupt and ``rebuild`` is true; otherwise refuse with the reason."""
     try:
-        return load_index(corpus, embedder, index_dir)
+        return load_index(corpus, embedder, index_dir, extra_terms)
     except IndexError_ as reason:
         if not rebuild:
             raise

@@ -31,6 +31,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from .rules.dates import MONTHS
+from .rules.numerals import CN_NUMERAL_CHARS, parse_numeral
+
 MIN_QUOTE_CHARS = 6  # shorter quotes ("备案") prove nothing about where a claim comes from
 
 # --- verbatim quotes ------------------------------------------------------------------------
@@ -98,43 +101,7 @@ def match_quote(quote: str, unit_text: str) -> str | None:
 
 # --- numbers, amounts, periods, dates ------------------------------------------------------
 
-_CN_DIGIT = {
-    "零": 0,
-    "\u3007": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_CN_SMALL = {"十": 10, "百": 100, "千": 1000}
-_MONTHS = {
-    m: i
-    for i, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for m in names
-}
-_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 
 # Units a number can carry, each mapped to a class; "工作日" and "日" are different claims.
 _UNITS = [
@@ -220,24 +187,9 @@ class Mention:
 
 def chinese_numeral(text: str) -> int | None:
     """Value of a Chinese numeral ("十五" 15, "一百万" 1000000, "二〇二四" 2024), else None."""
-    if not text or any(ch not in _CN_DIGIT and ch not in _CN_SMALL and ch not in "万亿" for ch in text):
+    if not text or not all(ch in CN_NUMERAL_CHARS for ch in text):
         return None
-    if all(ch in _CN_DIGIT for ch in text):  # read positionally, as years are written
-        return int("".join(str(_CN_DIGIT[ch]) for ch in text))
-    total, section, digit = 0, 0, 0
-    for ch in text:
-        if ch in _CN_DIGIT:
-            digit = _CN_DIGIT[ch]
-        elif ch in _CN_SMALL:
-            section += (digit or 1) * _CN_SMALL[ch]
-            digit = 0
-        elif ch == "万":
-            total += (section + digit or 1) * 10_000
-            section = digit = 0
-        else:  # 亿
-            total = (total + section + digit or 1) * 100_000_000
-            section = digit = 0
-    return total + section + digit
+    return parse_numeral(text)
 
 
 def _small_number(text: str) -> int | None:
@@ -260,7 +212,7 @@ def _unit_class(unit: str | None) -> str:
 
 def _date_token(y: str | None, m: str | None, d: str | None, mn: str | None) -> str | None:
     year = _small_number(y) if y else None
-    month = _MONTHS.get(mn.lower().rstrip(".")) if mn else (_small_number(m) if m else None)
+    month = MONTHS.get(mn.lower().rstrip(".")) if mn else (_small_number(m) if m else None)
     day = _small_number(d) if d else None
     if month is None or not 1 <= month <= 12 or (day is not None and not 1 <= day <= 31):
         return None

@@ -23,7 +23,7 @@ def _build(tiny_corpus, tmp_path):
 
 def test_round_trip(tiny_corpus, tmp_path):
     corpus, built = _build(tiny_corpus, tmp_path)
-    loaded = load_index(corpus, HashEmbedder(), tmp_path / "index")
+    loaded = load_index(corpus, HashEmbedder(), tmp_path / "index", ["境外接收方"])
     assert loaded.chunks == built.chunks and loaded.tokens == built.tokens
     assert loaded.dense.ntotal == len(corpus.units)
     manifest = json.loads((tmp_path / "index" / "manifest.json").read_text())
@@ -39,9 +39,9 @@ def test_stale_corpus_is_refused_then_rebuilt(tiny_corpus, tmp_path):
     path.write_text(path.read_text(encoding="utf-8") + "\n## 第三条\n\n新增。\n", encoding="utf-8")
     changed = load_corpus(tiny_corpus)
     with pytest.raises(IndexError_, match="stale"):
-        load_index(changed, HashEmbedder(), tmp_path / "index")
+        load_index(changed, HashEmbedder(), tmp_path / "index", ["境外接收方"])
     with pytest.raises(IndexError_, match="stale"):
-        open_index(changed, HashEmbedder(), tmp_path / "index", rebuild=False)
+        open_index(changed, HashEmbedder(), tmp_path / "index", ["境外接收方"], rebuild=False)
     reasons = []
     rebuilt = open_index(changed, HashEmbedder(), tmp_path / "index", notify=reasons.append)
     assert "alpha#第三条" in {c.key for c in rebuilt.chunks}
@@ -55,7 +55,7 @@ def test_other_embedder_is_refused(tiny_corpus, tmp_path):
         id = "test:other"
 
     with pytest.raises(IndexError_, match="built with embedder 'test:hash-bigrams-64'"):
-        check_index(corpus, Other.id, tmp_path / "index")
+        check_index(corpus, Other.id, tmp_path / "index", ["境外接收方"])
 
 
 @pytest.mark.parametrize("name", ["dense.faiss", "chunks.json", "jieba.dict"])
@@ -64,7 +64,7 @@ def test_truncated_file_is_detected(tiny_corpus, tmp_path, name):
     path = tmp_path / "index" / name
     path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
     with pytest.raises(IndexError_, match=f"{name} does not match its checksum"):
-        load_index(corpus, HashEmbedder(), tmp_path / "index")
+        load_index(corpus, HashEmbedder(), tmp_path / "index", ["境外接收方"])
 
 
 def test_missing_index_and_corrupt_manifest(tiny_corpus, tmp_path):
@@ -74,7 +74,7 @@ def test_missing_index_and_corrupt_manifest(tiny_corpus, tmp_path):
     _build(tiny_corpus, tmp_path)
     (tmp_path / "index" / "manifest.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(IndexError_, match=r"manifest .* is corrupt"):
-        check_index(corpus, HashEmbedder.id, tmp_path / "index")
+        check_index(corpus, HashEmbedder.id, tmp_path / "index", ["境外接收方"])
 
 
 def test_fusion_explicit_reference_and_dates(tiny_corpus, tmp_path):
@@ -95,3 +95,10 @@ def test_fusion_explicit_reference_and_dates(tiny_corpus, tmp_path):
     score = {h.key: h.score for h in early}
     assert score["alpha#第一条"] < {h.key: h.score for h in late}["alpha#第一条"]
     assert baseline_search(index, "标准合同生效后多少个工作日内备案")[0] == "alpha#第一条"
+
+
+def test_changed_lexicon_makes_the_index_stale(tiny_corpus, tmp_path):
+    corpus, _ = _build(tiny_corpus, tmp_path)
+    check_index(corpus, HashEmbedder.id, tmp_path / "index", ["境外接收方"])
+    with pytest.raises(IndexError_, match="lexicon has changed"):
+        check_index(corpus, HashEmbedder.id, tmp_path / "index", ["境外接收方", "海外总部"])

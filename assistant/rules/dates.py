@@ -17,7 +17,7 @@ from datetime import date
 
 from .numerals import fold_digits
 
-_MONTHS = {
+MONTHS = {
     m: i + 1
     for i, names in enumerate(
         [
@@ -37,7 +37,7 @@ _MONTHS = {
     )
     for m in names
 }
-_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("ymd_cn", re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")),
@@ -80,10 +80,10 @@ def _to_date(kind: str, m: re.Match[str], as_of: date) -> date | None:
         y, mo, d = as_of.year, int(m.group(1)), int(m.group(2))
     elif kind == "mdy_en":
         y = int(m.group(3)) if m.group(3) else as_of.year
-        mo, d = _MONTHS[m.group(1).lower()], int(m.group(2))
+        mo, d = MONTHS[m.group(1).lower()], int(m.group(2))
     else:
         y = int(m.group(3)) if m.group(3) else as_of.year
-        mo, d = _MONTHS[m.group(2).lower()], int(m.group(1))
+        mo, d = MONTHS[m.group(2).lower()], int(m.group(1))
     try:
         return date(y, mo, d)
     except ValueError:

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-_CN_DIGITS = {
+CN_DIGITS = {
     "零": 0,
     "\u3007": 0,
     "一": 1,
@@ -33,8 +33,9 @@ _CN_DIGITS = {
     "八": 8,
     "九": 9,
 }
-_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
-_BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
+SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
+CN_NUMERAL_CHARS = frozenset(CN_DIGITS) | frozenset(SMALL_UNITS) | frozenset(BIG_UNITS)
 _EN_MULTIPLIERS = {"k": 1000, "thousand": 1000, "m": 1_000_000, "mn": 1_000_000, "million": 1_000_000, "billion": 10**9}
 _EN_WORDS = {
     "a": 1,
@@ -152,8 +153,8 @@ def _parse_body(body: str) -> Decimal | None:
     last_unit = 0
     saw_zero = False
     for tok in tokens:
-        if tok in _CN_DIGITS:
-            digit = _CN_DIGITS[tok]
+        if tok in CN_DIGITS:
+            digit = CN_DIGITS[tok]
             saw_zero = saw_zero or digit == 0
             # Consecutive bare digits ("二〇二四") read positionally.
             current = Decimal(digit) if current is None else current * 10 + digit
@@ -162,12 +163,12 @@ def _parse_body(body: str) -> Decimal | None:
                 current = Decimal(tok)
             except InvalidOperation:
                 return None
-        elif tok in _SMALL_UNITS:
-            unit = _SMALL_UNITS[tok]
+        elif tok in SMALL_UNITS:
+            unit = SMALL_UNITS[tok]
             section += (current if current is not None else Decimal(1)) * unit
             current, last_unit, saw_zero = None, unit, False
         else:
-            unit = _BIG_UNITS[tok]
+            unit = BIG_UNITS[tok]
             group = section + (current if current is not None else Decimal(0))
             if group == 0:
                 group = Decimal(1)  # "万" alone, as in "百万" handled above, or a bare "万"

@@ -105,15 +105,9 @@ class Retriever:
         return [self._hit(key, fused[key], rank, sparse, dense) for rank, key in enumerate(order, start=1)]
 
     def _hit(self, key, score, rank, sparse, dense) -> Hit:
-        # Show the chunk the stronger leg liked best for this unit.
+        # The chunk that shared the question's words, else the one nearest in meaning.
         chunk = sparse[key][1] if sparse[key][0] > 0 else dense[key][1]
         return Hit(key=key, score=score, rank=rank, chunk=self._index.chunks[chunk].text)
-
-    def dense_similarity(self, query: Query) -> float:
-        """Best cosine similarity of the question to any chunk: a scope signal."""
-        vector = self._index.embedder.embed_queries([query.search_text])
-        scores, _ = self._index.dense.search(vector, 1)
-        return float(scores[0][0])
 
 
 def baseline_search(index: HybridIndex, question: str, k: int = 5, rrf_k: int = 60) -> list[str]:

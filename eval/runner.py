@@ -19,11 +19,10 @@ import statistics
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from assistant.api import Assistant, parse_as_of
+from assistant.api import Assistant
 from assistant.retrieve import baseline_search
 
 RULE_TYPES = ("transfer_path", "deadline")
@@ -209,6 +208,3 @@ def failures_report(results: Sequence[Outcome]) -> list[dict[str, Any]]:
         if r.failures()
     ]
 
-
-def as_of_label(item: GoldItem) -> date:
-    return parse_as_of(item.as_of)

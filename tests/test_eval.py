@@ -1,0 +1,57 @@
+"""The evaluation's own logic: an expectation that fails is reported, and the gate fails
+when any figure is below its bar."""
+
+import json
+
+import pytest
+
+from eval.gate import check
+from eval.runner import GoldItem, Outcome, load_gold, metrics
+
+
+def _outcome(item, **kw):
+    base = dict(outcome="answered", answer="10个工作日内备案", cited=("measures#第七条",),
+                ranked=("qa_2023#问4", "measures#第七条"), mechanism=None, deadline=None, warned=False,
+                quotes_verbatim=True, seconds=0.01)
+    base.update(kw)
+    return Outcome(item=item, **base)
+
+
+ITEM = GoldItem("x-1", "measures_article", "多久备案？", None, "answered", cite_any=("measures#第七条",),
+                contain=("10个工作日", ["省级网信部门", "工作日内"]))
+
+
+def test_each_expectation_can_fail():
+    assert _outcome(ITEM).failures() == []
+    assert "outcome not_covered != answered" in _outcome(ITEM, outcome="not_covered").failures()
+    assert any("none of" in f for f in _outcome(ITEM, cited=("qa_2023#问4",)).failures())
+    assert any("missing" in f for f in _outcome(ITEM, answer="十个工作日").failures())
+    banned = GoldItem("x-2", "t", "q", None, "answered", not_contain=("自上年1月1日起",))
+    assert _outcome(banned, answer="自上年1月1日起累计").failures() == ["contains '自上年1月1日起'"]
+    ruled = GoldItem("x-3", "deadline", "q", "2024-09-01", "answered", deadline="2024-10-18", warn=True)
+    assert _outcome(ruled, deadline="2024-10-17").failures() == ["deadline 2024-10-17 != 2024-10-18", "no warning"]
+
+
+def test_metrics_by_hand():
+    other = GoldItem("x-4", "out_of_scope", "天气", None, "not_covered")
+    results = [_outcome(ITEM), _outcome(other, outcome="not_covered", cited=(), ranked=())]
+    m = metrics(results)
+    assert m["pass_rate"] == 1.0 and m["r_at_1"] == 0.0 and m["r_at_5"] == 1.0 and m["mrr"] == 0.5
+    assert m["refusal_precision"] == 1.0 and m["refusal_recall"] == 1.0
+
+
+def test_gate_fails_below_bars_and_above_latency_ceilings():
+    figures = {"pass_rate": 0.9, "latency_p50_ms": 30.0, "pass_rate_by_type": {"english": 0.5}}
+    assert check(figures, {"pass_rate": 0.9, "latency_p50_ms": 30.0, "pass_rate_by_type": {"english": 0.5}}) == []
+    problems = check(figures, {"pass_rate": 0.95, "latency_p50_ms": 25.0, "mrr": 0.8,
+                               "pass_rate_by_type": {"english": 0.6, "colloquial": 0.5}})
+    assert problems == ["pass_rate: 0.9 < 0.95", "latency_p50_ms: 30.0 > 25.0", "mrr: not measured",
+                        "pass rate of english: 0.5 < 0.6", "pass rate of colloquial: None < 0.5"]
+
+
+def test_gold_loading_reports_the_bad_line(tmp_path):
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps({"id": "a", "type": "t", "question": "q", "as_of": None, "outcome": "answered"})
+                    + "\n{broken\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"gold\.jsonl:2"):
+        load_gold(path)

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from .rules.numerals import parse_numeral
 from .text import is_english
 from .tokenize import normalize
 
@@ -90,27 +91,6 @@ def int_to_chinese(n: int) -> str:
     return out
 
 
-def chinese_to_int(text: str) -> int | None:
-    """Inverse of ``int_to_chinese`` for the same range (also accepts Arabic digits)."""
-    if text.isdigit():
-        return int(text)
-    value, current = 0, 0
-    for ch in text:
-        if ch in "零〇":
-            continue
-        if ch in _CN_DIGITS or ch == "两":
-            current = 2 if ch == "两" else _CN_DIGITS.index(ch)
-        elif ch == "十":
-            value += (current or 1) * 10
-            current = 0
-        elif ch == "百":
-            value += (current or 1) * 100
-            current = 0
-        else:
-            return None
-    return value + current
-
-
 def _named_docs(text: str, lexicon: Lexicon) -> list[tuple[int, int, str]]:
     """(start, end, doc_id) of instrument names, longest match first at each place."""
     found: list[tuple[int, int, str]] = []
@@ -148,7 +128,7 @@ def _references(text: str, named: list[tuple[int, int, str]]) -> list[tuple[str 
         return best
 
     for m in _ZH_ARTICLE.finditer(text):
-        n = chinese_to_int(m.group(1))
+        n = parse_numeral(m.group(1))
         if n:
             refs.append((nearest_before(m.start()), f"第{int_to_chinese(n)}条"))
     for m in _EN_ARTICLE.finditer(text):

@@ -1,13 +1,12 @@
 """Small text helpers shared by the retrieval, rules and composing stages.
 
 Only pure functions on strings: language detection by script, sentence splitting that keeps
-every character of the source (so quotes stay verbatim), and width folding for comparisons.
+every character of the source (so quotes stay verbatim), and the 《title》locator label.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
@@ -27,11 +26,6 @@ def sentences(text: str) -> list[str]:
     """Split into sentences; ``"".join(sentences(t)) == t`` always holds."""
     parts = [m.group(0) for m in _SENTENCE.finditer(text) if m.group(0)]
     return parts
-
-
-def fold(text: str) -> str:
-    """Fold full-width forms to half-width and drop white space, for loose comparisons."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 def source_label(title: str, locator: str) -> str:

@@ -8,16 +8,13 @@ gets a fresh page. Screenshots land in ``artifacts/`` (git-ignored) for a person
 from __future__ import annotations
 
 import os
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from assistant.api import today_in_china
+from tests.appserver import free_port, running_app
 
 pytestmark = pytest.mark.browser
 
@@ -36,31 +33,12 @@ STARTUP_TIMEOUT_S = 120
 ANSWER_TIMEOUT_MS = 30_000
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for_port(port: int, proc: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"app exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"app did not listen on {port} within {STARTUP_TIMEOUT_S} s:\n{log.read_text(errors='replace')}")
-
-
 @pytest.fixture(scope="session")
 def app_server(tmp_path_factory):
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} not installed (make browser)")
     tmp = tmp_path_factory.mktemp("web")
-    port = _free_port()
+    port = free_port()
     db = tmp / "feedback.sqlite3"
     log = tmp / "app.log"
     env = {
@@ -73,18 +51,8 @@ def app_server(tmp_path_factory):
     }
     env.pop("ASSISTANT_USER", None)
     env.pop("ASSISTANT_PASSWORD", None)
-    with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        _wait_for_port(port, proc, log)
-        yield {"url": f"http://127.0.0.1:{port}/", "db": db, "log": log}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with running_app(env, port, log, STARTUP_TIMEOUT_S) as url:
+        yield {"url": url, "db": db, "log": log}
 
 
 @pytest.fixture(scope="session")

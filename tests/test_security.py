@@ -14,17 +14,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import http.cookiejar
 import json
 import logging
 import os
-import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -37,6 +34,7 @@ import pytest
 from assistant.config import Config
 from assistant.feedback import FeedbackStore
 from assistant.llm import LLMComposer, LLMSettings
+from tests.appserver import free_port, running_app
 
 ROOT = Path(__file__).resolve().parent.parent
 FILING = "标准合同生效后多久要备案？"
@@ -118,12 +116,6 @@ def test_serve_warns_beyond_loopback_without_a_password(caplog, host, user, pass
 # --- the running app refuses unauthenticated calls ------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _status(request: urllib.request.Request | str, opener=None) -> tuple[int, bytes]:
     try:
         with (opener or urllib.request.build_opener()).open(request, timeout=30) as response:
@@ -145,7 +137,7 @@ def _join(base: str, session: str, question: str, fn_index: int) -> urllib.reque
 
 @pytest.mark.slow
 def test_app_with_a_password_refuses_unauthenticated_requests(tmp_path):
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "app.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
     env.update(
@@ -156,19 +148,7 @@ def test_app_with_a_password_refuses_unauthenticated_requests(tmp_path):
         ASSISTANT_LLM_API_KEY=SECRET_KEY,  # set but unused (no base URL): must not be logged either
         GRADIO_ANALYTICS_ENABLED="False",
     )
-    base = f"http://127.0.0.1:{port}/"
-    with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            assert proc.poll() is None, log.read_text(errors="replace")
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-            time.sleep(0.3)
-        else:
-            pytest.fail(f"the app did not listen within 120 s:\n{log.read_text(errors='replace')}")
-
+    with running_app(env, port, log) as base:
         # Logged in, the page's own calls work: find the submit event the page uses.
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
         right = urllib.parse.urlencode({"username": "alice", "password": PASSWORD}).encode()
@@ -189,13 +169,6 @@ def test_app_with_a_password_refuses_unauthenticated_requests(tmp_path):
         wrong = urllib.parse.urlencode({"username": "alice", "password": "guess"}).encode()
         code, body = _status(urllib.request.Request(base + "login", data=wrong))
         assert code == 400 and b"Incorrect credentials" in body
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
     text = log.read_text(errors="replace")
     assert PASSWORD not in text and SECRET_KEY not in text
 

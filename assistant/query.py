@@ -46,6 +46,9 @@ class Lexicon:
 def _contains(text: str, phrase: str) -> bool:
     """Substring match, but whole words for Latin phrases ("file" is not in "profile")."""
     if phrase.isascii():
+        # Most phrases are absent; the plain substring test settles those without a regex.
+        if phrase.strip() not in text:
+            return False
         return re.search(rf"(?<![a-z]){re.escape(phrase.strip())}(?![a-z])", text) is not None
     return phrase in text
 

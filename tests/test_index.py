@@ -12,6 +12,7 @@ from assistant.errors import IndexError_
 from assistant.index import build_index, check_index, load_index, open_index
 from assistant.query import Lexicon, analyse
 from assistant.retrieve import Retriever, baseline_search
+from assistant.text import sentences as split_sentences
 from tests.conftest import HashEmbedder
 
 
@@ -29,8 +30,12 @@ def test_round_trip(tiny_corpus, tmp_path):
     manifest = json.loads((tmp_path / "index" / "manifest.json").read_text())
     assert manifest["corpus_digest"] == corpus.digest
     assert manifest["embedder"] == HashEmbedder.id and manifest["dim"] == 64
-    assert set(manifest["files"]) == {"chunks.json", "dense.faiss", "jieba.dict"}
+    assert set(manifest["files"]) == {"chunks.json", "dense.faiss", "jieba.dict", "sentences.json"}
     assert not (tmp_path / ".index.building").exists()
+    # Every sentence of every unit is stored with the words the tokenizer gives it.
+    sentences = {s for u in corpus.units.values() for s in split_sentences(u.text) if s.strip()}
+    assert set(loaded.sentence_words) == sentences
+    assert all(loaded.sentence_words[s] == frozenset(loaded.tokenizer.tokens(s)) for s in sentences)
 
 
 def test_stale_corpus_is_refused_then_rebuilt(tiny_corpus, tmp_path):
@@ -58,7 +63,7 @@ def test_other_embedder_is_refused(tiny_corpus, tmp_path):
         check_index(corpus, Other.id, tmp_path / "index", ["境外接收方"])
 
 
-@pytest.mark.parametrize("name", ["dense.faiss", "chunks.json", "jieba.dict"])
+@pytest.mark.parametrize("name", ["dense.faiss", "chunks.json", "jieba.dict", "sentences.json"])
 def test_truncated_file_is_detected(tiny_corpus, tmp_path, name):
     corpus, _ = _build(tiny_corpus, tmp_path)
     path = tmp_path / "index" / name

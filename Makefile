@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install index run test test-fast eval bench load browser lint clean
+.PHONY: install index run test test-fast eval heldout bench load browser lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ test-fast: index
 eval: index
 	$(PY) -m eval --show-failures
 
+# The held-out sets are measured, never tuned on: no gate, see README "Evaluation".
+heldout: index
+	for f in eval/heldout*.jsonl; do $(PY) -m eval --gold $$f || exit 1; done
+
 bench: index
 	$(PY) bench/run.py
 
@@ -46,4 +50,4 @@ lint: install
 	$(VENV)/bin/ruff check assistant eval tests app.py bench
 
 clean:
-	rm -rf var artifacts eval/report.json eval/report.md
+	rm -rf var artifacts eval/report.json eval/report.md eval/report-*

@@ -5,12 +5,15 @@ Both legs score chunks and a unit takes its best chunk's score:
 - BM25 over jieba tokens of the question plus its lexicon expansions;
 - cosine similarity of the dense query vector (same expanded text) to every chunk.
 
-The two rankings are fused by reciprocal rank. On top of the fusion, three signals that
-plain RRF ignores: a unit the question names explicitly ("第七条", "标准合同第三条") comes
-first; units of an instrument the question names get a boost; and, unless the question
-names their instrument, units that do not govern on the as-of date (instrument not yet in
-force or replaced; unit displaced in part) are pushed down but kept. Interpretive Q&A
-material ranks just below the law it restates.
+Each leg's unit scores are scaled to 0..1 over the corpus (min-max) and added. Reciprocal
+rank fusion was used before and measured worse: it keeps only the order, so a unit that
+shares far more of the question's words than any other (BM25 36 against 14) lost to one
+whose cosine similarity was 0.918 against 0.896. On top of the fusion, three signals:
+a unit the question names explicitly ("第七条", "标准合同第三条") comes first; units of an
+instrument the question names get a boost; and, unless the question names their
+instrument, units that do not govern on the as-of date (instrument not yet in force or
+replaced; unit displaced in part) are pushed down but kept. Interpretive Q&A material ranks
+just below the law it restates.
 
 ``baseline_search`` is the plain recipe (raw question, RRF, nothing else), kept so the
 evaluation can show every figure beside it.
@@ -29,7 +32,7 @@ from .index import HybridIndex
 from .query import Query
 from .types import Hit
 
-RRF_K = 20  # a small constant: the top of each list matters far more than its tail
+RRF_K = 60  # the plain recipe's constant, for ``baseline_search``
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ class Weights:
     displaced: float = 0.85  # a unit displaced in part: its other provisions still apply
     interpretive: float = 0.9  # Q&A material restates the law; the law itself is cited first
     overview: float = 0.8  # a section's own text only lists its sub-units, which say more
-    explicit: float = 1.0  # added to the fused score of an explicitly named unit
+    explicit: float = 10.0  # added to an explicitly named unit: more than any fused score
 
 
 def _best_per_unit(index: HybridIndex, chunk_scores: np.ndarray) -> dict[str, tuple[float, int]]:
@@ -51,6 +54,13 @@ def _best_per_unit(index: HybridIndex, chunk_scores: np.ndarray) -> dict[str, tu
         if key not in best or score > best[key][0]:
             best[key] = (float(score), i)
     return best
+
+
+def _scaled(best: dict[str, tuple[float, int]]) -> dict[str, float]:
+    """Scores mapped onto 0..1 (the best unit 1, the worst 0); all 0 when they are equal."""
+    low = min(score for score, _ in best.values())
+    span = max(score for score, _ in best.values()) - low
+    return {key: (score - low) / span if span > 0 else 0.0 for key, (score, _) in best.items()}
 
 
 def _ranks(best: dict[str, tuple[float, int]]) -> dict[str, int]:
@@ -80,12 +90,10 @@ class Retriever:
     def search(self, query: Query, as_of: date, k: int = 5) -> list[Hit]:
         w = self._weights
         sparse, dense = leg_scores(self._index, query.search_text)
-        sparse_rank, dense_rank = _ranks(sparse), _ranks(dense)
+        sparse_scaled, dense_scaled = _scaled(sparse), _scaled(dense)
         fused: dict[str, float] = {}
         for key in dense:
-            score = w.sparse / (RRF_K + sparse_rank[key]) + w.dense / (RRF_K + dense_rank[key])
-            if sparse[key][0] <= 0:  # no shared word at all: the dense leg alone vouches for it
-                score = w.dense / (RRF_K + dense_rank[key])
+            score = w.sparse * sparse_scaled[key] + w.dense * dense_scaled[key]
             doc = key.split("#", 1)[0]
             if doc in query.docs:
                 # Naming an instrument asks about it on purpose, in force or not.
@@ -110,7 +118,7 @@ class Retriever:
         return Hit(key=key, score=score, rank=rank, chunk=self._index.chunks[chunk].text)
 
 
-def baseline_search(index: HybridIndex, question: str, k: int = 5, rrf_k: int = 60) -> list[str]:
+def baseline_search(index: HybridIndex, question: str, k: int = 5, rrf_k: int = RRF_K) -> list[str]:
     """The plain recipe: jieba BM25 + dense over the raw question, fused by RRF (k=60)."""
     sparse, dense = leg_scores(index, question)
     sparse_rank, dense_rank = _ranks(sparse), _ranks(dense)

@@ -1,7 +1,8 @@
 """``python -m eval``: run the gold set, print the table, write the reports, apply the gate.
 
-Options: ``--gold FILE`` (default eval/gold.jsonl), ``--gate`` (exit 1 when a figure falls
-below eval/thresholds.toml), ``--show-failures``.
+Options: ``--gold FILE`` (default eval/gold.jsonl; another set, such as a held-out one,
+writes ``report-<name>.json/.md``), ``--gate`` (exit 1 when a figure falls below
+eval/thresholds.toml), ``--show-failures``.
 """
 
 from __future__ import annotations
@@ -49,8 +50,10 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": round(time.perf_counter() - started, 1),
     }
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
-    (args.out / "report.md").write_text(render_markdown(report), encoding="utf-8")
+    # Each question set keeps its own report, so a held-out run never overwrites the gold one.
+    name = "report" if args.gold.name == "gold.jsonl" else f"report-{args.gold.stem}"
+    (args.out / f"{name}.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    (args.out / f"{name}.md").write_text(render_markdown(report), encoding="utf-8")
     print(render_table(report))
     if args.show_failures:
         for f in report["failures"]:

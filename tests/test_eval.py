@@ -55,3 +55,16 @@ def test_gold_loading_reports_the_bad_line(tmp_path):
                     + "\n{broken\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"gold\.jsonl:2"):
         load_gold(path)
+
+
+def test_another_question_set_writes_its_own_report(tmp_path, capsys):
+    from eval.__main__ import main
+
+    held = tmp_path / "heldout9.jsonl"
+    held.write_text(json.dumps({"id": "h-1", "type": "heldout", "question": "标准合同生效后多久要备案？",
+                                "as_of": "2025-06-01", "outcome": "answered", "cite_any": ["measures#第七条"]},
+                               ensure_ascii=False) + "\n", encoding="utf-8")
+    assert main(["--gold", str(held), "--out", str(tmp_path)]) == 0
+    report = json.loads((tmp_path / "report-heldout9.json").read_text(encoding="utf-8"))
+    assert report["gold"] == "heldout9.jsonl" and report["system"]["r_at_5"] == 1.0
+    assert (tmp_path / "report-heldout9.md").is_file() and not (tmp_path / "report.json").exists()

@@ -33,12 +33,31 @@ def engine(corpus):
         "标准合同多久要备案？",
         "个人信息出境标准合同包括哪些内容？",
         "What does the standard contract contain?",
+        # A mechanism is named, but the question is not which mechanism applies.
+        "境外接收方一直违约，我们可以把标准合同解除吗？",
+        "传到境外的员工信息里有未成年人的，监护人的同意应该由谁来签？",
+        "往境外传数据的几家子公司，能不能由母公司统一申报？",
+        # With no fact stated, a mechanism inside an information question is not a route question.
+        "我们向境外提供个人信息，如果必须申报安全评估，要准备哪些材料？",
+        "We transfer personal information abroad. Once certified, how long does it last before we must apply again?",
+        # The route is a premise, not the question.
+        "即使我们向境外提供个人信息不需要申报安全评估，也要取得个人的单独同意吗？",
+        "Even if we are exempt from filing a standard contract, must we still tell people before transferring their data abroad?",
         "",
         "   ",
     ],
 )
 def test_not_a_rule_question(engine, question):
     assert engine.evaluate(question, AS_OF) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["我们要往境外传个人信息，要不要签标准合同？", "向境外提供个人信息，能不能用认证代替标准合同？", "我们要向境外提供个人信息，需要先签吗？"],
+)
+def test_asking_whether_a_mechanism_is_needed_or_usable_is_a_path_question(engine, question):
+    result = engine.evaluate(question, AS_OF)
+    assert result is not None and result.id == "R-TRANSFER-2024"
 
 
 QUESTIONS = [

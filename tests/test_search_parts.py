@@ -140,3 +140,19 @@ def test_applicability_labels(tiny_corpus):
                     encoding="utf-8")
     with pytest.raises(ValueError, match="unknown citation key"):
         load_applicability(corpus, path)
+
+
+def test_leg_scores_are_scaled_so_a_wide_margin_survives_fusion():
+    from assistant.retrieve import _scaled
+
+    # BM25 36 vs 14 and cosine 0.896 vs 0.918, the least related unit at 2 and 0.78: after
+    # scaling, the unit far ahead on words keeps a lead that a small lead in cosine
+    # similarity cannot undo (rank fusion would have tied them).
+    sparse = _scaled({"a": (36.0, 0), "b": (14.0, 1), "c": (2.0, 2)})
+    dense = _scaled({"a": (0.896, 0), "b": (0.918, 1), "c": (0.78, 2)})
+    assert sparse == pytest.approx({"a": 1.0, "b": 12 / 34, "c": 0.0})
+    assert dense["b"] == pytest.approx(1.0) and dense["c"] == pytest.approx(0.0)
+    fused = {k: sparse[k] + dense[k] for k in sparse}
+    assert max(fused, key=fused.get) == "a"
+    # equal scores carry no information: every unit gets 0, none is preferred
+    assert _scaled({"a": (0.0, 0), "b": (0.0, 1)}) == {"a": 0.0, "b": 0.0}

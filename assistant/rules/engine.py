@@ -147,7 +147,12 @@ class RuleEngine:
 def classify(facts: Facts) -> str | None:
     """ "deadline", "transfer" or None: which rule family, if any, the question is for."""
     people = any(c.category in ("general", "sensitive") for c in facts.counts)
-    transfer_q = (facts.transfer_context and (people or facts.asks_path)) or (facts.asks_path and people)
+    stated = people or facts.ciio is not None or facts.important_data is not None or facts.scenarios
+    # With no fact stated, a mechanism named inside an information question ("if we must
+    # file, what materials?", "how long does a certificate last?") is not a question about
+    # the route: the texts answer it. "Which route?" and a plain "do we need X?" still are.
+    asks = facts.asks_path and (stated or facts.asks_which_path or not facts.wh_question)
+    transfer_q = (facts.transfer_context and (people or asks)) or (asks and people)
     topic = facts.deadline_topic
     if topic == "remediation" and facts.asks_date:
         return "deadline"

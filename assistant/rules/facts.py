@@ -177,17 +177,38 @@ _SCENARIOS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
 )
 
-_ASKS_PATH = re.compile(
+# "Which route?" in so many words: a question about the path whatever else it says.
+_ASKS_WHICH_PATH = re.compile(
     r"(?:走|选)(?:哪|什么)|(?:用|适用|采用|采取)(?:哪|什么)(?:条|种|个)?(?:路|途径|路径|机制|出境方式|程序|手续)|"
     r"哪(?:条|种|个|一种|一条)(?:路|途径|路径|机制|方式|程序|手续|通道)|"
     r"什么(?:程序|途径|路径|机制|手续|方式|合规)|"
-    r"(?:需要|要不要|是否需要|需不需要|是否要|必须|应当|应该|得|要|是否应当|是否必须|能不能|能否|可否|可以"
-    r"|可不可以|是否可以|能)"
-    r"[^，。；,;?？]{0,8}(?:申报|安全评估|标准合同|签|订立|认证|豁免|免予|免于|免除)|"
+    r"\bwhich (?:mechanism|path|route|procedure|option)|\bwhat (?:mechanism|path|route|procedure)",
+    re.I,
+)
+_ASKS_PATH = re.compile(
+    _ASKS_WHICH_PATH.pattern + "|"
+    # Whether a mechanism is needed: a modal of necessity, then the mechanism...
+    r"(?:需要|要不要|是否需要|需不需要|是否要|必须|应当|应该|得|要|是否应当|是否必须)"
+    r"[^，。；,;?？]{0,8}(?:申报|安全评估|标准合同|签(?:订|署)?(?:标准)?合同|订立|认证|豁免|免予|免于|免除)|"
+    r"(?:需要|要不要|是否需要|需不需要|必须|应当|应该|得)(?:先|再|去)?签|"
+    # ...or whether one may be used; "can we terminate the contract" or "can the group file
+    # for us" mention a mechanism without asking which one applies.
+    r"(?:能不能|能否|可否|可以|可不可以|是否可以|能)[^，。；,;?？]{0,6}(?:用|走|采用|适用|选择|选|通过|签|订立)"
+    r"[^，。；,;?？]{0,8}(?:申报|安全评估|标准合同|合同|认证)|"
     r"(?:是否|能否|可否|可以)[^，。；,;?？]{0,4}(?:免予|免于|豁免)|"
-    r"\bwhich (?:mechanism|path|route|procedure|option)|\bwhat (?:mechanism|path|route|procedure)|"
     r"\b(?:do|does|must|should|can|could|would|shall) (?:we|I|they|it|the company)\b[^.?]{0,40}"
     r"(?:security assessment|standard contract|certification|exempt|file|apply)|\bexempt\b|\brequired to\b",
+    re.I,
+)
+
+# A concessive clause ("even if we need no contract, ...") takes the route as given; what
+# is asked comes after it.
+_CONCESSIVE = re.compile(r"(?:即使|就算|哪怕|即便)[^，。；,;?？]*[，,]|\beven (?:if|though)\b[^,.;?]*,", re.I)
+
+# An information question (what, how long, who...) rather than a yes/no one.
+_WH_QUESTION = re.compile(
+    r"哪些|哪个|哪里|哪儿|什么|多久|多长|多少|几年|几天|几个|怎么|怎样|如何|谁|为什么|为何|"
+    r"\b(?:what|which|how|who|whom|when|where|why)\b",
     re.I,
 )
 
@@ -257,7 +278,9 @@ class Facts:
     period: str | None  # the counting period named anywhere in the question
     old_terms: bool  # framed in the Measures' pre-2024 terms (上年, 《办法》第四条, 处理…人)
     transfer_context: bool
-    asks_path: bool
+    asks_path: bool  # asks which path, or whether a mechanism is needed or usable
+    asks_which_path: bool  # asks which path in so many words
+    wh_question: bool  # asks what, how, who... rather than yes or no
     sensitive_denied: bool  # the question says there is no sensitive personal information
     deadline_topic: str | None  # "filing" | "check" | "supplement" | "assessment_validity" | "remediation"
     asks_date: bool
@@ -293,6 +316,7 @@ def extract_facts(question: str, as_of: date) -> Facts:
         if denied and any(c.category == "sensitive" for c in counts):
             # "500人的敏感个人信息，没有其他个人信息出境": the ordinary count is stated as zero.
             counts += (CountMention("general", 0, 0, 0, False, _period(text), denied.group(0)),)
+    asked = _CONCESSIVE.sub("", text)
     return Facts(
         ciio=_ciio(text),
         counts=counts,
@@ -301,7 +325,9 @@ def extract_facts(question: str, as_of: date) -> Facts:
         period=_period(text),
         old_terms=bool(_OLD_TERMS.search(text)) or any(c.category == "processed" for c in counts),
         transfer_context=bool(_TRANSFER_CONTEXT.search(text)),
-        asks_path=bool(_ASKS_PATH.search(text)),
+        asks_path=bool(_ASKS_PATH.search(asked)),
+        asks_which_path=bool(_ASKS_WHICH_PATH.search(asked)),
+        wh_question=bool(_WH_QUESTION.search(text)),
         sensitive_denied=bool(_SENSITIVE_NEGATED.search(text)),
         deadline_topic=_deadline_topic(text),
         asks_date=bool(_ASKS_DATE.search(text)),

@@ -86,6 +86,8 @@ def merge(previous: Facts, new: Facts, question: str) -> Facts:
         old_terms=previous.old_terms or new.old_terms,
         transfer_context=previous.transfer_context or new.transfer_context,
         asks_path=previous.asks_path or new.asks_path,
+        asks_which_path=previous.asks_which_path or new.asks_which_path,
+        wh_question=new.wh_question,
         sensitive_denied=sensitive_denied,
         dates=new.dates or previous.dates,
         asks_date=previous.asks_date or new.asks_date,

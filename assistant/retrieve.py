@@ -6,9 +6,10 @@ Both legs score chunks and a unit takes its best chunk's score:
 - cosine similarity of the dense query vector (same expanded text) to every chunk.
 
 Each leg's unit scores are scaled to 0..1 over the corpus (min-max) and added. Reciprocal
-rank fusion was used before and measured worse: it keeps only the order, so a unit that
-shares far more of the question's words than any other (BM25 36 against 14) lost to one
-whose cosine similarity was 0.918 against 0.896. On top of the fusion, three signals:
+rank fusion keeps only the order, so a unit sharing far more of the question's words than
+any other (BM25 36 against 14) lost to one whose cosine similarity was 0.918 against 0.896;
+summing scaled scores raised MRR on the gold set from 0.875 to 0.907 and on each of four
+held-out sets by 0.02 to 0.07. On top of the fusion, three signals:
 a unit the question names explicitly ("第七条", "标准合同第三条") comes first; units of an
 instrument the question names get a boost; and, unless the question names their
 instrument, units that do not govern on the as-of date (instrument not yet in force or

@@ -73,7 +73,7 @@ class Query:
     refs: tuple[str, ...]  # unit keys named explicitly, existing or not
     docs: tuple[str, ...]  # doc_ids of instruments named
     in_domain: bool
-    foreign_law: bool
+    foreign_law: bool  # about another jurisdiction's law, not comparing it with China's
 
 
 def int_to_chinese(n: int) -> str:
@@ -114,6 +114,9 @@ def _named_docs(text: str, lexicon: Lexicon) -> list[tuple[int, int, str]]:
 _ZH_ARTICLE = re.compile(rf"第\s*([{_CN_NUMERAL}\d]+)\s*条")
 _EN_ARTICLE = re.compile(r"\b(?:article|art\.?)\s*(\d+)", re.IGNORECASE)
 _QA = re.compile(r"问\s*(\d+)")
+# Says in so many words that the Chinese instrument is meant ("the Chinese standard contract,
+# like the EU SCCs?"), which turns a foreign-law mention into a comparison the corpus answers.
+_CHINA = re.compile(r"中国|我国|中华人民共和国|\bchina\b|\bchinese\b|\bprc\b")
 _APPENDIX = re.compile(r"附录\s*([一二12])|\bappendix\s*([12]|i{1,2})\b", re.IGNORECASE)
 
 
@@ -173,5 +176,5 @@ def analyse(question: str, lexicon: Lexicon, locators: Mapping[str, tuple[str, .
         refs=tuple(dict.fromkeys(keys)),
         docs=docs,
         in_domain=bool(keys) or bool(docs) or _about_subject(text, lexicon),
-        foreign_law=any(_contains(text, term) for term in lexicon.foreign),
+        foreign_law=any(_contains(text, term) for term in lexicon.foreign) and not (docs and _CHINA.search(text)),
     )

@@ -40,6 +40,8 @@ def engine(corpus):
         # With no fact stated, a mechanism inside an information question is not a route question.
         "我们向境外提供个人信息，如果必须申报安全评估，要准备哪些材料？",
         "We transfer personal information abroad. Once certified, how long does it last before we must apply again?",
+        # Doing a mechanism again after a change is Measures Art. 8, not a choice of route.
+        "我们向境外提供个人信息的保存地点变了，需要重新订立标准合同吗？",
         # The route is a premise, not the question.
         "即使我们向境外提供个人信息不需要申报安全评估，也要取得个人的单独同意吗？",
         "Even if we are exempt from filing a standard contract, must we still tell people before transferring their data abroad?",

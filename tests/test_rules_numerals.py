@@ -49,7 +49,7 @@ def test_parse_numeral_forms(text, value):
     assert parse_numeral(text) == value
 
 
-@pytest.mark.parametrize("text", ["", "abc", "人", "万人"])
+@pytest.mark.parametrize("text", ["", "abc", "人", "万人", "万", "万一", "亿"])
 def test_parse_numeral_rejects_non_numbers(text):
     assert parse_numeral(text) is None
 
@@ -224,3 +224,8 @@ def test_facts_are_json_serialisable():
 
     facts = extract_facts("标准合同2024年9月30日生效，今年提供了8万人", AS_OF)
     assert json.loads(json.dumps(facts.to_dict()))["dates"] == [{"date": "2024-09-30", "raw": "2024年9月30日"}]
+
+
+def test_wan_yi_in_case_is_not_a_count():
+    facts = extract_facts("万一用户起诉，我们和境外接收方要一起担责吗？", AS_OF)
+    assert facts.counts == ()

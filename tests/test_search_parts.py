@@ -105,6 +105,21 @@ def test_packaged_lexicon_loads_and_maps_colloquial_terms():
     assert "向境外提供个人信息" in lx.expand["往国外传"]
 
 
+
+def test_foreign_law_alone_is_out_of_scope_but_a_comparison_with_chinas_is_not():
+    lx = load_lexicon()
+    locators = {"第五条": ("standard_contract",)}
+    assert analyse("欧盟GDPR的标准合同条款（SCC）分为哪几个模块？", lx, locators).foreign_law
+    assert analyse("What do the EU SCCs require?", lx, locators).foreign_law
+    compare = analyse("Does the Chinese standard contract give individuals rights like the EU SCCs?", lx, locators)
+    assert not compare.foreign_law and "standard_contract" in compare.docs
+    # "SCC" on its own is China's standard contract
+    assert analyse("Which clauses of the SCC protect individuals?", lx, locators).docs == ("standard_contract",)
+    # requests from foreign police or courts for data held in China are in scope (PIPL Art. 41)
+    assert analyse("外国警方要求我们提供用户的注册信息，可以直接给吗？", lx, locators).in_domain
+    assert analyse("A US court sent a subpoena for records on our Shanghai servers.", lx, locators).in_domain
+
+
 def test_sentences_keep_every_character():
     text = "第一句。第二句；\n\n（一）项；最后"
     assert "".join(sentences(text)) == text

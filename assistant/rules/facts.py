@@ -187,9 +187,11 @@ _ASKS_WHICH_PATH = re.compile(
 )
 _ASKS_PATH = re.compile(
     _ASKS_WHICH_PATH.pattern + "|"
-    # Whether a mechanism is needed: a modal of necessity, then the mechanism...
+    # Whether a mechanism is needed: a modal of necessity, then the mechanism (not one to be
+    # done again: "重新备案/重签合同" after a change is Measures Art. 8, not a choice of route)...
     r"(?:需要|要不要|是否需要|需不需要|是否要|必须|应当|应该|得|要|是否应当|是否必须)"
-    r"[^，。；,;?？]{0,8}(?:申报|安全评估|标准合同|签(?:订|署)?(?:标准)?合同|订立|认证|豁免|免予|免于|免除)|"
+    r"(?:(?!重新|重签|重做)[^，。；,;?？]){0,8}(?<!重新)(?<!重)"
+    r"(?:申报|安全评估|标准合同|签(?:订|署)?(?:标准)?合同|订立|认证|豁免|免予|免于|免除)|"
     r"(?:需要|要不要|是否需要|需不需要|必须|应当|应该|得)(?:先|再|去)?签|"
     # ...or whether one may be used; "can we terminate the contract" or "can the group file
     # for us" mention a mechanism without asking which one applies.

@@ -147,6 +147,9 @@ def _parse_body(body: str) -> Decimal | None:
     tokens = _TOKEN.findall(body)
     if not tokens or "".join(tokens) != body:
         return None
+    if tokens[0] in ("万", "亿"):
+        # Nothing to multiply: "万一" means "in case", not 11,000 (百万 and 千万 still count).
+        return None
     total = Decimal(0)  # everything above the current 万/亿 group
     section = Decimal(0)  # the part below 万 being built
     current: Decimal | None = None  # the digit(s) waiting for a unit

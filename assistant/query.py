@@ -44,12 +44,15 @@ class Lexicon:
 
 
 def _contains(text: str, phrase: str) -> bool:
-    """Substring match, but whole words for Latin phrases ("file" is not in "profile")."""
+    """Substring match, but whole words for Latin phrases ("file" is not in "profile"), whose
+    words may be joined by spaces or hyphens ("third party" is in "third-party")."""
     if phrase.isascii():
-        # Most phrases are absent; the plain substring test settles those without a regex.
-        if phrase.strip() not in text:
+        words = phrase.split()
+        # Most phrases are absent; a plain substring test settles those without a regex.
+        if not words or words[0] not in text:
             return False
-        return re.search(rf"(?<![a-z]){re.escape(phrase.strip())}(?![a-z])", text) is not None
+        joined = r"[\s-]+".join(re.escape(w) for w in words)
+        return re.search(rf"(?<![a-z]){joined}(?![a-z])", text) is not None
     return phrase in text
 
 

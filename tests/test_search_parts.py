@@ -91,6 +91,10 @@ def test_expansion_scope_and_whole_words():
     assert q.search_text == "签完合同多久要报备 备案"
     assert not q.in_domain  # scope is judged on the question's own words, not on expansions
     assert analyse("update my profile picture", lx, LOCATORS).search_text == "update my profile picture"
+    hyphenated = Lexicon(expand={"third party": "第三方"}, instruments={}, domain=(), foreign=())
+    assert analyse("a third-party beneficiary", hyphenated, LOCATORS).search_text.endswith("第三方")
+    assert analyse("a third  party", hyphenated, LOCATORS).search_text.endswith("第三方")
+    assert analyse("thirdparty", hyphenated, LOCATORS).search_text == "thirdparty"
     assert analyse("How do we file?", lx, LOCATORS).in_domain
     assert not analyse("今天天气怎么样", lx, LOCATORS).in_domain
     assert analyse("GDPR要求什么", lx, LOCATORS).foreign_law

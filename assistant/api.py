@@ -31,7 +31,7 @@ from .corpus import load_corpus
 from .embed import Embedder, make_embedder
 from .errors import UsageError
 from .index import open_index
-from .llm import LLMComposer, LLMSettings
+from .llm import LLMComposer, LLMSettings, StreamDelta
 from .query import Query, analyse, load_lexicon
 from .retrieve import Retriever
 from .rules import RuleEngine, load_rule_table
@@ -192,8 +192,6 @@ class Assistant:
         if self.generator is None or (plan.rule and plan.rule.missing_facts):
             yield self._extractive(plan)
             return
-        from .llm import StreamDelta
-
         t = time.perf_counter()
         for event in self.generator.stream_answer(plan.text, plan.when, plan.query, plan.hits, plan.rule):
             if isinstance(event, StreamDelta):

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import places
 from .rules.numerals import parse_numeral
 from .text import is_english
 from .tokenize import normalize
@@ -120,6 +121,21 @@ _QA = re.compile(r"问\s*(\d+)")
 # Says in so many words that the Chinese instrument is meant ("the Chinese standard contract,
 # like the EU SCCs?"), which turns a foreign-law mention into a comparison the corpus answers.
 _CHINA = re.compile(r"中国|我国|中华人民共和国|\bchina\b|\bchinese\b|\bprc\b")
+# A foreign court, police force or government body: PIPL Art. 41 (their requests for data
+# stored in China) and the contract's Art. 4(6) (such requests reaching the recipient).
+# People name the country ("美国法院", "a Singapore government agency"), which no fixed
+# phrase list covers.
+_BODIES_EN = r"(?:courts?|judges?|police|prosecutors?|law enforcement|government|regulators?|authorit(?:y|ies))"
+_FOREIGN_BODY = re.compile(
+    places.pattern_zh() + r"[^，。；,;？?！!]{0,8}?(?:法院|法官|警方|警察|检察|执法|司法|政府|监管机构|监管部门)|"
+    + places.pattern_en() + r"[a-z\s.-]{0,20}?(?<![a-z])" + _BODIES_EN + r"(?![a-z])|"
+    # "US" only right before the body: lower-cased, it is also the pronoun ("let us know").
+    r"(?<![a-z])us\s+" + _BODIES_EN + r"(?![a-z])",
+    re.IGNORECASE,
+)
+# Sending something to a named place is sending it abroad ("传到新加坡总部").
+_TO_PLACE = re.compile(r"(?:传|发|送|提供|转|交)(?:到|至|往|给)" + places.pattern_zh())
+_FOREIGN_BODY_TERMS = "外国司法或者执法机构 政府部门 司法机构"
 _APPENDIX = re.compile(r"附录\s*([一二12])|\bappendix\s*([12]|i{1,2})\b", re.IGNORECASE)
 
 
@@ -158,6 +174,40 @@ def _about_subject(text: str, lexicon: Lexicon) -> bool:
     return weak and not any(_contains(text, term) for term in lexicon.offtopic)
 
 
+# A country's law in general ("美国法"), as against a named foreign instrument (GDPR).
+_COUNTRY_LAW = re.compile(places.pattern_zh() + r"的?法(?:律)?")
+
+
+def _foreign_laws(text: str, lexicon: Lexicon) -> list[str]:
+    """The foreign-law words the question uses."""
+    found = []
+    for term in lexicon.foreign:
+        if term.isascii():
+            if _contains(text, term):
+                found.append(term)
+            continue
+        for m in re.finditer(re.escape(term), text):
+            # "美国法院" is a court (法院, 法官, 法庭), not American law (美国法).
+            if not (term.endswith("法") and text[m.end() : m.end() + 1] in ("院", "官", "庭")):
+                found.append(term)
+                break
+    return found
+
+
+def _about_foreign_law(text: str, lexicon: Lexicon, docs: tuple[str, ...]) -> bool:
+    """Another jurisdiction's law is the subject, not a comparison with China's texts. A
+    question naming one of the corpus's instruments is about that instrument when it also
+    says China, or when the foreign law is only a country's law in general ("标准合同能不能
+    适用美国法" asks about the contract's governing-law clause)."""
+    laws = _foreign_laws(text, lexicon)
+    if not laws:
+        return False
+    if not docs:
+        return True
+    named_instruments = [t for t in laws if not _COUNTRY_LAW.fullmatch(t)]
+    return bool(named_instruments) and not _CHINA.search(text)
+
+
 def analyse(question: str, lexicon: Lexicon, locators: Mapping[str, tuple[str, ...]]) -> Query:
     """``locators`` maps each locator (e.g. "第七条") to the doc_ids that have it."""
     text = normalize(question)
@@ -171,6 +221,12 @@ def analyse(question: str, lexicon: Lexicon, locators: Mapping[str, tuple[str, .
             doc = "measures" if "measures" in holders or not holders else holders[0]
         keys.append(f"{doc}#{locator}")
     added = [terms for phrase, terms in lexicon.expand.items() if _contains(text, phrase)]
+    foreign_body = _FOREIGN_BODY.search(text) is not None
+    if foreign_body:
+        added.append(_FOREIGN_BODY_TERMS)
+    sent_abroad = _TO_PLACE.search(text) is not None
+    if sent_abroad:
+        added.append("向境外提供个人信息")
     search_text = question if not added else question + " " + " ".join(added)
     return Query(
         text=question,
@@ -178,6 +234,6 @@ def analyse(question: str, lexicon: Lexicon, locators: Mapping[str, tuple[str, .
         english=is_english(question),
         refs=tuple(dict.fromkeys(keys)),
         docs=docs,
-        in_domain=bool(keys) or bool(docs) or _about_subject(text, lexicon),
-        foreign_law=any(_contains(text, term) for term in lexicon.foreign) and not (docs and _CHINA.search(text)),
+        in_domain=bool(keys) or bool(docs) or foreign_body or sent_abroad or _about_subject(text, lexicon),
+        foreign_law=_about_foreign_law(text, lexicon, docs),
     )

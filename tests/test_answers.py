@@ -10,6 +10,7 @@ import pytest
 
 from assistant.api import parse_as_of, today_in_china
 from assistant.errors import UsageError
+from assistant.rules import load_rule_table
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACT = {"question", "as_of", "outcome", "answer", "citations", "rule", "timings_ms"}
@@ -201,7 +202,8 @@ def test_cli_rule_decisions_in_json(as_of, question, rule_id, decision):
     assert run.returncode == 0, run.stderr
     data = json.loads(run.stdout)
     assert data["outcome"] == "answered"
-    assert data["rule"]["id"] == rule_id and data["rule"]["version"] == 1
+    versions = {rule.id: rule.version for rule in load_rule_table().rules}
+    assert data["rule"]["id"] == rule_id and data["rule"]["version"] == versions[rule_id]
     for key, value in decision.items():
         assert data["rule"]["decision"][key] == value
     assert data["citations"] == data["rule"]["citations"]  # the rule's articles, nothing retrieved

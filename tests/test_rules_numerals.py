@@ -208,10 +208,47 @@ def test_periods(question, period):
         ("紧急情况下为保护生命健康", "emergency"),
         ("出境数据不包含个人信息", "no_personal_info"),
         ("在境外收集的个人信息传回境外", "collected_abroad"),
+        ("德国客户把在欧洲收集的员工档案传到上海处理，再传回德国", "collected_abroad"),
+        ("Data collected in the EU is processed in Shanghai and sent back", "collected_abroad"),
+        ("我们是旅行社，给客人订国外酒店、办签证，要把护照信息发过去", "contract_with_individual"),
+        ("我们在自贸区，负面清单以外的数据往境外传", "ftz_outside_list"),
+        ("Our company is in a free trade zone; the data is not on the zone's negative list", "ftz_outside_list"),
     ],
 )
 def test_scenarios(question, scenario):
     assert scenario in extract_facts(question, AS_OF).scenarios
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "美国客户的数据在国内收集后传到美国",  # collected at home, sent to a named country
+        "我们把国内收集的数据传到新加坡",
+        "负面清单以外的数据往境外传",  # a list, but no free trade zone named
+        "我们在自贸区，清单里的数据要出境",  # a zone, but the data is on its list
+    ],
+)
+def test_scenarios_not_read_into_near_misses(question):
+    scenarios = extract_facts(question, AS_OF).scenarios
+    assert "collected_abroad" not in scenarios and "ftz_outside_list" not in scenarios
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        # "can we file it ourselves" asks about the procedure, not which mechanism applies
+        ("If we use the certification route, can we just file the application ourselves from Germany?", False),
+        ("Can we use certification instead of the standard contract?", True),
+        ("Do we need a security assessment?", True),
+        # whether splitting a transfer to stay under a threshold is allowed (Measures Art. 4)
+        ("把客户数据分给几家子公司分别往境外传，每家都够不上安全评估的量，就都能签标准合同了，这么做合规吗？", False),
+        ("Can we split the transfer across subsidiaries so that each can use the standard contract?", False),
+        # a route question that happens to mention batches still asks the route
+        ("我们拆成两批各8万人，走哪条路？", True),
+    ],
+)
+def test_what_counts_as_asking_the_route(question, asks):
+    assert extract_facts(question, AS_OF).asks_path is asks
 
 
 def test_period_phrase_dates_are_not_start_dates():

@@ -130,6 +130,9 @@ def test_before_any_rule_returns_none(engine):
         ("我们不是关基，今年向境外提供了3万人的个人信息，不含敏感个人信息，但涉及重要数据，走哪条路？", SA),
         ("我们为跨境购物向境外提供个人信息，其中涉及重要数据，需要申报安全评估吗？", SA),
         ("我们在境外收集的个人信息传输至境内处理后再向境外提供，需要签标准合同吗？", EX),
+        ("德国客户把在欧洲收集的员工档案传到上海处理，处理完再传回德国，要签标准合同吗？", EX),
+        ("我们在自贸区，负面清单以外的数据往境外传，还需要签标准合同吗？", EX),
+        ("我们是关基，注册在自由贸易试验区，负面清单外的数据出境要申报安全评估吗？", EX),
         (
             "We are not a CIIO and transferred personal information of 150,000 people abroad this year, "
             "with no sensitive personal information. Which mechanism applies?",
@@ -160,6 +163,26 @@ def test_missing_facts_are_asked_for_not_guessed(engine, question, missing):
     assert result.missing_facts == missing
     assert result.decision == {}
     assert "请补充" in result.statement
+
+
+def test_free_trade_zone_exemption_quotes_article_6_and_starts_with_the_provisions(engine):
+    question = "我们在自贸区，负面清单以外的数据往境外传，还需要签标准合同吗？"
+    result = engine.evaluate(question, NEW)
+    quoted = {c.key: c.quote for c in result.citations}
+    assert "负面清单外的数据，可以免予申报数据出境安全评估" in quoted["provisions_2024#第六条"]
+    before = engine.evaluate(question, OLD)  # the Provisions were not yet in force
+    assert mech(before) != EX and "provisions_2024#第六条" not in {c.key for c in before.citations}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "老板提议把客户数据拆分给几家子公司分别往境外传，就都能签标准合同了。这么做合规吗？",
+        "我们的认证证书是2026年3月15日出具的，到期后还想继续用，最晚哪天之前要提出认证申请？",
+    ],
+)
+def test_questions_that_only_mention_a_mechanism_are_left_to_retrieval(engine, question):
+    assert engine.evaluate(question, date(2026, 11, 1)) is None
 
 
 def test_a_count_that_forces_assessment_needs_nothing_else(engine):

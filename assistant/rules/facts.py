@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
+from .. import places
 from .dates import DateMention, find_dates
 from .numerals import Numeral, find_numerals, fold_digits
 
@@ -140,7 +141,8 @@ _SCENARIOS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "contract_with_individual",
         re.compile(
-            r"跨境购物|跨境寄递|跨境汇款|跨境支付|跨境开户|机票|酒店预订|预订酒店|订酒店|签证办理|办理签证|考试服务|"
+            r"跨境购物|跨境寄递|跨境汇款|跨境支付|跨境开户|机票|酒店预订|预订酒店|订[^，。；,;]{0,4}酒店|签证办理|"
+            r"办(?:理)?[^，。；,;]{0,2}签证|考试服务|"
             r"个人作为一方当事人的合同|为订立、履行.{0,12}合同|"
             r"cross-border (?:shopping|delivery|remittance|payment)|hotel (?:booking|reservation)|flight booking|"
             r"visa (?:application|processing)|contract (?:to which|with) the individual",
@@ -168,10 +170,23 @@ _SCENARIOS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        # Provisions Art. 6: a free trade zone's own list; data outside it is exempt.
+        "ftz_outside_list",
+        re.compile(
+            r"^(?=.*(?:自由贸易试验区|自贸区|自贸试验区|free[\s-]trade (?:pilot )?zone|\bFTZ\b))"
+            r"(?=.*(?:清单(?:以外|之外|外)|不在[^，。；,;？?]{0,10}清单|清单[^，。；,;？?]{0,6}(?:没有|未列|不包括)|"
+            r"(?:outside|not (?:on|in|covered by)) (?:the |its |their |our )?(?:[\w']+ )?negative list))",
+            re.I | re.S,
+        ),
+    ),
+    (
         "collected_abroad",
         re.compile(
-            r"(?:在)?境外收集(?:和产生)?的|境外采集|(?:collected|gathered) (?:abroad|overseas"
-            r"|outside (?:mainland )?China)",
+            # "在欧洲收集的": a named place counts as abroad, unless the clause brings the
+            # collecting back home ("美国客户的数据在国内收集").
+            places.pattern_zh() + r"(?:(?!境内|国内|中国|本地)[^，。；,;？?]){0,8}?(?:收集|采集)|"
+            r"(?:collected|gathered) (?:abroad|overseas|outside (?:mainland )?China|in "
+            + places.pattern_en() + ")",
             re.I,
         ),
     ),
@@ -198,8 +213,19 @@ _ASKS_PATH = re.compile(
     r"(?:能不能|能否|可否|可以|可不可以|是否可以|能)[^，。；,;?？]{0,6}(?:用|走|采用|适用|选择|选|通过|签|订立)"
     r"[^，。；,;?？]{0,8}(?:申报|安全评估|标准合同|合同|认证)|"
     r"(?:是否|能否|可否|可以)[^，。；,;?？]{0,4}(?:免予|免于|豁免)|"
-    r"\b(?:do|does|must|should|can|could|would|shall) (?:we|I|they|it|the company)\b[^.?]{0,40}"
-    r"(?:security assessment|standard contract|certification|exempt|file|apply)|\bexempt\b|\brequired to\b",
+    r"\b(?:do|does|must|should|would|shall) (?:we|I|they|it|the company)\b[^.?]{0,40}"
+    r"(?:security assessment|standard contract|certification|exempt|file|apply)|\bexempt\b|\brequired to\b|"
+    # "can we file the application ourselves?" asks about the procedure, not the route.
+    r"\b(?:can|could) (?:we|I|they|it|the company)\b[^.?]{0,30}\b(?:use|rely on|choose|go with|opt for|"
+    r"sign|take)\b[^.?]{0,25}(?:security assessment|standard contract|scc|certification)",
+    re.I,
+)
+
+# Splitting a transfer up to stay under a threshold (Measures Art. 4 para. 2 forbids it):
+# asking whether that is allowed is not asking which route the transfer takes.
+_SPLITTING = re.compile(
+    r"数量拆分|拆分|分拆|拆成|拆开|化整为零|分成几(?:批|次|份|家|个)|分给几家|分几(?:批|次|个主体)|分批|"
+    r"\bsplit(?:ting)?\b",
     re.I,
 )
 
@@ -209,7 +235,7 @@ _CONCESSIVE = re.compile(r"(?:即使|就算|哪怕|即便)[^，。；,;?？]*[�
 
 # An information question (what, how long, who...) rather than a yes/no one.
 _WH_QUESTION = re.compile(
-    r"哪些|哪个|哪里|哪儿|什么|多久|多长|多少|几年|几天|几个|怎么|怎样|如何|谁|为什么|为何|"
+    r"哪些|哪个|哪里|哪儿|哪天|哪一天|什么|何时|多久|多长|多少|几年|几天|几个|怎么|怎样|如何|谁|为什么|为何|"
     r"\b(?:what|which|how|who|whom|when|where|why)\b",
     re.I,
 )
@@ -327,7 +353,8 @@ def extract_facts(question: str, as_of: date) -> Facts:
         period=_period(text),
         old_terms=bool(_OLD_TERMS.search(text)) or any(c.category == "processed" for c in counts),
         transfer_context=bool(_TRANSFER_CONTEXT.search(text)),
-        asks_path=bool(_ASKS_PATH.search(asked)),
+        asks_path=bool(_ASKS_PATH.search(asked))
+        and (not _SPLITTING.search(asked) or bool(_ASKS_WHICH_PATH.search(asked))),
         asks_which_path=bool(_ASKS_WHICH_PATH.search(asked)),
         wh_question=bool(_WH_QUESTION.search(text)),
         sensitive_denied=bool(_SENSITIVE_NEGATED.search(text)),

@@ -109,6 +109,8 @@ def _reason(rule: Rule, name: str, en: bool) -> str:
         "exempt_general_below": f"关键信息基础设施运营者以外的数据处理者{zc}累计向境外提供不"
         f"满{n.get('exempt_general_below')}人个人信息（不含敏感个人信息）的，免予申报",
         "no_personal_info": "向境外提供的数据不包含个人信息或者重要数据的，免予申报",
+        "ftz_outside_list": "自由贸易试验区内数据处理者向境外提供该区负面清单外的数据，免予申报安全评估、"
+        "订立标准合同、通过认证",
         "collected_abroad": "在境外收集和产生的个人信息传输至境内处理后向境外提供、"
         "未引入境内个人信息或者重要数据的，免予申报",
         "contract_with_individual": "为订立、履行个人作为一方当事人的合同（如跨境购物、跨境寄递、跨境汇款、"
@@ -149,6 +151,8 @@ def _reason(rule: Rule, name: str, en: bool) -> str:
         "exempt_general_below": f"a non-CIIO providing personal information (excluding sensitive) of fewer "
         f"than {n.get('exempt_general_below')} people abroad {ec} is exempt",
         "no_personal_info": "data containing no personal information or important data is exempt",
+        "ftz_outside_list": "a processor in a free trade zone providing data not on the zone's negative list is "
+        "exempt from all three mechanisms",
         "collected_abroad": "personal information collected abroad, processed in China and sent back, with no "
         "domestic personal information or important data added, is exempt",
         "contract_with_individual": "a transfer truly needed to conclude or perform a contract to which the "
@@ -255,6 +259,7 @@ _SCENARIO_ZH = {
     "emergency": "紧急情况",
     "no_personal_info": "不包含个人信息",
     "collected_abroad": "境外收集的个人信息",
+    "ftz_outside_list": "自由贸易试验区负面清单外的数据",
 }
 
 
@@ -271,7 +276,7 @@ def note_text(code: str, rule: Rule, as_of: date, en: bool) -> str:
             if rule.has("important_data_notified")
             else "问题未提及重要数据：按不涉及重要数据处理；如涉及重要数据，应当申报数据出境安全评估。"
         ),
-        "scenarios_not_in_force": "问题所述场景豁免（《促进和规范数据跨境流动规定》第三条至第五条）自该规定施行之"
+        "scenarios_not_in_force": "问题所述场景豁免（《促进和规范数据跨境流动规定》第三条至第六条）自该规定施行之"
         "日起才适用，截至该日不适用。",
         "period_longer_than_rule": "问题给出的是自上年1月1日起的累计人数，而现行规定按自当年1月1日起累计计算，"
         "该人数只是当年人数的上限。",
@@ -292,7 +297,7 @@ def note_text(code: str, rule: Rule, as_of: date, en: bool) -> str:
             else "The question does not mention important data: treated as none; important data would require a "
             "security assessment."
         ),
-        "scenarios_not_in_force": "The scenario exemptions of the Provisions (Arts. 3-5) apply only from the day "
+        "scenarios_not_in_force": "The scenario exemptions of the Provisions (Arts. 3-6) apply only from the day "
         "the Provisions took effect, not on this date.",
         "period_longer_than_rule": "The count given runs since 1 January of the previous year, but the Provisions "
         "count since 1 January of the current year; it is only an upper bound for this "

@@ -17,7 +17,7 @@ Two steps, both pure:
 
 Outcome labels are the three ``MECHANISMS`` plus ``"no_standard_contract_yet"``: before
 2023-06-01 a transfer below the security-assessment thresholds had no standard-contract
-mechanism to use (the Measures were not in force). Scenario exemptions (Provisions Arts. 3-5)
+mechanism to use (the Measures were not in force). Scenario exemptions (Provisions Arts. 3-6)
 exist only under the 2024 rule; on earlier dates they are ignored with a note.
 
 The thresholds come from the rule table; nothing here knows a number or a date.
@@ -251,6 +251,10 @@ def _assessment_triggers(n: Mapping[str, int], s: Situation) -> tuple[str, ...]:
 
 
 def _provisions_2024(rule_id: str, n: Mapping[str, int], s: Situation) -> Outcome:
+    # Art. 6 exempts any data outside a free trade zone's list; its text makes no exception
+    # for important data or CIIOs (what needs a mechanism is for the list to say).
+    if "ftz_outside_list" in s.scenarios:
+        return Outcome("exempt", ("ftz_outside_list",))
     # Arts. 3 and 4 take the data out of all three mechanisms, CIIO or not (Art. 7 para. 2).
     for scenario in _WHOLE_SCENARIOS:
         if scenario in s.scenarios and not s.important_data:

@@ -44,17 +44,37 @@ class Lexicon:
         return out
 
 
+def _spans(text: str, phrase: str) -> list[tuple[int, int]]:
+    """Where the phrase occurs: as a substring, but as whole words for Latin phrases ("file"
+    is not in "profile"), whose words may be joined by spaces or hyphens ("third party" is in
+    "third-party")."""
+    words = phrase.split() if phrase.isascii() else [phrase]
+    # Most phrases are absent; a plain substring test settles those without a regex.
+    if not words or words[0] not in text:
+        return []
+    if not phrase.isascii():
+        return [(m.start(), m.end()) for m in re.finditer(re.escape(phrase), text)]
+    joined = r"[\s-]+".join(re.escape(w) for w in words)
+    return [(m.start(), m.end()) for m in re.finditer(rf"(?<![a-z]){joined}(?![a-z])", text)]
+
+
 def _contains(text: str, phrase: str) -> bool:
-    """Substring match, but whole words for Latin phrases ("file" is not in "profile"), whose
-    words may be joined by spaces or hyphens ("third party" is in "third-party")."""
-    if phrase.isascii():
-        words = phrase.split()
-        # Most phrases are absent; a plain substring test settles those without a regex.
-        if not words or words[0] not in text:
-            return False
-        joined = r"[\s-]+".join(re.escape(w) for w in words)
-        return re.search(rf"(?<![a-z]){joined}(?![a-z])", text) is not None
-    return phrase in text
+    return bool(_spans(text, phrase))
+
+
+def _expansions(text: str, expand: Mapping[str, str]) -> list[str]:
+    """The legal terms of every lexicon phrase in the text, in lexicon order. Longer phrases
+    are matched first and a phrase lying inside one already matched adds nothing: a "data
+    breach" is not also a breach of contract, and "overseas recipient" is not counted again
+    as "recipient" and "overseas"."""
+    taken = [False] * len(text)
+    found = set()
+    for phrase in sorted(expand, key=len, reverse=True):
+        for start, end in _spans(text, phrase):
+            if not all(taken[start:end]):
+                found.add(phrase)
+                taken[start:end] = [True] * (end - start)
+    return [terms for phrase, terms in expand.items() if phrase in found]
 
 
 def load_lexicon(path: Path = _DEFAULT_LEXICON) -> Lexicon:
@@ -220,7 +240,7 @@ def analyse(question: str, lexicon: Lexicon, locators: Mapping[str, tuple[str, .
             # An unqualified article number means the core instrument when it has one.
             doc = "measures" if "measures" in holders or not holders else holders[0]
         keys.append(f"{doc}#{locator}")
-    added = [terms for phrase, terms in lexicon.expand.items() if _contains(text, phrase)]
+    added = _expansions(text, lexicon.expand)
     foreign_body = _FOREIGN_BODY.search(text) is not None
     if foreign_body:
         added.append(_FOREIGN_BODY_TERMS)

@@ -240,6 +240,8 @@ def test_scenarios_not_read_into_near_misses(question):
         ("If we use the certification route, can we just file the application ourselves from Germany?", False),
         ("Can we use certification instead of the standard contract?", True),
         ("Do we need a security assessment?", True),
+        # doing a mechanism again after a change is not choosing one (as with 重新申报)
+        ("Our recipient was acquired by another group. Do we have to re-apply?", False),
         # whether splitting a transfer to stay under a threshold is allowed (Measures Art. 4)
         ("把客户数据分给几家子公司分别往境外传，每家都够不上安全评估的量，就都能签标准合同了，这么做合规吗？", False),
         ("Can we split the transfer across subsidiaries so that each can use the standard contract?", False),
@@ -266,3 +268,10 @@ def test_facts_are_json_serialisable():
 def test_wan_yi_in_case_is_not_a_count():
     facts = extract_facts("万一用户起诉，我们和境外接收方要一起担责吗？", AS_OF)
     assert facts.counts == ()
+
+
+def test_a_classifier_before_personal_information_is_not_a_count():
+    # "一个个人信息处理者" is "a personal information processor", not one person
+    assert extract_facts("国家为什么要专门出一个个人信息出境标准合同办法？", AS_OF).counts == ()
+    assert extract_facts("一个个人信息处理者向境外提供数据", AS_OF).counts == ()
+    assert [c.value for c in extract_facts("我们只向境外提供了一个人的个人信息", AS_OF).counts] == [1]

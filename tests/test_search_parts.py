@@ -104,6 +104,17 @@ def test_expansion_scope_and_whole_words():
     assert analyse("How do we file?", lx, LOCATORS).english
 
 
+def test_a_phrase_inside_a_longer_match_adds_nothing_but_overlapping_ones_both_count():
+    lx = Lexicon(
+        expand={"breach": "违约责任", "data breach": "泄露", "往国外传": "向境外提供", "传数据": "传输"},
+        instruments={}, domain=(), foreign=(),
+    )
+    assert analyse("We had a data breach", lx, LOCATORS).search_text == "We had a data breach 泄露"
+    assert analyse("a breach of contract", lx, LOCATORS).search_text.endswith("违约责任")
+    # 往国外传 and 传数据 share a character; neither lies inside the other
+    assert analyse("往国外传数据", lx, LOCATORS).search_text == "往国外传数据 向境外提供 传输"
+
+
 def test_packaged_lexicon_loads_and_maps_colloquial_terms():
     lx = load_lexicon()
     assert "备案" in lx.expand["报备"]
@@ -140,6 +151,13 @@ def test_foreign_law_alone_is_out_of_scope_but_a_comparison_with_chinas_is_not()
     # sending to a named place is sending abroad
     sent = analyse("员工想看公司传到新加坡总部的绩效档案，该找谁？", lx, locators)
     assert sent.in_domain and "向境外提供个人信息" in sent.search_text
+
+
+def test_period_and_standards_questions_are_in_scope():
+    lx = load_lexicon()
+    assert analyse("期限最后一天正好赶上国庆放假，会往后顺延吗？", lx, {}).in_domain
+    assert analyse("Can foreign companies help draft China's cybersecurity technical standards?", lx, {}).in_domain
+    assert not analyse("国庆放假去哪里玩比较好？", lx, {}).in_domain
 
 
 def test_every_term_the_lexicon_adds_is_worded_as_in_the_corpus():

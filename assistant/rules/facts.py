@@ -39,6 +39,9 @@ _PEOPLE_AFTER = re.compile(
     re.I,
 )
 _NOT_A_COUNT_BEFORE = re.compile(r"第\s*$")
+# "一个个人信息处理者", "出一个个人信息出境标准合同办法": a classifier and then the noun 个人信息
+# is "a" thing about personal information, not a number of people.
+_NOT_A_COUNT_AFTER = re.compile(r"\s*个个人信息")
 _CLAUSE_BREAK = re.compile(r"[。；;！？!?\n，]|,(?!\d{3})|(?<=[a-z])\.\s")
 _CONNECTIVE = re.compile(
     r"和|及|以及|与|、|另有|另外|此外|其中|\band\b|\bplus\b|\bas well as\b|\bof which\b|\bincluding\b", re.I
@@ -214,7 +217,8 @@ _ASKS_PATH = re.compile(
     r"[^，。；,;?？]{0,8}(?:申报|安全评估|标准合同|合同|认证)|"
     r"(?:是否|能否|可否|可以)[^，。；,;?？]{0,4}(?:免予|免于|豁免)|"
     r"\b(?:do|does|must|should|would|shall) (?:we|I|they|it|the company)\b[^.?]{0,40}"
-    r"(?:security assessment|standard contract|certification|exempt|file|apply)|\bexempt\b|\brequired to\b|"
+    r"(?:security assessment|standard contract|certification|exempt|(?<!re-)(?<!re)(?:file|apply))|\bexempt\b|"
+    r"\brequired to\b|"
     # "can we file the application ourselves?" asks about the procedure, not the route.
     r"\b(?:can|could) (?:we|I|they|it|the company)\b[^.?]{0,30}\b(?:use|rely on|choose|go with|opt for|"
     r"sign|take)\b[^.?]{0,25}(?:security assessment|standard contract|scc|certification)",
@@ -406,6 +410,7 @@ def _counts(text: str, date_spans: list[tuple[int, int]]) -> list[CountMention]:
         for n in find_numerals(text)
         if _PEOPLE_AFTER.match(text, n.end)
         and not _NOT_A_COUNT_BEFORE.search(text, 0, n.start)
+        and not _NOT_A_COUNT_AFTER.match(text, n.end)
         and not any(s <= n.start < e for s, e in date_spans)
     ]
     out = []

@@ -158,6 +158,24 @@ def test_assessment_validity_before_and_after_2024(engine):
     assert old.decision["reapply_by"] < old.decision["deadline"]
 
 
+def test_certificate_renewal_from_2026(engine):
+    question = "我们的个人信息出境认证证书是2026年3月15日出具的，到期后还想继续用，最晚哪天要提出认证申请？"
+    result = engine.evaluate(question, date(2026, 11, 27))
+    article = {c.key: c.quote for c in result.citations}["certification_measures#第八条"]
+    assert "有效期为3年" in article and "届满前6个月" in article  # the numbers come from the article
+    assert result.decision["deadline"] == "2029-03-15"  # 3 years, first day not counted
+    assert result.decision["apply_by"] == "2028-09-15"  # 6 months back from the last day
+    assert "出具之日起算" in result.statement  # the article leaves the start open: say what was assumed
+    # no corresponding day six months back: the month's last day
+    month_end = engine.evaluate("Our certificate was issued on 2026-08-31. By when must we apply to renew it?",
+                                date(2026, 11, 27))
+    assert month_end.decision["deadline"] == "2029-08-31" and month_end.decision["apply_by"] == "2029-02-28"
+    # before the Certification Measures took effect there is no such rule
+    assert engine.evaluate(question, date(2025, 6, 1)) is None
+    asks = engine.evaluate("认证证书到期后还想继续用，最晚哪天要提出认证申请？", date(2026, 11, 27))
+    assert asks.missing_facts == ("certificate_date",)
+
+
 def test_remediation_period(engine):
     result = engine.evaluate("《办法》施行前已经开展的出境活动，整改期最晚到哪天？", date(2024, 6, 1))
     assert result.decision["deadline"] == "2023-12-01"

@@ -12,6 +12,12 @@ Topics (``Facts.deadline_topic``) and what each counts from:
   day window is counted back from the last day of validity (after Art. 203's roll-forward):
   under the Provisions it is when an extension may first be applied for, before them the
   latest day to apply again.
+- ``certificate_validity``: a personal-information export certificate is valid 3 years and, to
+  keep using it, certification is applied for again 6 months before it expires (Certification
+  Measures Art. 8, from 2026-01-01). The article does not say from which day the 3 years run;
+  they are counted from the certificate's issue, with a note saying so. The 6 months are
+  counted back from the last day of validity to the corresponding day (the month end when
+  there is none), with no roll: a step due *before* a day is not moved later.
 - ``remediation``: 6 months from the Measures taking effect (Measures Art. 13); the start
   date is the one written in that article.
 
@@ -26,7 +32,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .calendar_days import CalendarResult, add_months, add_working_days, add_years, working_days_before
+from .calendar_days import (
+    CalendarResult,
+    add_months,
+    add_working_days,
+    add_years,
+    corresponding_day,
+    working_days_before,
+)
 from .facts import Facts
 from .table import Period, Rule, RuleTableError
 
@@ -35,7 +48,9 @@ START_FACT = {
     "check": "submission_date",
     "supplement": "notice_date",
     "assessment_validity": "assessment_result_date",
+    "certificate_validity": "certificate_date",
 }
+_VALIDITY_TOPICS = ("assessment_validity", "certificate_validity")
 
 
 @dataclass(frozen=True)
@@ -75,11 +90,13 @@ def compute(rule: Rule, facts: Facts) -> DeadlineDecision:
     if period.unit == "workday":
         result = add_working_days(start, period.amount)
         return DeadlineDecision(rule.topic, start, result.day, period, (), result, notes=tuple(notes))
-    if rule.topic != "assessment_validity":
+    if rule.topic not in _VALIDITY_TOPICS:
         raise RuleTableError(f"{rule.id}: no computation for topic {rule.topic!r} with {period.text!r}")
+    if rule.topic == "certificate_validity":
+        notes.append("certificate_validity_from_issue")
     nominal, result = _span(start, period)
     window = rule.period("window")
-    back = working_days_before(result.day, window.amount)
+    back = _before(result.day, window)
     return DeadlineDecision(
         rule.topic,
         start,
@@ -92,6 +109,15 @@ def compute(rule: Rule, facts: Facts) -> DeadlineDecision:
         window_calendar=back,
         notes=tuple(notes),
     )
+
+
+def _before(end: date, window: Period) -> CalendarResult:
+    """The day a window of working days or months before ``end`` begins."""
+    if window.unit == "workday":
+        return working_days_before(end, window.amount)
+    if window.unit == "month":
+        return CalendarResult(corresponding_day(end, -window.amount), (), (), ())
+    raise RuleTableError(f"cannot count a window of {window.text!r} back from a day")
 
 
 def _span(start: date, period: Period) -> tuple[date, CalendarResult]:

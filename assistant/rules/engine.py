@@ -190,6 +190,9 @@ def _transfer_decision(
     return out
 
 
+_WINDOW_KEY = {"assessment_validity_extend": "extension_window_opens", "certificate_renewal": "apply_by"}
+
+
 def _deadline_decision(rule: Rule, d: deadlines.DeadlineDecision) -> dict:
     if d.deadline is None:
         return {}
@@ -208,6 +211,5 @@ def _deadline_decision(rule: Rule, d: deadlines.DeadlineDecision) -> dict:
     if d.corresponding_day is not None:
         out["corresponding_day"] = d.corresponding_day.isoformat()
     if d.window is not None:
-        key = "extension_window_opens" if rule.logic == "assessment_validity_extend" else "reapply_by"
-        out[key] = d.window.isoformat()
+        out[_WINDOW_KEY.get(rule.logic, "reapply_by")] = d.window.isoformat()
     return out

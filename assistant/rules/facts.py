@@ -245,6 +245,12 @@ _WH_QUESTION = re.compile(
 )
 
 _SUPPLEMENT = re.compile(r"补充完善|补正|补充材料|补交|补充提交|supplement", re.I)
+# A personal-information export certificate's validity or renewal (Certification Measures Art. 8).
+_CERTIFICATE = re.compile(
+    r"认证证书.{0,24}(?:有效期|到期|届满|继续使用|续|过期)|证书.{0,8}(?:有效期|到期|届满|继续使用|过期)|"
+    r"certificate\b.{0,60}(?:expir|valid|renew)|(?:renew|expir)\w*.{0,30}certificate",
+    re.I,
+)
 _VALIDITY = re.compile(
     r"评估结果.{0,6}(?:有效期|到期|届满|延长|延期)|有效期.{0,6}(?:延长|延期|届满|到期)|(?:延长|延期).{0,6}有效期|"
     r"通过(?:了)?(?:数据出境)?安全评估.{0,20}(?:有效|到期|届满|延)|assessment result|validity",
@@ -314,7 +320,8 @@ class Facts:
     asks_which_path: bool  # asks which path in so many words
     wh_question: bool  # asks what, how, who... rather than yes or no
     sensitive_denied: bool  # the question says there is no sensitive personal information
-    deadline_topic: str | None  # "filing" | "check" | "supplement" | "assessment_validity" | "remediation"
+    deadline_topic: str | None  # "filing" | "check" | "supplement" | "assessment_validity" | "certificate_validity"
+    # | "remediation"
     asks_date: bool
     asks_specific_date: bool
     dates: tuple[DateMention, ...]
@@ -374,6 +381,8 @@ def _deadline_topic(text: str) -> str | None:
     """Which period the question is about; the more specific topics are tested first."""
     if _SUPPLEMENT.search(text):
         return "supplement"
+    if _CERTIFICATE.search(text):
+        return "certificate_validity"
     if _VALIDITY.search(text):
         return "assessment_validity"
     if _REMEDIATION.search(text):

@@ -56,6 +56,7 @@ _MISSING = {
     "submission_date": ("提交备案材料的日期", "the date the filing materials were submitted"),
     "notice_date": ("收到补充完善材料通知的日期", "the date you were told to supplement the materials"),
     "assessment_result_date": ("评估结果出具的日期", "the date the assessment result was issued"),
+    "certificate_date": ("认证证书出具的日期", "the date the certificate was issued"),
 }
 
 
@@ -426,6 +427,11 @@ _RULE_TEXT = {
         "通过数据出境安全评估的结果有效期为{p}，自评估结果出具之日起计算；需要继续的，应当在有效期届满{w}前重新申报",
         "a security assessment result is valid for {p} from its issue; to continue, apply again {w} before expiry",
     ),
+    "certificate_renewal": (
+        "个人信息出境认证证书的有效期为{p}；证书到期需继续使用的，应当在有效期届满前{w}提出认证申请",
+        "a personal information export certificate is valid for {p}; to keep using it after expiry, certification "
+        "must be applied for {w} before expiry",
+    ),
     "remediation": (
         "本办法施行前已经开展、不符合规定的个人信息出境活动，应当自施行之日起{p}内完成整改",
         "transfers begun before the Measures took effect and not compliant must be remedied within {p} of that date",
@@ -440,11 +446,21 @@ _WINDOW_TEXT = {
         "需要继续出境的，最迟应于{day}重新申报（有效期届满{w}前）。",
         "To continue, apply again no later than {day} ({w} before expiry).",
     ),
+    "certificate_renewal": (
+        "需要继续使用的，最迟应于{day}提出认证申请（有效期届满前{w}，从有效期最后一日往前数到对应日）。",
+        "To keep using it, apply no later than {day} ({w} before expiry, counted back from the last day of "
+        "validity to the corresponding day).",
+    ),
 }
 _DEADLINE_NOTES = {
     "start_before_rule": (
         "起算日早于该规定施行之日；以上按截至该日有效的规定计算。",
         "The start date is before this rule took effect; the rule in force on the as-of date was applied.",
+    ),
+    "certificate_validity_from_issue": (
+        "《个人信息出境认证办法》第八条未写明有效期自何日起算；以上按自证书出具之日起算。",
+        "Art. 8 of the Certification Measures does not say from which day the validity runs; it was counted "
+        "from the certificate's issue.",
     ),
     "signing_date_taken_as_effective": (
         "期限自标准合同生效之日起算；问题只给出签署日期，已按该日生效计算，如生效日不同请以生效日为准。",

@@ -65,7 +65,6 @@ CREATE INDEX IF NOT EXISTS feedback_answer ON feedback(answer_id);
 """
 
 
-
 @contextmanager
 def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
     """One write transaction, taken up front (IMMEDIATE) so a locked database fails before
@@ -77,6 +76,7 @@ def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+
 
 class FeedbackError(AssistantError):
     """The feedback database could not be used; the message is meant for the user."""

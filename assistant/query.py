@@ -200,18 +200,11 @@ _COUNTRY_LAW = re.compile(places.pattern_zh() + r"的?法(?:律)?")
 
 def _foreign_laws(text: str, lexicon: Lexicon) -> list[str]:
     """The foreign-law words the question uses."""
-    found = []
-    for term in lexicon.foreign:
-        if term.isascii():
-            if _contains(text, term):
-                found.append(term)
-            continue
-        for m in re.finditer(re.escape(term), text):
-            # "美国法院" is a court (法院, 法官, 法庭), not American law (美国法).
-            if not (term.endswith("法") and text[m.end() : m.end() + 1] in ("院", "官", "庭")):
-                found.append(term)
-                break
-    return found
+    def as_law(end: int, term: str) -> bool:
+        # "美国法院" is a court (法院, 法官, 法庭), not American law (美国法).
+        return not (term.endswith("法") and text[end : end + 1] in ("院", "官", "庭"))
+
+    return [t for t in lexicon.foreign if any(as_law(end, t) for _, end in _spans(text, t))]
 
 
 def _about_foreign_law(text: str, lexicon: Lexicon, docs: tuple[str, ...]) -> bool:

@@ -356,6 +356,7 @@ def extract_facts(question: str, as_of: date) -> Facts:
             # "500人的敏感个人信息，没有其他个人信息出境": the ordinary count is stated as zero.
             counts += (CountMention("general", 0, 0, 0, False, _period(text), denied.group(0)),)
     asked = _CONCESSIVE.sub("", text)
+    which_path = bool(_ASKS_WHICH_PATH.search(asked))
     return Facts(
         ciio=_ciio(text),
         counts=counts,
@@ -364,9 +365,8 @@ def extract_facts(question: str, as_of: date) -> Facts:
         period=_period(text),
         old_terms=bool(_OLD_TERMS.search(text)) or any(c.category == "processed" for c in counts),
         transfer_context=bool(_TRANSFER_CONTEXT.search(text)),
-        asks_path=bool(_ASKS_PATH.search(asked))
-        and (not _SPLITTING.search(asked) or bool(_ASKS_WHICH_PATH.search(asked))),
-        asks_which_path=bool(_ASKS_WHICH_PATH.search(asked)),
+        asks_path=bool(_ASKS_PATH.search(asked)) and (which_path or not _SPLITTING.search(asked)),
+        asks_which_path=which_path,
         wh_question=bool(_WH_QUESTION.search(text)),
         sensitive_denied=bool(_SENSITIVE_NEGATED.search(text)),
         deadline_topic=_deadline_topic(text),

@@ -198,13 +198,23 @@ def _about_subject(text: str, lexicon: Lexicon) -> bool:
 _COUNTRY_LAW = re.compile(places.pattern_zh() + r"的?法(?:律)?")
 
 
-def _foreign_laws(text: str, lexicon: Lexicon) -> list[str]:
-    """The foreign-law words the question uses."""
-    def as_law(end: int, term: str) -> bool:
-        # "美国法院" is a court (法院, 法官, 法庭), not American law (美国法).
-        return not (term.endswith("法") and text[end : end + 1] in ("院", "官", "庭"))
+# Just before a foreign law: the question likens something to it ("类似GDPR的DPIA", "the
+# equivalent of a GDPR DPIA"); the law is a point of reference, not what is asked about.
+_LIKENED = re.compile(
+    r"(?:类似(?:于)?|相当于|好比|如同|像|\blike|\bsimilar to|\bakin to|\bequivalent (?:of|to)|\bcounterpart (?:of|to))"
+    r"\s*(?:the\s+|an?\s+)?(?:欧盟的?|eu\s+)?$",
+    re.I,
+)
 
-    return [t for t in lexicon.foreign if any(as_law(end, t) for _, end in _spans(text, t))]
+
+def _foreign_laws(text: str, lexicon: Lexicon) -> list[str]:
+    """The foreign-law words the question uses as a subject."""
+    def as_law(start: int, end: int, term: str) -> bool:
+        # "美国法院" is a court (法院, 法官, 法庭), not American law (美国法).
+        court = term.endswith("法") and text[end : end + 1] in ("院", "官", "庭")
+        return not court and not _LIKENED.search(text, max(0, start - 20), start)
+
+    return [t for t in lexicon.foreign if any(as_law(start, end, t) for start, end in _spans(text, t))]
 
 
 def _about_foreign_law(text: str, lexicon: Lexicon, docs: tuple[str, ...]) -> bool:

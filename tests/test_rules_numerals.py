@@ -1,11 +1,13 @@
 """Numerals and facts: every numeral form, qualifiers, categories, periods and negations."""
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from assistant.corpus import load_corpus
 from assistant.rules.dates import find_dates
 from assistant.rules.facts import extract_facts
 from assistant.rules.numerals import find_numerals, parse_numeral
@@ -275,3 +277,50 @@ def test_a_classifier_before_personal_information_is_not_a_count():
     assert extract_facts("国家为什么要专门出一个个人信息出境标准合同办法？", AS_OF).counts == ()
     assert extract_facts("一个个人信息处理者向境外提供数据", AS_OF).counts == ()
     assert [c.value for c in extract_facts("我们只向境外提供了一个人的个人信息", AS_OF).counts] == [1]
+
+
+def _article(doc_id: str, locator: str) -> str:
+    root = Path(__file__).resolve().parent.parent
+    return load_corpus(root / "corpus").units[f"{doc_id}#{locator}"].text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "今年计划给境外合作研究机构传大约8000名患者的诊疗信息",
+        "向境外提供了5000名用户的人脸照片",
+        "we send the medical records of 3,000 patients to our lab in Boston",
+        "the bank account details of 2,000 customers",
+    ],
+)
+def test_a_kind_of_information_pipl_calls_sensitive_makes_the_count_sensitive(question):
+    # PIPL Art. 28 names these kinds as sensitive personal information.
+    for kind in ("生物识别", "医疗健康", "金融账户", "行踪轨迹", "不满十四周岁未成年人"):
+        assert kind in _article("pipl_excerpt", "第二十八条")
+    facts = extract_facts(question, AS_OF)
+    assert facts.count("sensitive") is not None and facts.count("general") is None, facts.counts
+
+
+def test_where_the_people_are_from_does_not_hide_the_count():
+    facts = extract_facts("this year we'll send data on about 1.2 million Chinese users (nothing sensitive)", AS_OF)
+    assert facts.count("general").value == 1_200_000 and facts.sensitive_denied
+    assert extract_facts("今年向境外提供了10万国内用户的个人信息", AS_OF).count("general").value == 100_000
+    # a health code is not health information
+    assert extract_facts("今年传了2000名员工的健康码状态", AS_OF).count("sensitive") is None
+
+
+@pytest.mark.parametrize(
+    ("question", "scenario", "article"),
+    [
+        ("我们做跨境电商，消费者买海外直邮商品，要把收件人地址给境外商家", "contract_with_individual", "跨境购物"),
+        ("We run cross-border e-commerce and pass buyers' addresses to overseas sellers",
+         "contract_with_individual", "跨境购物"),
+        ("报价单、提单里只有货物信息，没有任何人的个人信息", "no_personal_info", "不包含个人信息"),
+        ("把员工工资数据传给海外总部做薪资核算", "hr_management", "人力资源管理"),
+    ],
+)
+def test_everyday_names_of_the_provisions_scenarios(question, scenario, article):
+    # Provisions Art. 3 (no personal information) and Art. 5 (contract with the individual,
+    # cross-border HR management) name these situations.
+    assert article in _article("provisions_2024", "第三条") + _article("provisions_2024", "第五条")
+    assert scenario in extract_facts(question, AS_OF).scenarios

@@ -143,6 +143,15 @@ def test_before_any_rule_returns_none(engine):
             "a security assessment?",
             SA,
         ),
+        ("我们做跨境电商，消费者买海外直邮商品，要把收件人姓名电话地址给境外商家，需要签标准合同吗？", EX),
+        ("给国外客户发的报价单里只有货物信息，没有任何人的个人信息，需要申报安全评估或者签标准合同吗？", EX),
+        (
+            "We're not a CIIO, but this year we'll send data on about 1.2 million Chinese users (nothing "
+            "sensitive) to our global CRM. Which route applies?",
+            SA,
+        ),
+        # 8000 patients' medical records are sensitive information (PIPL Art. 28): under 10,000 people
+        ("我们不是关基，今年给境外研究机构传了8000名患者的诊疗信息，没有其他个人信息，走哪条路？", SC),
     ],
 )
 def test_table_of_decisions_from_2024(engine, question, expected):

@@ -158,6 +158,22 @@ def test_period_and_standards_questions_are_in_scope():
     assert analyse("期限最后一天正好赶上国庆放假，会往后顺延吗？", lx, {}).in_domain
     assert analyse("Can foreign companies help draft China's cybersecurity technical standards?", lx, {}).in_domain
     assert not analyse("国庆放假去哪里玩比较好？", lx, {}).in_domain
+    assert analyse("If a deadline's last day is a public holiday in China, does it move?", lx, {}).in_domain
+    # employment law has periods too, and is not this corpus's subject
+    assert not analyse("产假期间工资怎么算？", lx, {}).in_domain
+    assert not analyse("试用期期间可以辞退员工吗？", lx, {}).in_domain
+    assert not analyse("What is the time limit for dismissal during probation?", lx, {}).in_domain
+
+
+def test_a_foreign_law_named_as_a_likeness_is_not_the_subject():
+    lx = load_lexicon()
+    locators = {"第五条": ("measures",)}
+    likened = analyse("走标准合同路径的话，出境前那份影响评估（类似GDPR的DPIA）重点要评估哪些东西？", lx, locators)
+    assert likened.in_domain and not likened.foreign_law
+    assert not analyse("Is the impact assessment for the standard contract like a GDPR DPIA?", lx, locators).foreign_law
+    # asked about for itself, it still is
+    assert analyse("标准合同和GDPR的DPIA有什么要求？", lx, locators).foreign_law
+    assert analyse("GDPR的DPIA要评估哪些东西？", lx, locators).foreign_law
 
 
 def test_every_term_the_lexicon_adds_is_worded_as_in_the_corpus():

@@ -33,6 +33,8 @@ from .numerals import Numeral, find_numerals, fold_digits
 
 _PEOPLE_AFTER = re.compile(
     r"\s*[\"”'」』]?\s*(?:多|余|来)?\s*(?:以上|及以上|以下|左右)?\s*(?:个|名|位|条|份)?\s*"
+    # where the people are from may stand between ("10万国内用户", "1.2 million Chinese users")
+    r"(?:(?:中国|国内|境内)(?=[\u4e00-\u9fff])|(?:Chinese|PRC|mainland|domestic)\s+)?"
     r"(?:个人|人|用户|客户|员工|职工|消费者|会员|患者|乘客|旅客|学员|自然人|"
     r"(?:people|persons?|individuals?|users?|customers?|employees?|data subjects?|records?|"
     r"consumers?|patients?|members?|clients?)\b)",
@@ -48,12 +50,22 @@ _CONNECTIVE = re.compile(
 )
 _INFO_NOUN = re.compile(r"个人信息|信息|数据|information|data|\bPI\b", re.I)
 _SENSITIVE = re.compile(r"敏感|sensitive", re.I)
+# The kinds PIPL Art. 28 names as sensitive (biometric, religious belief, specific identity,
+# medical and health, financial account, whereabouts, children under 14), in everyday words:
+# "8000名患者的诊疗信息" is a count of sensitive personal information though it never says so.
+_SENSITIVE_KIND = re.compile(
+    r"生物识别|人脸|面部|指纹|虹膜|声纹|宗教|特定身份|医疗|健康(?!码)|病历|诊疗|病情|体检|基因|"
+    r"金融账户|银行账户|银行卡|信用卡|行踪|轨迹|不满十四周岁|未满14|14岁以下|十四岁以下|儿童|"
+    r"biometric|facial|fingerprint|religio|medical|health|diagnos|genetic|financial account|bank account|"
+    r"card number|whereabouts|location history|children|under 14",
+    re.I,
+)
 # "非敏感" makes one count ordinary; only the stronger forms deny sensitive data altogether.
 _NON_SENSITIVE = re.compile(r"非敏感|non-?sensitive", re.I)
 _SENSITIVE_NEGATED = re.compile(
     r"(?:不含|不包含|不包括|不涉及|没有|并无|无任何|均不是|都不是|不属于)(?:任何|其他)?敏感|"
     r"敏感(?:个人)?信息(?:为|是)?(?:零|0|无)|"
-    r"\b(?:no|non-?|not|without|excluding|exclude|excludes|none of (?:it|them|which)(?: is| are)?)\s*(?:any\s+)?sensitive|"
+    r"\b(?:no|non-?|not|nothing|without|excluding|exclude|excludes|none of (?:it|them|which)(?: is| are)?)\s*(?:any\s+)?sensitive|"
     r"仅(?:涉及|包括|有|为)?一般个人信息|只(?:涉及|包括|有)?一般个人信息|\bonly (?:ordinary|general|non-sensitive)\b",
     re.I,
 )
@@ -144,10 +156,11 @@ _SCENARIOS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "contract_with_individual",
         re.compile(
-            r"跨境购物|跨境寄递|跨境汇款|跨境支付|跨境开户|机票|酒店预订|预订酒店|订[^，。；,;]{0,4}酒店|签证办理|"
+            # the article's own examples, and cross-border shopping by its everyday names
+            r"跨境购物|跨境电商|跨境网购|海外直邮|海淘|跨境寄递|跨境汇款|跨境支付|跨境开户|机票|酒店预订|预订酒店|订[^，。；,;]{0,4}酒店|签证办理|"
             r"办(?:理)?[^，。；,;]{0,2}签证|考试服务|"
             r"个人作为一方当事人的合同|为订立、履行.{0,12}合同|"
-            r"cross-border (?:shopping|delivery|remittance|payment)|hotel (?:booking|reservation)|flight booking|"
+            r"cross-border (?:shopping|e-?commerce|delivery|remittance|payment)|hotel (?:booking|reservation)|flight booking|"
             r"visa (?:application|processing)|contract (?:to which|with) the individual",
             re.I,
         ),
@@ -155,7 +168,7 @@ _SCENARIOS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "hr_management",
         re.compile(
-            r"人力资源管理|人事管理|员工.{0,10}(?:人事|薪酬|考勤|人力)|(?<![A-Za-z])HR(?![A-Za-z])|human resources?|employee (?:data"
+            r"人力资源管理|人事管理|员工.{0,10}(?:人事|薪酬|薪资|工资|考勤|人力)|(?<![A-Za-z])HR(?![A-Za-z])|human resources?|payroll|employee (?:data"
             r"|records|personal information)",
             re.I,
         ),
@@ -167,7 +180,7 @@ _SCENARIOS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "no_personal_info",
         re.compile(
-            r"不(?:包含|含|涉及|包括)(?:任何)?个人信息|没有个人信息|无个人信息|并非个人信息|不是个人信息|"
+            r"(?:不(?:包含|含|涉及|包括)|没有|无)(?:任何)?(?:人的)?个人信息|并非个人信息|不是个人信息|"
             r"(?:no|not contain any|does not contain|doesn't contain|without any?) personal (?:information|data)",
             re.I,
         ),
@@ -437,8 +450,9 @@ def _mention(text: str, n: Numeral, before: str, after: str, clause: str) -> Cou
     before_near = _CONNECTIVE.split(before)[-1]
     # The noun right after the count ("1万人敏感个人信息") wins; else the one before it
     # ("敏感个人信息1万人", "sensitive personal information of 5,000 people").
-    words = after_near if _INFO_NOUN.search(after_near) else before_near
-    if _SENSITIVE.search(words) and not (_SENSITIVE_NEGATED.search(words) or _NON_SENSITIVE.search(words)):
+    words = after_near if _INFO_NOUN.search(after_near) or _SENSITIVE_KIND.search(after_near) else before_near
+    named = _SENSITIVE.search(words) or _SENSITIVE_KIND.search(words)
+    if named and not (_SENSITIVE_NEGATED.search(words) or _NON_SENSITIVE.search(words)):
         category = "sensitive"
     elif _PROCESSED.search(before + after_near) and not _TRANSFER_WORD.search(before_near + after_near):
         category = "processed"

@@ -200,8 +200,9 @@ _COUNTRY_LAW = re.compile(places.pattern_zh() + r"的?法(?:律)?")
 
 # Just before a foreign law: the question likens something to it ("类似GDPR的DPIA", "the
 # equivalent of a GDPR DPIA"); the law is a point of reference, not what is asked about.
+# Not 像 / like: "像GDPR这样的法律" and "laws like the GDPR" give it as an example.
 _LIKENED = re.compile(
-    r"(?:类似(?:于)?|相当于|好比|如同|像|\blike|\bsimilar to|\bakin to|\bequivalent (?:of|to)|\bcounterpart (?:of|to))"
+    r"(?:类似(?:于)?|相当于|好比|如同|\bsimilar to|\bakin to|\bequivalent (?:of|to)|\bcounterpart (?:of|to))"
     r"\s*(?:the\s+|an?\s+)?(?:欧盟的?|eu\s+)?$",
     re.I,
 )

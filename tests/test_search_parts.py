@@ -170,7 +170,9 @@ def test_a_foreign_law_named_as_a_likeness_is_not_the_subject():
     locators = {"第五条": ("measures",)}
     likened = analyse("走标准合同路径的话，出境前那份影响评估（类似GDPR的DPIA）重点要评估哪些东西？", lx, locators)
     assert likened.in_domain and not likened.foreign_law
-    assert not analyse("Is the impact assessment for the standard contract like a GDPR DPIA?", lx, locators).foreign_law
+    assert not analyse("Is the standard contract's impact assessment similar to a GDPR DPIA?", lx, locators).foreign_law
+    # given as an example, the foreign law is still what is asked about
+    assert analyse("像GDPR这样的境外法律，标准合同签了以后还要遵守吗？", lx, locators).foreign_law
     # asked about for itself, it still is
     assert analyse("标准合同和GDPR的DPIA有什么要求？", lx, locators).foreign_law
     assert analyse("GDPR的DPIA要评估哪些东西？", lx, locators).foreign_law

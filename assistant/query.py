@@ -145,9 +145,13 @@ _CHINA = re.compile(r"中国|我国|中华人民共和国|\bchina\b|\bchinese\b|
 # stored in China) and the contract's Art. 4(6) (such requests reaching the recipient).
 # People name the country ("美国法院", "a Singapore government agency"), which no fixed
 # phrase list covers.
-_BODIES_EN = r"(?:courts?|judges?|police|prosecutors?|law enforcement|government|regulators?|authorit(?:y|ies))"
+# A lawsuit there asks for data through its court ("美国那边的诉讼要求证据开示").
+_BODIES_EN = (
+    r"(?:courts?|judges?|police|prosecutors?|law enforcement|government|regulators?|authorit(?:y|ies)|"
+    r"lawsuits?|litigation)"
+)
 _FOREIGN_BODY = re.compile(
-    places.pattern_zh() + r"[^，。；,;？?！!]{0,8}?(?:法院|法官|警方|警察|检察|执法|司法|政府|监管机构|监管部门)|"
+    places.pattern_zh() + r"[^，。；,;？?！!]{0,8}?(?:法院|法官|警方|警察|检察|执法|司法|政府|监管机构|监管部门|诉讼|官司)|"
     + places.pattern_en() + r"[a-z\s.-]{0,20}?(?<![a-z])" + _BODIES_EN + r"(?![a-z])|"
     # "US" only right before the body: lower-cased, it is also the pronoun ("let us know").
     r"(?<![a-z])us\s+" + _BODIES_EN + r"(?![a-z])",

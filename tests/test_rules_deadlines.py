@@ -174,6 +174,10 @@ def test_certificate_renewal_from_2026(engine):
     assert engine.evaluate(question, date(2025, 6, 1)) is None
     asks = engine.evaluate("认证证书到期后还想继续用，最晚哪天要提出认证申请？", date(2026, 11, 27))
     assert asks.missing_facts == ("certificate_date",)
+    again = engine.evaluate("认证证书2026年3月1日出具，最晚哪天要重新申请？", date(2026, 11, 27))
+    assert again.decision["apply_by"] == "2028-09-01"
+    # how long before, not which day: the article answers it, no date is needed
+    assert engine.evaluate("认证证书快到期了想续，最晚要提前多久提申请？", date(2026, 11, 27)) is None
 
 
 def test_remediation_period(engine):

@@ -317,6 +317,7 @@ def test_where_the_people_are_from_does_not_hide_the_count():
          "contract_with_individual", "跨境购物"),
         ("报价单、提单里只有货物信息，没有任何人的个人信息", "no_personal_info", "不包含个人信息"),
         ("把员工工资数据传给海外总部做薪资核算", "hr_management", "人力资源管理"),
+        ("做跨境快递的，要把收件人地址发给国外的派送公司", "contract_with_individual", "跨境寄递"),
     ],
 )
 def test_everyday_names_of_the_provisions_scenarios(question, scenario, article):

@@ -148,6 +148,9 @@ def test_foreign_law_alone_is_out_of_scope_but_a_comparison_with_chinas_is_not()
     assert not analyse("我们的海外总部想看员工数据", lx, locators).search_text.count("外国司法")
     assert "外国司法" not in analyse("Please let us know which authority handles filing", lx, locators).search_text
     assert analyse("A US court issued a discovery request to our Beijing office", lx, locators).in_domain
+    lawsuit = analyse("美国那边的诉讼要求我们交出存在上海服务器上的员工邮件", lx, locators)
+    assert lawsuit.in_domain and "外国司法或者执法机构" in lawsuit.search_text
+    assert analyse("A German lawsuit wants emails stored on our Shanghai servers", lx, locators).in_domain
     # sending to a named place is sending abroad
     sent = analyse("员工想看公司传到新加坡总部的绩效档案，该找谁？", lx, locators)
     assert sent.in_domain and "向境外提供个人信息" in sent.search_text

@@ -157,10 +157,10 @@ _SCENARIOS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "contract_with_individual",
         re.compile(
             # the article's own examples, and cross-border shopping by its everyday names
-            r"跨境购物|跨境电商|跨境网购|海外直邮|海淘|跨境寄递|跨境汇款|跨境支付|跨境开户|机票|酒店预订|预订酒店|订[^，。；,;]{0,4}酒店|签证办理|"
+            r"跨境购物|跨境电商|跨境网购|海外直邮|海淘|跨境寄递|跨境快递|国际快递|跨境汇款|跨境支付|跨境开户|机票|酒店预订|预订酒店|订[^，。；,;]{0,4}酒店|签证办理|"
             r"办(?:理)?[^，。；,;]{0,2}签证|考试服务|"
             r"个人作为一方当事人的合同|为订立、履行.{0,12}合同|"
-            r"cross-border (?:shopping|e-?commerce|delivery|remittance|payment)|hotel (?:booking|reservation)|flight booking|"
+            r"cross-border (?:shopping|e-?commerce|delivery|parcels?|remittance|payment)|international (?:express|courier)|hotel (?:booking|reservation)|flight booking|"
             r"visa (?:application|processing)|contract (?:to which|with) the individual",
             re.I,
         ),
@@ -260,7 +260,7 @@ _WH_QUESTION = re.compile(
 _SUPPLEMENT = re.compile(r"补充完善|补正|补充材料|补交|补充提交|supplement", re.I)
 # A personal-information export certificate's validity or renewal (Certification Measures Art. 8).
 _CERTIFICATE = re.compile(
-    r"认证证书.{0,24}(?:有效期|到期|届满|继续使用|续|过期)|证书.{0,8}(?:有效期|到期|届满|继续使用|过期)|"
+    r"认证证书.{0,24}(?:有效期|到期|届满|继续使用|续|过期|重新申请|重新认证)|证书.{0,8}(?:有效期|到期|届满|继续使用|过期)|"
     r"certificate\b.{0,60}(?:expir|valid|renew)|(?:renew|expir)\w*.{0,30}certificate",
     re.I,
 )
@@ -287,7 +287,8 @@ _ASKS_DATE = re.compile(
 )
 # Asking for a date, not for the length of a period ("多久要备案" is answered by the article).
 _ASKS_SPECIFIC_DATE = re.compile(
-    r"最晚|最迟|截止日期|截止到?哪|哪天|哪一天|几号|几月几[日号]|具体日期|什么日期|哪个日期|"
+    # "最晚要提前多久" asks how long before, not which day
+    r"(?:最晚|最迟)(?![^，。；,;？?]{0,6}(?:多久|多长时间|几个月|几天|几年))|截止日期|截止到?哪|哪天|哪一天|几号|几月几[日号]|具体日期|什么日期|哪个日期|"
     r"which (?:day|date)|what date|exact date|last day|by what date|by which date|due date",
     re.I,
 )

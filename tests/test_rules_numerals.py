@@ -116,6 +116,9 @@ def test_find_numerals_spans_point_into_the_text():
         ("effective on September 30, 2024", date(2024, 9, 30)),
         ("today", AS_OF),
         ("今天生效", AS_OF),
+        ("昨天刚签好并已生效", date(2024, 5, 31)),
+        ("the contract took effect yesterday", date(2024, 5, 31)),
+        ("明天生效", date(2024, 6, 2)),
     ],
 )
 def test_dates(text, expected):
@@ -277,6 +280,20 @@ def test_a_classifier_before_personal_information_is_not_a_count():
     assert extract_facts("国家为什么要专门出一个个人信息出境标准合同办法？", AS_OF).counts == ()
     assert extract_facts("一个个人信息处理者向境外提供数据", AS_OF).counts == ()
     assert [c.value for c in extract_facts("我们只向境外提供了一个人的个人信息", AS_OF).counts] == [1]
+    # someone named to do a job is not a person whose information goes abroad
+    assert extract_facts("境外客户需不需要指定一个人来处理候选人的投诉？", AS_OF).counts == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "value"),
+    [
+        ("今年以来我们已经把约15万名候选人的简历发给了海外客户", 150_000),
+        ("we sent the CVs of 3,000 candidates to the client abroad", 3000),
+        ("2万名学生的成绩单传给了国外合作院校", 20_000),
+    ],
+)
+def test_more_nouns_for_people(question, value):
+    assert [c.value for c in extract_facts(question, AS_OF).counts] == [value]
 
 
 def _article(doc_id: str, locator: str) -> str:
@@ -318,6 +335,8 @@ def test_where_the_people_are_from_does_not_hide_the_count():
         ("报价单、提单里只有货物信息，没有任何人的个人信息", "no_personal_info", "不包含个人信息"),
         ("把员工工资数据传给海外总部做薪资核算", "hr_management", "人力资源管理"),
         ("做跨境快递的，要把收件人地址发给国外的派送公司", "contract_with_individual", "跨境寄递"),
+        ("境外订房平台替客人订房，要把入住人姓名发给海外预订服务商", "contract_with_individual", "酒店预订"),
+        ("A student fell seriously ill abroad and the hospital needs his medical history", "emergency", "紧急情况"),
     ],
 )
 def test_everyday_names_of_the_provisions_scenarios(question, scenario, article):

@@ -2,9 +2,10 @@
 
 Forms: ``2024年9月30日`` (also 号), ``2024-09-30``, ``2024/9/30``, ``2024.9.30``, ``9月30日``
 (the year of the as-of date), English ``September 30, 2024`` / ``30 September 2024`` /
-``Sep 30`` (as-of year), and today / 今天 / 今日 (the as-of date itself).
+``Sep 30`` (as-of year), and today / 今天 / 今日 (the as-of date itself), yesterday / 昨天 and
+tomorrow / 明天 (a day either side of it).
 
-Not handled: relative dates other than today (明天, 下周一), weekdays, year-month only
+Not handled: other relative dates (下周一, 上个月底), weekdays, year-month only
 ("2024年6月") — those are not precise enough to start a legal period and are ignored.
 Impossible dates (2月30日) are skipped rather than guessed.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from .numerals import fold_digits
 
@@ -46,7 +47,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("mdy_en", re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b", re.I)),
     ("dmy_en", re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\.?(?:,?\s+(\d{{4}}))?\b", re.I)),
     ("today", re.compile(r"今天|今日|\btoday\b", re.I)),
+    ("yesterday", re.compile(r"(?<!前)昨天|昨日|\byesterday\b", re.I)),
+    ("tomorrow", re.compile(r"明天|明日|\btomorrow\b", re.I)),
 )
+_DAYS_FROM_AS_OF = {"today": 0, "yesterday": -1, "tomorrow": 1}
 
 
 @dataclass(frozen=True)
@@ -72,8 +76,8 @@ def find_dates(text: str, as_of: date) -> list[DateMention]:
 
 
 def _to_date(kind: str, m: re.Match[str], as_of: date) -> date | None:
-    if kind == "today":
-        return as_of
+    if kind in _DAYS_FROM_AS_OF:
+        return as_of + timedelta(days=_DAYS_FROM_AS_OF[kind])
     if kind in ("ymd_cn", "ymd_num"):
         y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
     elif kind == "md_cn":

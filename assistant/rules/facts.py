@@ -35,15 +35,17 @@ _PEOPLE_AFTER = re.compile(
     r"\s*[\"”'」』]?\s*(?:多|余|来)?\s*(?:以上|及以上|以下|左右)?\s*(?:个|名|位|条|份)?\s*"
     # where the people are from may stand between ("10万国内用户", "1.2 million Chinese users")
     r"(?:(?:中国|国内|境内)(?=[\u4e00-\u9fff])|(?:Chinese|PRC|mainland|domestic)\s+)?"
-    r"(?:个人|人|用户|客户|员工|职工|消费者|会员|患者|乘客|旅客|学员|自然人|"
+    r"(?:个人|人|用户|客户|员工|职工|消费者|会员|患者|乘客|旅客|学员|学生|候选人|求职者|应聘者|住客|"
+    r"自然人|"
     r"(?:people|persons?|individuals?|users?|customers?|employees?|data subjects?|records?|"
-    r"consumers?|patients?|members?|clients?)\b)",
+    r"consumers?|patients?|members?|clients?|students?|candidates?|applicants?|guests?)\b)",
     re.I,
 )
 _NOT_A_COUNT_BEFORE = re.compile(r"第\s*$")
 # "一个个人信息处理者", "出一个个人信息出境标准合同办法": a classifier and then the noun 个人信息
 # is "a" thing about personal information, not a number of people.
-_NOT_A_COUNT_AFTER = re.compile(r"\s*个个人信息")
+# "指定一个人来处理投诉": a person named to do something, not a person whose data goes abroad.
+_NOT_A_COUNT_AFTER = re.compile(r"\s*个个人信息|\s*个?人\s*(?:来|去)?(?:处理|负责|对接|担任)")
 _CLAUSE_BREAK = re.compile(r"[。；;！？!?\n，]|,(?!\d{3})|(?<=[a-z])\.\s")
 _CONNECTIVE = re.compile(
     r"和|及|以及|与|、|另有|另外|此外|其中|\band\b|\bplus\b|\bas well as\b|\bof which\b|\bincluding\b", re.I
@@ -157,7 +159,7 @@ _SCENARIOS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "contract_with_individual",
         re.compile(
             # the article's own examples, and cross-border shopping by its everyday names
-            r"跨境购物|跨境电商|跨境网购|海外直邮|海淘|跨境寄递|跨境快递|国际快递|跨境汇款|跨境支付|跨境开户|机票|酒店预订|预订酒店|订[^，。；,;]{0,4}酒店|签证办理|"
+            r"跨境购物|跨境电商|跨境网购|海外直邮|海淘|跨境寄递|跨境快递|国际快递|跨境汇款|跨境支付|跨境开户|机票|酒店预订|预订酒店|订[^，。；,;]{0,4}酒店|订房|客房预订|签证办理|"
             r"办(?:理)?[^，。；,;]{0,2}签证|考试服务|"
             r"个人作为一方当事人的合同|为订立、履行.{0,12}合同|"
             r"cross-border (?:shopping|e-?commerce|delivery|parcels?|remittance|payment)|international (?:express|courier)|hotel (?:booking|reservation)|flight booking|"
@@ -175,7 +177,12 @@ _SCENARIOS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "emergency",
-        re.compile(r"紧急情况|紧急救助|生命健康|抢救|急救|突发(?:重病|疾病|急病)|生命安全|\bemergenc(?:y|ies)\b|protect (?:the )?(?:life|lives|health)", re.I),
+        re.compile(
+            r"紧急情况|紧急救助|生命健康|抢救|急救|突发(?:重病|疾病|急病)|生命安全|\bemergenc(?:y|ies)\b|"
+            r"protect (?:the )?(?:life|lives|health)|(?:seriously|critically) ill|life-threatening|"
+            r"urgent (?:medical|treatment|care)",
+            re.I,
+        ),
     ),
     (
         "no_personal_info",

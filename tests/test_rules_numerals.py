@@ -322,8 +322,9 @@ def test_where_the_people_are_from_does_not_hide_the_count():
     facts = extract_facts("this year we'll send data on about 1.2 million Chinese users (nothing sensitive)", AS_OF)
     assert facts.count("general").value == 1_200_000 and facts.sensitive_denied
     assert extract_facts("今年向境外提供了10万国内用户的个人信息", AS_OF).count("general").value == 100_000
-    # a health code is not health information
+    # a health code is not health information, nor is a medical device maker's customer list
     assert extract_facts("今年传了2000名员工的健康码状态", AS_OF).count("sensitive") is None
+    assert extract_facts("今年向境外传了医疗器械业务5万名客户的联系方式", AS_OF).count("sensitive") is None
 
 
 @pytest.mark.parametrize(

@@ -55,11 +55,14 @@ _SENSITIVE = re.compile(r"敏感|sensitive", re.I)
 # The kinds PIPL Art. 28 names as sensitive (biometric, religious belief, specific identity,
 # medical and health, financial account, whereabouts, children under 14), in everyday words:
 # "8000名患者的诊疗信息" is a count of sensitive personal information though it never says so.
+# A kind of business is not a kind of information: "医疗器械公司的5万名客户" names no health data.
 _SENSITIVE_KIND = re.compile(
-    r"生物识别|人脸|面部|指纹|虹膜|声纹|宗教|特定身份|医疗|健康(?!码)|病历|诊疗|病情|体检|基因|"
-    r"金融账户|银行账户|银行卡|信用卡|行踪|轨迹|不满十四周岁|未满14|14岁以下|十四岁以下|儿童|"
-    r"biometric|facial|fingerprint|religio|medical|health|diagnos|genetic|financial account|bank account|"
-    r"card number|whereabouts|location history|children|under 14",
+    r"生物识别|人脸|面部|指纹|虹膜|声纹|宗教|特定身份|医疗健康|(?:医疗|健康)(?:信息|数据|状况|档案|记录|报告)|"
+    r"病历|诊疗|病情|体检|就诊|基因|金融账户|银行账户|银行卡|信用卡|行踪|轨迹|"
+    r"不满十四周岁|未满14|14岁以下|十四岁以下|儿童的?(?:个人)?(?:信息|数据)|"
+    r"biometric|facial|fingerprint|religio|(?:medical|health) (?:records?|history|data|information|conditions?)|"
+    r"diagnos|genetic|financial account|bank account|card number|whereabouts|location history|"
+    r"children(?:'s)? (?:data|information)|under 14",
     re.I,
 )
 # "非敏感" makes one count ordinary; only the stronger forms deny sensitive data altogether.

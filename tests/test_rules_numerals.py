@@ -172,6 +172,8 @@ def test_count_excluding_sensitive_is_general_and_denies_sensitive():
         ("我们是非关基企业", False),
         ("关键信息基础设施运营者以外的数据处理者", False),
         ("We are not a CIIO", False),
+        ("we are not designated as CII", False),
+        ("we are not designated as a critical information infrastructure operator", False),
         ("We are a CIIO", True),
         ("我们公司不属于关键信息基础设施运营者", False),
         ("我们是一家电商公司", None),
@@ -290,10 +292,29 @@ def test_a_classifier_before_personal_information_is_not_a_count():
         ("今年以来我们已经把约15万名候选人的简历发给了海外客户", 150_000),
         ("we sent the CVs of 3,000 candidates to the client abroad", 3000),
         ("2万名学生的成绩单传给了国外合作院校", 20_000),
+        # 名 counts people whatever the noun after it
+        ("约18万名租车客户的驾照号", 180_000),
+        ("约8000名工人的姓名和工号", 8000),
+        ("about 140,000 such buyers since 1 January 2026", 140_000),
     ],
 )
 def test_more_nouns_for_people(question, value):
     assert [c.value for c in extract_facts(question, AS_OF).counts] == [value]
+
+
+@pytest.mark.parametrize("question", ["今年只剩10万名额", "18位身份证号都要传"])
+def test_quotas_and_digits_are_not_people(question):
+    assert extract_facts(question, AS_OF).counts == ()
+
+
+def test_a_sensitive_kind_anywhere_in_the_list_of_data():
+    listed = extract_facts("海外客户要求把约8000名工人的姓名、工号和人脸照片上传到境外平台", AS_OF)
+    assert [(c.category, c.value) for c in listed.counts] == [("sensitive", 8000)]
+    negated = extract_facts("今年传了8万人的个人信息（不含人脸）", AS_OF)
+    assert [(c.category, c.value) for c in negated.counts] == [("general", 80_000)]
+    # a processing volume stays one, whatever kind of information is processed
+    processed = extract_facts("我们处理了200万用户的人脸信息，向境外提供了5000人的个人信息", AS_OF)
+    assert [(c.category, c.value) for c in processed.counts] == [("processed", 2_000_000), ("general", 5000)]
 
 
 def _article(doc_id: str, locator: str) -> str:
@@ -338,6 +359,8 @@ def test_where_the_people_are_from_does_not_hide_the_count():
         ("做跨境快递的，要把收件人地址发给国外的派送公司", "contract_with_individual", "跨境寄递"),
         ("境外订房平台替客人订房，要把入住人姓名发给海外预订服务商", "contract_with_individual", "酒店预订"),
         ("A student fell seriously ill abroad and the hospital needs his medical history", "emergency", "紧急情况"),
+        ("A policyholder collapsed in Bangkok and is in intensive care", "emergency", "紧急情况"),
+        ("We run a cross-border online store shipping from Italy", "contract_with_individual", "跨境购物"),
     ],
 )
 def test_everyday_names_of_the_provisions_scenarios(question, scenario, article):

@@ -152,6 +152,12 @@ def test_before_any_rule_returns_none(engine):
         ),
         # 8000 patients' medical records are sensitive information (PIPL Art. 28): under 10,000 people
         ("我们不是关基，今年给境外研究机构传了8000名患者的诊疗信息，没有其他个人信息，走哪条路？", SC),
+        (
+            "We are not designated as CII. Since 1 January this year we've sent profiles of about 600,000 "
+            "members to head office. No sensitive data, no important data. Which transfer mechanism applies?",
+            SC,
+        ),
+        ("代工厂，非关基。今年要把约8000名工人的姓名、工号和人脸照片传到境外平台，此外没有其他个人信息出境，该用什么机制？", SC),
     ],
 )
 def test_table_of_decisions_from_2024(engine, question, expected):

@@ -32,13 +32,18 @@ from .numerals import Numeral, find_numerals, fold_digits
 # --- words ---------------------------------------------------------------------------------
 
 _PEOPLE_AFTER = re.compile(
-    r"\s*[\"”'」』]?\s*(?:多|余|来)?\s*(?:以上|及以上|以下|左右)?\s*(?:个|名|位|条|份)?\s*"
+    r"\s*[\"”'」』]?\s*(?:多|余|来)?\s*(?:以上|及以上|以下|左右)?\s*"
+    # 名 counts people whatever noun follows ("18万名租车客户", "8000名工人"), but not 名额, 名单 ...
+    r"(?:名(?![额单次称字下义片誉])|"
+    r"(?:个|名|位|条|份)?\s*"
     # where the people are from may stand between ("10万国内用户", "1.2 million Chinese users")
-    r"(?:(?:中国|国内|境内)(?=[\u4e00-\u9fff])|(?:Chinese|PRC|mainland|domestic)\s+)?"
-    r"(?:个人|人|用户|客户|员工|职工|消费者|会员|患者|乘客|旅客|学员|学生|候选人|求职者|应聘者|住客|"
-    r"自然人|"
-    r"(?:people|persons?|individuals?|users?|customers?|employees?|data subjects?|records?|"
-    r"consumers?|patients?|members?|clients?|students?|candidates?|applicants?|guests?)\b)",
+    r"(?:(?:中国|国内|境内)(?=[\u4e00-\u9fff])|(?:such|Chinese|PRC|mainland|domestic)\s+)?"
+    r"(?:个人|人|用户|客户|员工|职工|工人|消费者|会员|患者|乘客|旅客|学员|学生|校友|家长|候选人|求职者|"
+    r"应聘者|住客|住户|业主|租客|居民|投保人|被保险人|玩家|车主|司机|自然人|"
+    r"(?:people|persons?|individuals?|users?|customers?|employees?|workers?|data subjects?|records?|"
+    r"consumers?|patients?|members?|clients?|students?|alumni|candidates?|applicants?|guests?|buyers?|"
+    r"shoppers?|passengers?|travell?ers?|policyholders?|residents?|tenants?|players?|drivers?|"
+    r"subscribers?|visitors?)\b))",
     re.I,
 )
 _NOT_A_COUNT_BEFORE = re.compile(r"第\s*$")
@@ -57,7 +62,7 @@ _SENSITIVE = re.compile(r"敏感|sensitive", re.I)
 # "8000名患者的诊疗信息" is a count of sensitive personal information though it never says so.
 # A kind of business is not a kind of information: "医疗器械公司的5万名客户" names no health data.
 _SENSITIVE_KIND = re.compile(
-    r"生物识别|人脸|面部|指纹|虹膜|声纹|宗教|特定身份|医疗健康|(?:医疗|健康)(?:信息|数据|状况|档案|记录|报告)|"
+    r"生物识别|人脸|刷脸|面部|指纹|虹膜|声纹|宗教|特定身份|医疗健康|(?:医疗|健康)(?:信息|数据|状况|档案|记录|报告)|"
     r"病历|诊疗|病情|体检|就诊|基因|金融账户|银行账户|银行卡|信用卡|行踪|轨迹|"
     r"不满十四周岁|未满14|14岁以下|十四岁以下|儿童的?(?:个人)?(?:信息|数据)|"
     r"biometric|facial|fingerprint|religio|(?:medical|health) (?:records?|history|data|information|conditions?)|"
@@ -67,6 +72,7 @@ _SENSITIVE_KIND = re.compile(
 )
 # "非敏感" makes one count ordinary; only the stronger forms deny sensitive data altogether.
 _NON_SENSITIVE = re.compile(r"非敏感|non-?sensitive", re.I)
+_KIND_NEGATED = re.compile(r"(?:不含|不包括|不涉及|没有|无|非|\bno|\bnot|without)\s*$", re.I)
 _SENSITIVE_NEGATED = re.compile(
     r"(?:不含|不包含|不包括|不涉及|没有|并无|无任何|均不是|都不是|不属于)(?:任何|其他)?敏感|"
     r"敏感(?:个人)?信息(?:为|是)?(?:零|0|无)|"
@@ -130,10 +136,13 @@ _OLD_TERMS = re.compile(
 )
 
 _CIIO = re.compile(
-    r"关键信息基础设施运营者|关键信息基础设施|关基|(?<![A-Za-z])CIIOs?(?![A-Za-z])|critical information infrastructure(?: operators?)?", re.I
+    r"关键信息基础设施运营者|关键信息基础设施|关基|(?<![A-Za-z])CIIO?s?(?![A-Za-z])|"
+    r"critical information infrastructure(?: operators?)?",
+    re.I,
 )
 _CIIO_NEG_BEFORE = re.compile(
     r"(?:不是|并非|非|不属于|不算|不为|不构成|没有被认定为|未被认定为|\bnot(?: an?)?|\bnon-?|aren't(?: an?)?"
+    r"|\bnot (?:designated|classified|identified|recogni[sz]ed) as(?: an?)?"
     r"|isn't(?: an?)?)\s*$",
     re.I,
 )
@@ -165,7 +174,7 @@ _SCENARIOS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"跨境购物|跨境电商|跨境网购|海外直邮|海淘|跨境寄递|跨境快递|国际快递|跨境汇款|跨境支付|跨境开户|机票|酒店预订|预订酒店|订[^，。；,;]{0,4}酒店|订房|客房预订|签证办理|"
             r"办(?:理)?[^，。；,;]{0,2}签证|考试服务|"
             r"个人作为一方当事人的合同|为订立、履行.{0,12}合同|"
-            r"cross-border (?:shopping|e-?commerce|delivery|parcels?|remittance|payment)|international (?:express|courier)|hotel (?:booking|reservation)|flight booking|"
+            r"cross-border (?:shopping|e-?commerce|online (?:store|shop)|delivery|parcels?|remittance|payment)|international (?:express|courier)|hotel (?:booking|reservation)|flight booking|"
             r"visa (?:application|processing)|contract (?:to which|with) the individual",
             re.I,
         ),
@@ -183,7 +192,7 @@ _SCENARIOS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"紧急情况|紧急救助|生命健康|抢救|急救|突发(?:重病|疾病|急病)|生命安全|\bemergenc(?:y|ies)\b|"
             r"protect (?:the )?(?:life|lives|health)|(?:seriously|critically) ill|life-threatening|"
-            r"urgent (?:medical|treatment|care)",
+            r"urgent (?:medical|treatment|care)|intensive care|(?<![A-Za-z])ICU(?![A-Za-z])|重症监护|病危",
             re.I,
         ),
     ),
@@ -462,11 +471,14 @@ def _mention(text: str, n: Numeral, before: str, after: str, clause: str) -> Cou
     # The noun right after the count ("1万人敏感个人信息") wins; else the one before it
     # ("敏感个人信息1万人", "sensitive personal information of 5,000 people").
     words = after_near if _INFO_NOUN.search(after_near) or _SENSITIVE_KIND.search(after_near) else before_near
-    named = _SENSITIVE.search(words) or _SENSITIVE_KIND.search(words)
-    if named and not (_SENSITIVE_NEGATED.search(words) or _NON_SENSITIVE.search(words)):
+    negated = _SENSITIVE_NEGATED.search(words) or _NON_SENSITIVE.search(words)
+    if _SENSITIVE.search(words) and not negated:
         category = "sensitive"
     elif _PROCESSED.search(before + after_near) and not _TRANSFER_WORD.search(before_near + after_near):
         category = "processed"
+    elif not negated and (_sensitive_kind_listed(words) or _sensitive_kind_listed(after)):
+        # "8000名患者的诊疗信息", "8000名工人的姓名、工号和人脸照片": a kind PIPL Art. 28 calls sensitive
+        category = "sensitive"
     else:
         category = "general"
     low, high, approximate = _bounds(n.value, text[: n.start], text[n.end :])
@@ -482,6 +494,13 @@ def _mention(text: str, n: Numeral, before: str, after: str, clause: str) -> Cou
         raw = text[start : n.end]
     impossible = sign is not None or n.value > MAX_PEOPLE
     return CountMention(category, n.value, low, high, approximate, period, raw, impossible)
+
+
+def _sensitive_kind_listed(words: str) -> bool:
+    """A sensitive kind named in ``words`` and not itself negated ("不含人脸")."""
+    return any(
+        not _KIND_NEGATED.search(words, max(0, m.start() - 4), m.start()) for m in _SENSITIVE_KIND.finditer(words)
+    )
 
 
 def _bounds(value: int, before: str, after: str) -> tuple[int, int | None, bool]:
@@ -502,7 +521,7 @@ def _bounds(value: int, before: str, after: str) -> tuple[int, int | None, bool]
 def _ciio(text: str) -> bool | None:
     verdict: bool | None = None
     for m in _CIIO.finditer(text):
-        before = text[max(0, m.start() - 12) : m.start()]
+        before = text[max(0, m.start() - 24) : m.start()]
         after = text[m.end() : m.end() + 6]
         if _CIIO_NEG_BEFORE.search(before) or _CIIO_NEG_AFTER.match(after):
             return False  # a stated "not a CIIO" settles it

@@ -45,6 +45,8 @@ def engine(corpus):
         # The route is a premise, not the question.
         "即使我们向境外提供个人信息不需要申报安全评估，也要取得个人的单独同意吗？",
         "Even if we are exempt from filing a standard contract, must we still tell people before transferring their data abroad?",
+        # Whether data counts as important data is Provisions Art. 2's question, not a route.
+        "我们公司从来没有被主管部门通知过哪些数据属于重要数据，那数据出境时还需要按重要数据去申报安全评估吗？",
         "",
         "   ",
     ],

@@ -185,7 +185,20 @@ def test_ciio(question, ciio):
 
 @pytest.mark.parametrize(
     ("question", "important"),
-    [("涉及重要数据", True), ("不涉及重要数据", False), ("没有敏感个人信息和重要数据", False), ("这批数据", None)],
+    [
+        ("涉及重要数据", True),
+        ("不涉及重要数据", False),
+        ("没有敏感个人信息和重要数据", False),
+        ("这批数据", None),
+        ("也没被告知有重要数据", False),
+        ("从来没有被任何部门告知或公布为重要数据", False),
+        ("None of it has been flagged as important data.", False),
+        ("no personal information at all, and nothing designated as important data", False),
+        # 无论 is "whatever", 未来 "in future": neither denies anything
+        ("无论是否涉及重要数据都要评估吗", None),
+        ("未来可能涉及重要数据", True),
+        ("我们没想到这批数据里有重要数据", True),
+    ],
 )
 def test_important_data(question, important):
     assert extract_facts(question, AS_OF).important_data is important
@@ -200,6 +213,7 @@ def test_important_data(question, important):
         ("去年提供了8万人", "last_year"),
         ("since January 1 this year we sent 80,000 people's data", "current_year"),
         ("we sent 80,000 people's data last year", "last_year"),
+        ("2026年1月1日之前的十二个月里我们向境外传过约40万名用户的信息", "last_year"),
     ],
 )
 def test_periods(question, period):
@@ -355,16 +369,21 @@ def test_where_the_people_are_from_does_not_hide_the_count():
         ("We run cross-border e-commerce and pass buyers' addresses to overseas sellers",
          "contract_with_individual", "跨境购物"),
         ("报价单、提单里只有货物信息，没有任何人的个人信息", "no_personal_info", "不包含个人信息"),
+        ("We send technical drawings. None of it relates to identifiable individuals.", "no_personal_info",
+         "不包含个人信息"),
         ("把员工工资数据传给海外总部做薪资核算", "hr_management", "人力资源管理"),
         ("做跨境快递的，要把收件人地址发给国外的派送公司", "contract_with_individual", "跨境寄递"),
         ("境外订房平台替客人订房，要把入住人姓名发给海外预订服务商", "contract_with_individual", "酒店预订"),
         ("A student fell seriously ill abroad and the hospital needs his medical history", "emergency", "紧急情况"),
         ("A policyholder collapsed in Bangkok and is in intensive care", "emergency", "紧急情况"),
         ("We run a cross-border online store shipping from Italy", "contract_with_individual", "跨境购物"),
+        ("为了给旅客出票、办值机，把护照号传到境外总部的订座系统", "contract_with_individual", "机票"),
+        ("帮用户预订澳大利亚门店的租车，要把驾照发给当地车行", "contract_with_individual", "酒店预订"),
+        ("这类数据不在该自贸区经批准备案的负面清单上", "ftz_outside_list", "负面清单"),
     ],
 )
 def test_everyday_names_of_the_provisions_scenarios(question, scenario, article):
-    # Provisions Art. 3 (no personal information) and Art. 5 (contract with the individual,
-    # cross-border HR management) name these situations.
-    assert article in _article("provisions_2024", "第三条") + _article("provisions_2024", "第五条")
+    # Provisions Art. 3 (no personal information), Art. 5 (contract with the individual,
+    # cross-border HR management, emergencies) and Art. 6 (free trade zones) name these situations.
+    assert article in "".join(_article("provisions_2024", n) for n in ("第三条", "第五条", "第六条"))
     assert scenario in extract_facts(question, AS_OF).scenarios

@@ -171,6 +171,8 @@ def test_table_of_decisions_from_2024(engine, question, expected):
         ("我们不是关基，今年向境外提供了15万人的个人信息，走哪条路？", ("count_sensitive",)),
         ("我们不是关基，今年向境外提供了5000人的敏感个人信息，走哪条路？", ("count_general",)),
         ("我们向境外提供个人信息，需要签标准合同还是申报安全评估？", ("ciio", "count_general", "count_sensitive")),
+        # no important data, and nothing else: the route still turns on the rest
+        ("我们向境外提供个人信息，不涉及重要数据，需要签标准合同吗？", ("ciio", "count_general", "count_sensitive")),
     ],
 )
 def test_missing_facts_are_asked_for_not_guessed(engine, question, missing):

@@ -153,6 +153,10 @@ def classify(facts: Facts) -> str | None:
     # the route: the texts answer it. "Which route?" and a plain "do we need X?" still are.
     asks = facts.asks_path and (stated or facts.asks_which_path or not facts.wh_question)
     transfer_q = (facts.transfer_context and (people or asks)) or (asks and people)
+    if facts.important_data_status_asked and not (people or facts.ciio is not None or facts.scenarios):
+        # "从来没有被通知过哪些是重要数据，还要按重要数据申报吗？" asks whether the data counts as
+        # important data, which Provisions Art. 2 answers; nothing stated would decide a route.
+        transfer_q = False
     topic = facts.deadline_topic
     if topic == "remediation" and facts.asks_date:
         return "deadline"

@@ -81,7 +81,7 @@ _SENSITIVE_NEGATED = re.compile(
     re.I,
 )
 _OTHER_INFO_DENIED = re.compile(
-    r"(?:没有|无|不涉及|不含|不包括)其他(?:的)?(?:一般)?个人信息|no other personal (?:information|data)", re.I
+    r"(?:没有|无|不涉及|不含|不包括)(?:其他|别的)(?:的)?(?:一般)?个人信息|no other personal (?:information|data)", re.I
 )
 MAX_PEOPLE = 9_000_000_000  # more than everyone alive
 # Just before a count: a minus sign, 负/减, or a power ...
@@ -126,7 +126,15 @@ _PERIODS: tuple[tuple[str, re.Pattern[str]], ...] = (
             re.I,
         ),
     ),
-    ("last_year", re.compile(r"去年|上一年度?|上年|(?:last|the previous|the prior) year", re.I)),
+    (
+        "last_year",
+        re.compile(
+            r"去年|上一年度?|上年|(?:last|the previous|the prior) year|"
+            # the months before 1 January of this year ("2026年1月1日之前的十二个月里")
+            r"1\s*月\s*1\s*[日号]之?前|年初之?前|before (?:1 )?January 1(?:st)?",
+            re.I,
+        ),
+    ),
 )
 _OLD_TERMS = re.compile(
     r"上年|《?(?:个人信息出境标准合同)?办法》?第四条|标准合同办法|处理(?:了"
@@ -152,13 +160,17 @@ _CIIO_QUESTION_BEFORE = re.compile(
 )
 
 _IMPORTANT = re.compile(r"重要数据|important data", re.I)
-# A negation right before the words, or one a few characters earlier that governs a list
-# ("不含个人信息或者重要数据", "没有敏感个人信息和重要数据") but not across a comma or a 但.
+# A negation right before the words, or one a few characters earlier that governs a list or a
+# verb ("不含个人信息或者重要数据", "没被告知有重要数据", "从来没有被任何部门告知或公布为重要数据")
+# but not across a comma or a 但.
 _IMPORTANT_NEG_BEFORE = re.compile(
     r"(?:非|不属于|不是|未被认定为|\bno\b|\bnot?\b(?: involve| include| contain| any)?|without(?: any)?"
     r"|none of which is|"
+    r"(?:none of (?:it|them|the data)|nothing)(?: (?:has|have|is|are|was|were))?(?: been)?"
+    r" (?:flagged|designated|identified|notified|classified|announced)(?: to us)? as(?: an?)?|"
+    r"\bnot been (?:flagged|designated|identified|notified|classified|announced)(?: to us)? as(?: an?)?|"
     r"(?:does|do|did)n't (?:involve|include|contain)(?: any)?)\s*(?:任何)?\s*$|"
-    r"(?:不涉及|没有|并无|无|不含|不包含|不包括|未)[^，。；,;但]{0,10}$",
+    r"(?:不涉及|没有|没被|并无|无(?!论)|不含|不包含|不包括|未(?!来))[^，。；,;但]{0,14}$",
     re.I,
 )
 _IMPORTANT_NEG_AFTER = re.compile(r"^\s*(?:[:：])?\s*(?:无|没有|不涉及|none|no\b)", re.I)
@@ -171,10 +183,11 @@ _SCENARIOS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "contract_with_individual",
         re.compile(
             # the article's own examples, and cross-border shopping by its everyday names
-            r"跨境购物|跨境电商|跨境网购|海外直邮|海淘|跨境寄递|跨境快递|国际快递|跨境汇款|跨境支付|跨境开户|机票|酒店预订|预订酒店|订[^，。；,;]{0,4}酒店|订房|客房预订|签证办理|"
+            r"跨境购物|跨境电商|跨境网购|海外直邮|海淘|跨境寄递|跨境快递|国际快递|跨境汇款|跨境支付|跨境开户|机票|酒店预订|预订酒店|订[^，。；,;]{0,4}酒店|订房|客房预订|值机|出票|订机票|买机票|购买机票|航班预订|(?:预订|预定)[^，。；,;]{0,12}租车|租车预订|签证办理|"
             r"办(?:理)?[^，。；,;]{0,2}签证|考试服务|"
             r"个人作为一方当事人的合同|为订立、履行.{0,12}合同|"
-            r"cross-border (?:shopping|e-?commerce|online (?:store|shop)|delivery|parcels?|remittance|payment)|international (?:express|courier)|hotel (?:booking|reservation)|flight booking|"
+            r"cross-border (?:shopping|e-?commerce|online (?:store|shop)|delivery|parcels?|remittance|payment)|"
+            r"car rental (?:booking|reservation)|international (?:express|courier)|hotel (?:booking|reservation)|flight booking|"
             r"visa (?:application|processing)|contract (?:to which|with) the individual",
             re.I,
         ),
@@ -200,7 +213,10 @@ _SCENARIOS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "no_personal_info",
         re.compile(
             r"(?:不(?:包含|含|涉及|包括)|没有|无)(?:任何)?(?:人的)?个人信息|并非个人信息|不是个人信息|"
-            r"(?:no|not contain any|does not contain|doesn't contain|without any?) personal (?:information|data)",
+            r"(?:no|not contain any|does not contain|doesn't contain|without any?) personal (?:information|data)|"
+            # PIPL Art. 4: personal information relates to identified or identifiable natural persons
+            r"(?:none of it|nothing|no data) (?:relates|refers) to (?:any )?identifi(?:ed|able) "
+            r"(?:natural )?(?:individuals?|persons?|people)",
             re.I,
         ),
     ),
@@ -209,7 +225,7 @@ _SCENARIOS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "ftz_outside_list",
         re.compile(
             r"^(?=.*(?:自由贸易试验区|自贸区|自贸试验区|free[\s-]trade (?:pilot )?zone|\bFTZ\b))"
-            r"(?=.*(?:清单(?:以外|之外|外)|不在[^，。；,;？?]{0,10}清单|清单[^，。；,;？?]{0,6}(?:没有|未列|不包括)|"
+            r"(?=.*(?:清单(?:以外|之外|外)|不在[^，。；,;？?]{0,16}清单|清单[^，。；,;？?]{0,6}(?:没有|未列|不包括)|"
             r"(?:outside|not (?:on|in|covered by)) (?:the |its |their |our )?(?:[\w']+ )?negative list))",
             re.I | re.S,
         ),
@@ -345,6 +361,7 @@ class Facts:
     ciio: bool | None
     counts: tuple[CountMention, ...]
     important_data: bool | None
+    important_data_status_asked: bool  # the question is whether its data counts as important data
     scenarios: tuple[str, ...]
     period: str | None  # the counting period named anywhere in the question
     old_terms: bool  # framed in the Measures' pre-2024 terms (上年, 《办法》第四条, 处理…人)
@@ -389,11 +406,14 @@ def extract_facts(question: str, as_of: date) -> Facts:
             # "500人的敏感个人信息，没有其他个人信息出境": the ordinary count is stated as zero.
             counts += (CountMention("general", 0, 0, 0, False, _period(text), denied.group(0)),)
     asked = _CONCESSIVE.sub("", text)
+    important = _important_data_mentions(text)
     which_path = bool(_ASKS_WHICH_PATH.search(asked))
     return Facts(
         ciio=_ciio(text),
         counts=counts,
-        important_data=_important_data(text),
+        important_data=_important_data(important),
+        # denied, and named again as what is asked ("从来没有被通知过哪些是重要数据，还要按重要数据申报吗？")
+        important_data_status_asked="denied" in important and "stated" in important,
         scenarios=tuple(name for name, p in _SCENARIOS if p.search(text)),
         period=_period(text),
         old_terms=bool(_OLD_TERMS.search(text)) or any(c.category == "processed" for c in counts),
@@ -531,14 +551,22 @@ def _ciio(text: str) -> bool | None:
     return verdict
 
 
-def _important_data(text: str) -> bool | None:
-    verdict: bool | None = None
+def _important_data_mentions(text: str) -> list[str]:
+    """Each mention of important data: "denied", "asked" ("是否涉及重要数据") or "stated"."""
+    out = []
     for m in _IMPORTANT.finditer(text):
-        before = text[max(0, m.start() - 12) : m.start()]
+        before = text[max(0, m.start() - 48) : m.start()]
         after = text[m.end() : m.end() + 6]
         if _IMPORTANT_NEG_BEFORE.search(before) or _IMPORTANT_NEG_AFTER.match(after):
-            return False
-        if _IMPORTANT_QUESTION_BEFORE.search(before):
-            continue
-        verdict = True
-    return verdict
+            out.append("denied")
+        elif _IMPORTANT_QUESTION_BEFORE.search(before):
+            out.append("asked")
+        else:
+            out.append("stated")
+    return out
+
+
+def _important_data(mentions: list[str]) -> bool | None:
+    if "denied" in mentions:
+        return False  # a stated "no important data" settles it
+    return True if "stated" in mentions else None

@@ -47,6 +47,8 @@ def engine(corpus):
         "Even if we are exempt from filing a standard contract, must we still tell people before transferring their data abroad?",
         # Whether data counts as important data is Provisions Art. 2's question, not a route.
         "我们公司从来没有被主管部门通知过哪些数据属于重要数据，那数据出境时还需要按重要数据去申报安全评估吗？",
+        "我们内部觉得有几类数据可能算重要数据，但主管部门从来没有通知过我们。出境时要按重要数据去申报安全评估吗？",
+        "“重要数据”在数据出境安全评估办法里是怎么定义的？",
         "",
         "   ",
     ],

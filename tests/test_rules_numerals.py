@@ -198,6 +198,14 @@ def test_ciio(question, ciio):
         ("无论是否涉及重要数据都要评估吗", None),
         ("未来可能涉及重要数据", True),
         ("我们没想到这批数据里有重要数据", True),
+        # Provisions Art. 2: nobody notified or published it as important data
+        ("从来没收到过哪个部门通知说我们的数据属于重要数据，那还要按重要数据申报吗？", False),
+        ("有几类数据可能算重要数据，但是主管部门从来没有通知过我们", False),
+        ("当地主管部门已经书面告知这部分属于重要数据", True),
+        ("我们未被认定为关基，但涉及重要数据", True),
+        ("The documents contain no personal information or important data.", False),
+        # a term asked about, not a fact stated
+        ("“重要数据”在数据出境安全评估办法里是怎么定义的？", None),
     ],
 )
 def test_important_data(question, important):

@@ -158,6 +158,11 @@ def test_before_any_rule_returns_none(engine):
             SC,
         ),
         ("代工厂，非关基。今年要把约8000名工人的姓名、工号和人脸照片传到境外平台，此外没有其他个人信息出境，该用什么机制？", SC),
+        (
+            "We send shipping and customs documents to overseas buyers. They contain no personal information or "
+            "important data. Do we need a security assessment?",
+            EX,
+        ),
     ],
 )
 def test_table_of_decisions_from_2024(engine, question, expected):

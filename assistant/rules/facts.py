@@ -170,9 +170,23 @@ _IMPORTANT_NEG_BEFORE = re.compile(
     r" (?:flagged|designated|identified|notified|classified|announced)(?: to us)? as(?: an?)?|"
     r"\bnot been (?:flagged|designated|identified|notified|classified|announced)(?: to us)? as(?: an?)?|"
     r"(?:does|do|did)n't (?:involve|include|contain)(?: any)?)\s*(?:任何)?\s*$|"
+    # an English negation governing a list ("contain no personal information or important data")
+    r"(?:\bno\b|\bnot\b|\bnor\b|without|none of it contains?)[^,.;]{0,40}\b(?:or|nor)\s+(?:any\s+)?$|"
     r"(?:不涉及|没有|没被|并无|无(?!论)|不含|不包含|不包括|未(?!来))[^，。；,;但]{0,14}$",
     re.I,
 )
+# Provisions Art. 2: data nobody has notified or published as important data need not be
+# declared as such. "从来没收到过通知说…属于重要数据" denies it, wherever in the sentence.
+_NOT_NOTIFIED = re.compile(
+    r"(?:没|未|从未|从来没|\bnever\b|\bnot been\b|\bno one has\b|\bnobody has\b)[^。；;？?!！\n]{0,16}?"
+    r"(?:告知|通知|公布|发布|认定|点名|notif|flagg|designat|announc|publish|identif)"
+    # "未被认定为关基" is about the company, not its data
+    r"(?![^，,。]{0,6}(?:关基|关键信息|CII|critical information))",
+    re.I,
+)
+_SENTENCE = re.compile(r"[^。；;？?!！\n]+")
+# A term asked about: "“重要数据”是怎么定义的？"
+_TERM_QUOTED = re.compile(r"[“\"「『]\s*$")
 _IMPORTANT_NEG_AFTER = re.compile(r"^\s*(?:[:：])?\s*(?:无|没有|不涉及|none|no\b)", re.I)
 _IMPORTANT_QUESTION_BEFORE = re.compile(
     r"(?:是否|是不是|whether|if)\s*(?:涉及|包括|包含|involves?|includes?)?\s*$", re.I
@@ -213,7 +227,8 @@ _SCENARIOS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "no_personal_info",
         re.compile(
             r"(?:不(?:包含|含|涉及|包括)|没有|无)(?:任何)?(?:人的)?个人信息|并非个人信息|不是个人信息|"
-            r"(?:no|not contain any|does not contain|doesn't contain|without any?) personal (?:information|data)|"
+            r"(?:no|not contain any|does not contain|doesn't contain|without any?|none of it contains?(?: any)?) "
+            r"personal (?:information|data)|"
             # PIPL Art. 4: personal information relates to identified or identifiable natural persons
             r"(?:none of it|nothing|no data) (?:relates|refers) to (?:any )?identifi(?:ed|able) "
             r"(?:natural )?(?:individuals?|persons?|people)",
@@ -407,13 +422,14 @@ def extract_facts(question: str, as_of: date) -> Facts:
             counts += (CountMention("general", 0, 0, 0, False, _period(text), denied.group(0)),)
     asked = _CONCESSIVE.sub("", text)
     important = _important_data_mentions(text)
+    not_notified = _not_notified(text)
     which_path = bool(_ASKS_WHICH_PATH.search(asked))
     return Facts(
         ciio=_ciio(text),
         counts=counts,
-        important_data=_important_data(important),
-        # denied, and named again as what is asked ("从来没有被通知过哪些是重要数据，还要按重要数据申报吗？")
-        important_data_status_asked="denied" in important and "stated" in important,
+        important_data=_important_data(important, not_notified),
+        # "从来没有被通知过哪些是重要数据，还要按重要数据申报吗？": whether the data counts as important data
+        important_data_status_asked=not_notified or ("denied" in important and "stated" in important),
         scenarios=tuple(name for name, p in _SCENARIOS if p.search(text)),
         period=_period(text),
         old_terms=bool(_OLD_TERMS.search(text)) or any(c.category == "processed" for c in counts),
@@ -559,14 +575,19 @@ def _important_data_mentions(text: str) -> list[str]:
         after = text[m.end() : m.end() + 6]
         if _IMPORTANT_NEG_BEFORE.search(before) or _IMPORTANT_NEG_AFTER.match(after):
             out.append("denied")
-        elif _IMPORTANT_QUESTION_BEFORE.search(before):
+        elif _IMPORTANT_QUESTION_BEFORE.search(before) or _TERM_QUOTED.search(before):
             out.append("asked")
         else:
             out.append("stated")
     return out
 
 
-def _important_data(mentions: list[str]) -> bool | None:
-    if "denied" in mentions:
+def _not_notified(text: str) -> bool:
+    """A sentence names important data and says nobody notified or published any."""
+    return any(_IMPORTANT.search(m.group()) and _NOT_NOTIFIED.search(m.group()) for m in _SENTENCE.finditer(text))
+
+
+def _important_data(mentions: list[str], not_notified: bool) -> bool | None:
+    if "denied" in mentions or not_notified:
         return False  # a stated "no important data" settles it
     return True if "stated" in mentions else None

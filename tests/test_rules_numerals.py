@@ -203,6 +203,9 @@ def test_ciio(question, ciio):
         ("有几类数据可能算重要数据，但是主管部门从来没有通知过我们", False),
         ("当地主管部门已经书面告知这部分属于重要数据", True),
         ("我们未被认定为关基，但涉及重要数据", True),
+        # a notice to users, or a policy not yet published, says nothing about important data
+        ("我们没通知用户，但涉及重要数据", True),
+        ("我们还没发布新的隐私政策，但这批数据里有重要数据", True),
         ("The documents contain no personal information or important data.", False),
         # a term asked about, not a fact stated
         ("“重要数据”在数据出境安全评估办法里是怎么定义的？", None),

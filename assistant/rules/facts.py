@@ -176,12 +176,15 @@ _IMPORTANT_NEG_BEFORE = re.compile(
     re.I,
 )
 # Provisions Art. 2: data nobody has notified or published as important data need not be
-# declared as such. "从来没收到过通知说…属于重要数据" denies it, wherever in the sentence.
+# declared as such. "从来没收到过通知说…属于重要数据" and "…可能算重要数据，但主管部门从来没有通知过
+# 我们" deny it: the notice not given is about important data, or was not given to the company
+# ("我们没通知用户" is not one).
 _NOT_NOTIFIED = re.compile(
     r"(?:没|未|从未|从来没|\bnever\b|\bnot been\b|\bno one has\b|\bnobody has\b)[^。；;？?!！\n]{0,16}?"
-    r"(?:告知|通知|公布|发布|认定|点名|notif|flagg|designat|announc|publish|identif)"
+    r"(?:告知|通知|公布|认定|点名|notif|flagg|designat|identif)"
     # "未被认定为关基" is about the company, not its data
-    r"(?![^，,。]{0,6}(?:关基|关键信息|CII|critical information))",
+    r"(?![^，,。]{0,6}(?:关基|关键信息|CII|critical information))"
+    r"(?=[^。；;？?!！\n，,但]{0,24}(?:重要数据|important data)|过?(?:我们|我司|本公司|\s*us\b))",
     re.I,
 )
 _SENTENCE = re.compile(r"[^。；;？?!！\n]+")
@@ -196,12 +199,15 @@ _SCENARIOS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "contract_with_individual",
         re.compile(
-            # the article's own examples, and cross-border shopping by its everyday names
-            r"跨境购物|跨境电商|跨境网购|海外直邮|海淘|跨境寄递|跨境快递|国际快递|跨境汇款|跨境支付|跨境开户|机票|酒店预订|预订酒店|订[^，。；,;]{0,4}酒店|订房|客房预订|值机|出票|订机票|买机票|购买机票|航班预订|(?:预订|预定)[^，。；,;]{0,12}租车|租车预订|签证办理|"
-            r"办(?:理)?[^，。；,;]{0,2}签证|考试服务|"
+            # the article's own examples, and the same services by their everyday names
+            r"跨境购物|跨境电商|跨境网购|海外直邮|海淘|跨境寄递|跨境快递|国际快递|跨境汇款|跨境支付|跨境开户|"
+            r"机票|订机票|买机票|购买机票|航班预订|值机|出票|"
+            r"酒店预订|预订酒店|订[^，。；,;]{0,4}酒店|订房|客房预订|(?:预订|预定)[^，。；,;]{0,12}租车|租车预订|"
+            r"签证办理|办(?:理)?[^，。；,;]{0,2}签证|考试服务|"
             r"个人作为一方当事人的合同|为订立、履行.{0,12}合同|"
             r"cross-border (?:shopping|e-?commerce|online (?:store|shop)|delivery|parcels?|remittance|payment)|"
-            r"car rental (?:booking|reservation)|international (?:express|courier)|hotel (?:booking|reservation)|flight booking|"
+            r"car rental (?:booking|reservation)|international (?:express|courier)|hotel (?:booking|reservation)|"
+            r"flight booking|"
             r"visa (?:application|processing)|contract (?:to which|with) the individual",
             re.I,
         ),
@@ -209,8 +215,8 @@ _SCENARIOS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "hr_management",
         re.compile(
-            r"人力资源管理|人事管理|员工.{0,10}(?:人事|薪酬|薪资|工资|考勤|人力)|(?<![A-Za-z])HR(?![A-Za-z])|human resources?|payroll|employee (?:data"
-            r"|records|personal information)",
+            r"人力资源管理|人事管理|员工.{0,10}(?:人事|薪酬|薪资|工资|考勤|人力)|(?<![A-Za-z])HR(?![A-Za-z])|"
+            r"human resources?|payroll|employee (?:data|records|personal information)",
             re.I,
         ),
     ),
@@ -310,7 +316,8 @@ _WH_QUESTION = re.compile(
 _SUPPLEMENT = re.compile(r"补充完善|补正|补充材料|补交|补充提交|supplement", re.I)
 # A personal-information export certificate's validity or renewal (Certification Measures Art. 8).
 _CERTIFICATE = re.compile(
-    r"认证证书.{0,24}(?:有效期|到期|届满|继续使用|续|过期|重新申请|重新认证)|证书.{0,8}(?:有效期|到期|届满|继续使用|过期)|"
+    r"认证证书.{0,24}(?:有效期|到期|届满|继续使用|续|过期|重新申请|重新认证)|"
+    r"证书.{0,8}(?:有效期|到期|届满|继续使用|过期)|"
     r"certificate\b.{0,60}(?:expir|valid|renew)|(?:renew|expir)\w*.{0,30}certificate",
     re.I,
 )
@@ -338,7 +345,8 @@ _ASKS_DATE = re.compile(
 # Asking for a date, not for the length of a period ("多久要备案" is answered by the article).
 _ASKS_SPECIFIC_DATE = re.compile(
     # "最晚要提前多久" asks how long before, not which day
-    r"(?:最晚|最迟)(?![^，。；,;？?]{0,6}(?:多久|多长时间|几个月|几天|几年))|截止日期|截止到?哪|哪天|哪一天|几号|几月几[日号]|具体日期|什么日期|哪个日期|"
+    r"(?:最晚|最迟)(?![^，。；,;？?]{0,6}(?:多久|多长时间|几个月|几天|几年))|"
+    r"截止日期|截止到?哪|哪天|哪一天|几号|几月几[日号]|具体日期|什么日期|哪个日期|"
     r"which (?:day|date)|what date|exact date|last day|by what date|by which date|due date",
     re.I,
 )

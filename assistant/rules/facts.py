@@ -166,9 +166,6 @@ _IMPORTANT = re.compile(r"重要数据|important data", re.I)
 _IMPORTANT_NEG_BEFORE = re.compile(
     r"(?:非|不属于|不是|未被认定为|\bno\b|\bnot?\b(?: involve| include| contain| any)?|without(?: any)?"
     r"|none of which is|"
-    r"(?:none of (?:it|them|the data)|nothing)(?: (?:has|have|is|are|was|were))?(?: been)?"
-    r" (?:flagged|designated|identified|notified|classified|announced)(?: to us)? as(?: an?)?|"
-    r"\bnot been (?:flagged|designated|identified|notified|classified|announced)(?: to us)? as(?: an?)?|"
     r"(?:does|do|did)n't (?:involve|include|contain)(?: any)?)\s*(?:任何)?\s*$|"
     # an English negation governing a list ("contain no personal information or important data")
     r"(?:\bno\b|\bnot\b|\bnor\b|without|none of it contains?)[^,.;]{0,40}\b(?:or|nor)\s+(?:any\s+)?$|"
@@ -180,8 +177,9 @@ _IMPORTANT_NEG_BEFORE = re.compile(
 # 我们" deny it: the notice not given is about important data, or was not given to the company
 # ("我们没通知用户" is not one).
 _NOT_NOTIFIED = re.compile(
-    r"(?:没|未|从未|从来没|\bnever\b|\bnot been\b|\bno one has\b|\bnobody has\b)[^。；;？?!！\n]{0,16}?"
-    r"(?:告知|通知|公布|认定|点名|notif|flagg|designat|identif)"
+    r"(?:没|未|从未|从来没|\bnever\b|\bnot been\b|\bno one has\b|\bnobody has\b|\bnothing\b|"
+    r"\bnone of (?:it|them|the data)\b)[^。；;？?!！\n]{0,16}?"
+    r"(?:告知|通知|公布|认定|点名|notif|flagg|designat|identif|classif)"
     # "未被认定为关基" is about the company, not its data
     r"(?![^，,。]{0,6}(?:关基|关键信息|CII|critical information))"
     r"(?=[^。；;？?!！\n，,但]{0,24}(?:重要数据|important data)|过?(?:我们|我司|本公司|\s*us\b))",
@@ -514,13 +512,13 @@ def _mention(text: str, n: Numeral, before: str, after: str, clause: str) -> Cou
     before_near = _CONNECTIVE.split(before)[-1]
     # The noun right after the count ("1万人敏感个人信息") wins; else the one before it
     # ("敏感个人信息1万人", "sensitive personal information of 5,000 people").
-    words = after_near if _INFO_NOUN.search(after_near) or _SENSITIVE_KIND.search(after_near) else before_near
+    words = after_near if _INFO_NOUN.search(after_near) else before_near
     negated = _SENSITIVE_NEGATED.search(words) or _NON_SENSITIVE.search(words)
     if _SENSITIVE.search(words) and not negated:
         category = "sensitive"
     elif _PROCESSED.search(before + after_near) and not _TRANSFER_WORD.search(before_near + after_near):
         category = "processed"
-    elif not negated and (_sensitive_kind_listed(words) or _sensitive_kind_listed(after)):
+    elif not negated and (_sensitive_kind_listed(after) or _sensitive_kind_listed(before_near)):
         # "8000名患者的诊疗信息", "8000名工人的姓名、工号和人脸照片": a kind PIPL Art. 28 calls sensitive
         category = "sensitive"
     else:

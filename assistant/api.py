@@ -30,6 +30,7 @@ from .config import Config
 from .corpus import load_corpus
 from .embed import Embedder, make_embedder
 from .errors import UsageError
+from .glosses import load_glosses
 from .index import open_index
 from .llm import LLMComposer, LLMSettings, StreamDelta
 from .query import Query, analyse, load_lexicon
@@ -132,14 +133,22 @@ class Assistant:
         self.applicability = load_applicability(self.corpus)
         self.embedder = embedder or make_embedder(config.embedder)
         self.index = open_index(
-            self.corpus, self.embedder, config.index_dir, self.lexicon.terms(), rebuild=rebuild, notify=notify
+            self.corpus,
+            self.embedder,
+            config.index_dir,
+            self.lexicon.terms(),
+            load_glosses(self.corpus),
+            rebuild=rebuild,
+            notify=notify,
         )
         self.retriever = Retriever(self.index, self.applicability)
         self.composer = Composer(
             self.corpus,
             self.applicability,
             self.index.tokenizer.tokens,
-            self.index.bm25.idf,
+            # Quotes are picked by the texts' own words: the glosses would make a word rare
+            # or common in the corpus only because of how the units were described.
+            self.index.plain_bm25.idf,
             self.index.sentence_words,
         )
         locators: dict[str, list[str]] = {}

@@ -106,20 +106,21 @@ def _build(args, config: Config) -> int:
     from .corpus import load_corpus
     from .embed import make_embedder
     from .errors import IndexError_
+    from .glosses import load_glosses
     from .index import build_index, check_index
     from .query import load_lexicon
 
     corpus = load_corpus(config.corpus_dir)
     embedder = make_embedder(config.embedder)
-    terms = load_lexicon().terms()
+    terms, glosses = load_lexicon().terms(), load_glosses(corpus)
     if not args.force:
         try:
-            check_index(corpus, embedder.id, config.index_dir, terms)
+            check_index(corpus, embedder.id, config.index_dir, terms, glosses)
             print(f"index is current: {config.index_dir}", file=sys.stderr)
             return 0
         except IndexError_ as reason:
             print(f"building index: {reason}", file=sys.stderr)
-    index = build_index(corpus, embedder, config.index_dir, terms)
+    index = build_index(corpus, embedder, config.index_dir, terms, glosses)
     print(f"index built: {len(index.chunks)} chunks in {index.manifest['build_seconds']} s", file=sys.stderr)
     return 0
 

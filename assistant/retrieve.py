@@ -69,9 +69,13 @@ def _ranks(best: dict[str, tuple[float, int]]) -> dict[str, int]:
     return {key: r for r, key in enumerate(order, start=1)}
 
 
-def leg_scores(index: HybridIndex, text: str) -> tuple[dict[str, tuple[float, int]], dict[str, tuple[float, int]]]:
-    """Per-unit (score, best chunk) for the sparse and the dense leg."""
-    sparse = bm25.scores(index.bm25, index.tokenizer.tokens(text))
+def leg_scores(
+    index: HybridIndex, text: str, glosses: bool = True
+) -> tuple[dict[str, tuple[float, int]], dict[str, tuple[float, int]]]:
+    """Per-unit (score, best chunk) for the sparse and the dense leg; ``glosses=False``
+    scores the sparse leg on the units' own words alone."""
+    stats = index.bm25 if glosses else index.plain_bm25
+    sparse = bm25.scores(stats, index.tokenizer.tokens(text))
     vector = index.embedder.embed_queries([text])
     dense_scores, ids = index.dense.search(vector, index.dense.ntotal)
     dense = np.zeros(len(index.chunks), dtype=np.float64)
@@ -121,7 +125,7 @@ class Retriever:
 
 def baseline_search(index: HybridIndex, question: str, k: int = 5, rrf_k: int = RRF_K) -> list[str]:
     """The plain recipe: jieba BM25 + dense over the raw question, fused by RRF (k=60)."""
-    sparse, dense = leg_scores(index, question)
+    sparse, dense = leg_scores(index, question, glosses=False)
     sparse_rank, dense_rank = _ranks(sparse), _ranks(dense)
     fused = {key: 1 / (rrf_k + sparse_rank[key]) + 1 / (rrf_k + dense_rank[key]) for key in dense}
     return sorted(fused, key=lambda key: -fused[key])[:k]

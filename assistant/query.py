@@ -36,6 +36,8 @@ class Lexicon:
     foreign: tuple[str, ...]
     weak: tuple[str, ...] = ()
     offtopic: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    elsewhere: tuple[str, ...] = ()
 
     def terms(self) -> list[str]:
         """Every legal term the lexicon can add, for the tokenizer's dictionary."""
@@ -86,6 +88,8 @@ def load_lexicon(path: Path = _DEFAULT_LEXICON) -> Lexicon:
         foreign=tuple(normalize(f) for f in data["scope"]["foreign"]),
         weak=tuple(normalize(w) for w in data["scope"]["weak"]),
         offtopic=tuple(normalize(o) for o in data["scope"]["offtopic"]),
+        places=tuple(normalize(p) for p in data["scope"]["places"]),
+        elsewhere=tuple(normalize(e) for e in data["scope"]["elsewhere"]),
     )
 
 
@@ -194,8 +198,13 @@ def _references(text: str, named: list[tuple[int, int, str]]) -> list[tuple[str 
 def _about_subject(text: str, lexicon: Lexicon) -> bool:
     if any(_contains(text, term) for term in lexicon.domain):
         return True
+    elsewhere = any(_contains(text, term) for term in lexicon.elsewhere)
+    # "境外" alone makes a question this corpus's, unless its matter belongs to another
+    # field outright: tax on fees paid abroad, export licences for goods sold abroad.
+    if not elsewhere and any(_contains(text, term) for term in lexicon.places):
+        return True
     weak = any(_contains(text, term) for term in lexicon.weak)
-    return weak and not any(_contains(text, term) for term in lexicon.offtopic)
+    return weak and not elsewhere and not any(_contains(text, term) for term in lexicon.offtopic)
 
 
 # A country's law in general ("美国法"), as against a named foreign instrument (GDPR).

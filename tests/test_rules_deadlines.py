@@ -180,6 +180,17 @@ def test_certificate_renewal_from_2026(engine):
     assert engine.evaluate("认证证书快到期了想续，最晚要提前多久提申请？", date(2026, 11, 27)) is None
 
 
+def test_asking_how_many_days_at_the_latest_is_a_length_not_a_date(engine, assistant):
+    for question in ("标准合同签好以后，最晚多少天之内得去备案？", "合同生效后最迟几个工作日内要备案？"):
+        # no date to compute: the article itself answers, quoted by retrieval
+        assert engine.evaluate(question, date(2026, 11, 27)) is None, question
+        answer = assistant.ask(question, "2026-11-27")
+        assert answer.outcome == "answered" and "10个工作日" in answer.answer
+        assert "measures#第七条" in [c.key for c in answer.citations]
+    # which day still needs the day the contract took effect
+    assert engine.evaluate("标准合同签好以后，最晚哪天得去备案？", date(2026, 11, 27)).missing_facts
+
+
 def test_remediation_period(engine):
     result = engine.evaluate("《办法》施行前已经开展的出境活动，整改期最晚到哪天？", date(2024, 6, 1))
     assert result.decision["deadline"] == "2023-12-01"

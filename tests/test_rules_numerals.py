@@ -164,6 +164,14 @@ def test_count_excluding_sensitive_is_general_and_denies_sensitive():
     assert facts.sensitive_denied
 
 
+@pytest.mark.parametrize("denial", ["没敏感信息", "无敏感个人信息", "没有敏感信息"])
+def test_short_denials_of_sensitive_data(denial):
+    facts = extract_facts(f"非关基企业，今年出境的个人信息一共3万人，都是姓名和联系方式，{denial}。", AS_OF)
+    assert facts.count("general").value == 30_000 and facts.sensitive_denied
+    # "无" only denies what it stands before
+    assert not extract_facts("今年出境3万人的个人信息，无法确定其中有多少敏感信息", AS_OF).sensitive_denied
+
+
 @pytest.mark.parametrize(
     ("question", "ciio"),
     [

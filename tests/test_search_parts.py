@@ -168,6 +168,18 @@ def test_period_and_standards_questions_are_in_scope():
     assert not analyse("What is the time limit for dismissal during probation?", lx, {}).in_domain
 
 
+def test_a_place_abroad_is_the_subject_unless_the_matter_is_another_fields():
+    lx = load_lexicon()
+    assert not analyse("我们每年给境外母公司付的技术服务费，在国内要代扣代缴哪些税？", lx, {}).in_domain
+    assert not analyse("我们的加密软件要卖到国外，需要办出口管制许可吗？", lx, {}).in_domain
+    assert not analyse("Do we need an export control licence to ship servers overseas?", lx, {}).in_domain
+    # a place alone, or with an everyday word of employment, still is the subject
+    assert analyse("海外总部可以远程查看国内员工的考勤记录吗？", lx, {}).in_domain
+    assert analyse("境外母公司要看我们的客户名单，可以吗？", lx, {}).in_domain
+    # and a word of the subject outweighs the other field's
+    assert analyse("给境外母公司付服务费时要附上客户的个人信息，这算出境吗？", lx, {}).in_domain
+
+
 def test_a_foreign_law_named_as_a_likeness_is_not_the_subject():
     lx = load_lexicon()
     locators = {"第五条": ("measures",)}

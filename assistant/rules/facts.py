@@ -74,7 +74,7 @@ _SENSITIVE_KIND = re.compile(
 _NON_SENSITIVE = re.compile(r"非敏感|non-?sensitive", re.I)
 _KIND_NEGATED = re.compile(r"(?:不含|不包括|不涉及|没有|无|非|\bno|\bnot|without)\s*$", re.I)
 _SENSITIVE_NEGATED = re.compile(
-    r"(?:不含|不包含|不包括|不涉及|没有|并无|无任何|均不是|都不是|不属于)(?:任何|其他)?敏感|"
+    r"(?:不含|不包含|不包括|不涉及|没有|没|并无|无任何|无|均不是|都不是|不属于)(?:任何|其他)?敏感|"
     r"敏感(?:个人)?信息(?:为|是)?(?:零|0|无)|"
     r"\b(?:no|non-?|not|nothing|without|excluding|exclude|excludes|none of (?:it|them|which)(?: is| are)?)\s*(?:any\s+)?sensitive|"
     r"仅(?:涉及|包括|有|为)?一般个人信息|只(?:涉及|包括|有)?一般个人信息|\bonly (?:ordinary|general|non-sensitive)\b",
@@ -343,7 +343,7 @@ _ASKS_DATE = re.compile(
 # Asking for a date, not for the length of a period ("多久要备案" is answered by the article).
 _ASKS_SPECIFIC_DATE = re.compile(
     # "最晚要提前多久" asks how long before, not which day
-    r"(?:最晚|最迟)(?![^，。；,;？?]{0,6}(?:多久|多长时间|几个月|几天|几年))|"
+    r"(?:最晚|最迟)(?![^，。；,;？?]{0,6}(?:多久|多长时间|几个?(?:月|天|年|工作日)|多少个?(?:天|日|月|年|工作日)))|"
     r"截止日期|截止到?哪|哪天|哪一天|几号|几月几[日号]|具体日期|什么日期|哪个日期|"
     r"which (?:day|date)|what date|exact date|last day|by what date|by which date|due date",
     re.I,

@@ -196,9 +196,13 @@ def _references(text: str, named: list[tuple[int, int, str]]) -> list[tuple[str 
 
 
 def _about_subject(text: str, lexicon: Lexicon) -> bool:
+    elsewhere = any(_contains(text, term) for term in lexicon.elsewhere)
+    # Another field's term holding one of ours ("ICP备案" holds 备案) is that field's.
+    for term in lexicon.elsewhere:
+        for start, end in reversed(_spans(text, term)):
+            text = text[:start] + " " + text[end:]
     if any(_contains(text, term) for term in lexicon.domain):
         return True
-    elsewhere = any(_contains(text, term) for term in lexicon.elsewhere)
     # "境外" alone makes a question this corpus's, unless its matter belongs to another
     # field outright: tax on fees paid abroad, export licences for goods sold abroad.
     if not elsewhere and any(_contains(text, term) for term in lexicon.places):

@@ -194,6 +194,9 @@ def test_asking_how_many_days_at_the_latest_is_a_length_not_a_date(engine, assis
 def test_remediation_period(engine):
     result = engine.evaluate("《办法》施行前已经开展的出境活动，整改期最晚到哪天？", date(2024, 6, 1))
     assert result.decision["deadline"] == "2023-12-01"
+    # the Security Assessment Measures' own transition (Art. 20) is not this rule's
+    other = "数据出境安全评估办法2022年9月施行之前，我们就已经在往境外传数据了，当时的整改期到哪天？"
+    assert engine.evaluate(other, date(2024, 6, 1)) is None
     assert result.decision["period"] == "6个月"
 
 

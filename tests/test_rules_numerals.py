@@ -164,6 +164,11 @@ def test_count_excluding_sensitive_is_general_and_denies_sensitive():
     assert facts.sensitive_denied
 
 
+def test_an_annex_number_is_not_a_count():
+    assert extract_facts('标准合同附录一"个人信息出境说明"需要填哪些内容？', AS_OF).counts == ()
+    assert extract_facts("按附件二的模板，今年有一万人的个人信息要出境", AS_OF).count("general").value == 10_000
+
+
 @pytest.mark.parametrize("denial", ["没敏感信息", "无敏感个人信息", "没有敏感信息"])
 def test_short_denials_of_sensitive_data(denial):
     facts = extract_facts(f"非关基企业，今年出境的个人信息一共3万人，都是姓名和联系方式，{denial}。", AS_OF)

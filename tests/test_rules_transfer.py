@@ -339,3 +339,27 @@ def test_unknown_sensitive_is_asked_only_when_it_matters(engine, general):
         assert mech(result) == SA and result.missing_facts == ()
     else:
         assert result.missing_facts == ("count_sensitive",)
+
+
+def test_important_data_without_a_stated_ciio_rests_on_the_important_data_clause(engine):
+    result = engine.evaluate("往国外发的只是订单和报关单据，里面没有个人信息，但是有重要数据，需要做什么出境申报吗？", NEW)
+    assert mech(result) == SA
+    # the decision holds CIIO or not, so it is not explained by an unstated CIIO
+    assert "向境外提供重要数据的，应当申报安全评估" in result.statement
+    assert "关键信息基础设施运营者向境外提供个人信息的" not in result.statement
+    assert "涉及重要数据" in result.statement
+
+
+def test_data_that_does_not_count_as_important_data(engine):
+    result = engine.evaluate("往国外发的只是订单和报关单据，里面没有个人信息，也不算重要数据，需要做什么出境申报吗？", NEW)
+    assert mech(result) == EX and result.decision["basis"] == ["provisions_2024#第三条"]
+
+
+@pytest.mark.parametrize(
+    ("purpose", "expected"),
+    [("发给海外仓发货", EX), ("传给新加坡总部做用户画像和营销分析", SC), ("sent to our Singapore HQ for marketing analytics", SC)],
+)
+def test_a_cross_border_shop_is_exempt_only_for_what_the_customers_contract_needs(engine, purpose, expected):
+    # Provisions Art. 5(1): the transfer must be needed for the contract with the individual
+    question = f"我们做跨境电商，不是关基，今年把约35万个客户的姓名、电话、地址{purpose}，没有敏感信息，也没有重要数据，要签标准合同吗？"
+    assert mech(engine.evaluate(question, NEW)) == expected

@@ -46,7 +46,8 @@ _PEOPLE_AFTER = re.compile(
     r"subscribers?|visitors?)\b))",
     re.I,
 )
-_NOT_A_COUNT_BEFORE = re.compile(r"第\s*$")
+# "第一", and an annex by its number ("附录一“个人信息出境说明”").
+_NOT_A_COUNT_BEFORE = re.compile(r"(?:第|附录|附件|appendix|annex)\s*$", re.I)
 # "一个个人信息处理者", "出一个个人信息出境标准合同办法": a classifier and then the noun 个人信息
 # is "a" thing about personal information, not a number of people.
 # "指定一个人来处理投诉": a person named to do something, not a person whose data goes abroad.
@@ -164,7 +165,7 @@ _IMPORTANT = re.compile(r"重要数据|important data", re.I)
 # verb ("不含个人信息或者重要数据", "没被告知有重要数据", "从来没有被任何部门告知或公布为重要数据")
 # but not across a comma or a 但.
 _IMPORTANT_NEG_BEFORE = re.compile(
-    r"(?:非|不属于|不是|未被认定为|\bno\b|\bnot?\b(?: involve| include| contain| any)?|without(?: any)?"
+    r"(?:非|不属于|不是|不算是?|不构成|未被认定为|\bno\b|\bnot?\b(?: involve| include| contain| any)?|without(?: any)?"
     r"|none of which is|"
     r"(?:does|do|did)n't (?:involve|include|contain)(?: any)?)\s*(?:任何)?\s*$|"
     # an English negation governing a list ("contain no personal information or important data")
@@ -193,6 +194,14 @@ _IMPORTANT_QUESTION_BEFORE = re.compile(
     r"(?:是否|是不是|whether|if)\s*(?:涉及|包括|包含|involves?|includes?)?\s*$", re.I
 )
 
+# Purposes that are the company's own, not what a contract with the individual needs: a
+# cross-border shop sending its customers' data abroad for profiling or marketing is not
+# "为订立、履行个人作为一方当事人的合同…确需" (Provisions Art. 5(1)).
+_OWN_PURPOSE = re.compile(
+    r"用户画像|画像|营销|广告|精准推送|市场分析|数据分析|大数据分析|模型训练|训练模型|"
+    r"profiling|marketing|advertising|analytics",
+    re.I,
+)
 _SCENARIOS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "contract_with_individual",
@@ -324,6 +333,8 @@ _VALIDITY = re.compile(
     r"通过(?:了)?(?:数据出境)?安全评估.{0,20}(?:有效|到期|届满|延)|assessment result|validity",
     re.I,
 )
+# The Security Assessment Measures' own transition (Art. 20) is not the rule's: the texts answer it.
+_ASSESSMENT_MEASURES = re.compile(r"安全评估办法|security assessment measures", re.I)
 # Only the Measures' transitional remediation (Art. 13), not an order to remedy (Art. 11).
 _REMEDIATION = re.compile(
     r"整改期|施行前.{0,20}整改|整改.{0,10}(?:6个月|六个月)|过渡期|remediation period|grace period", re.I
@@ -436,7 +447,7 @@ def extract_facts(question: str, as_of: date) -> Facts:
         important_data=_important_data(important, not_notified),
         # "从来没有被通知过哪些是重要数据，还要按重要数据申报吗？": whether the data counts as important data
         important_data_status_asked=not_notified or ("denied" in important and "stated" in important),
-        scenarios=tuple(name for name, p in _SCENARIOS if p.search(text)),
+        scenarios=_scenarios(text),
         period=_period(text),
         old_terms=bool(_OLD_TERMS.search(text)) or any(c.category == "processed" for c in counts),
         transfer_context=bool(_TRANSFER_CONTEXT.search(text)),
@@ -452,6 +463,13 @@ def extract_facts(question: str, as_of: date) -> Facts:
     )
 
 
+def _scenarios(text: str) -> tuple[str, ...]:
+    found = tuple(name for name, p in _SCENARIOS if p.search(text))
+    if "contract_with_individual" in found and _OWN_PURPOSE.search(text):
+        found = tuple(name for name in found if name != "contract_with_individual")
+    return found
+
+
 def _deadline_topic(text: str) -> str | None:
     """Which period the question is about; the more specific topics are tested first."""
     if _SUPPLEMENT.search(text):
@@ -460,7 +478,7 @@ def _deadline_topic(text: str) -> str | None:
         return "certificate_validity"
     if _VALIDITY.search(text):
         return "assessment_validity"
-    if _REMEDIATION.search(text):
+    if _REMEDIATION.search(text) and not _ASSESSMENT_MEASURES.search(text):
         return "remediation"
     if _FILING.search(text) and _EFFECTIVE.search(text):
         return "filing"  # counted from the contract taking effect, whatever else is said

@@ -247,6 +247,8 @@ def _facts_line(decision: TransferDecision, rule: Rule, en: bool) -> str:
         parts.append(f"{e}: {raw}" if en else f"{zh}{raw}人")
     if inputs.sensitive is not None and inputs.sensitive.high == 0 and not any(c == "sensitive" for c, _ in inputs.raw):
         parts.append("no sensitive personal information" if en else "不含敏感个人信息")
+    if inputs.important_data:
+        parts.append("important data" if en else "涉及重要数据")
     for scenario in inputs.scenarios:
         parts.append(scenario.replace("_", " ") if en else _SCENARIO_ZH[scenario])
     if not parts:

@@ -189,7 +189,9 @@ def _matters(name: str, names: list[str], combos: list[tuple[dict, Outcome]]) ->
 
 def _axes(rule: Rule, inputs: Inputs, thresholds: list[int]) -> dict[str, tuple]:
     return {
-        "ciio": (inputs.ciio,) if inputs.ciio is not None else (True, False),
+        # Not a CIIO first: when the outcome is the same either way, the basis reported is
+        # then one that holds without assuming the unstated fact (important data, a count).
+        "ciio": (inputs.ciio,) if inputs.ciio is not None else (False, True),
         "count_general": _points(inputs.general, thresholds),
         "count_sensitive": _points(inputs.sensitive, thresholds),
         "count_processed": _points(inputs.processed, thresholds) if rule.has("assessment_processed") else (0,),

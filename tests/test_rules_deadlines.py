@@ -219,3 +219,30 @@ def test_signing_date_is_used_with_a_note(engine):
     result = engine.evaluate("标准合同2024年9月30日签署，最晚哪天备案？", date(2024, 9, 30))
     assert result.decision["deadline"] == "2024-10-18"
     assert "签署日期" in result.statement
+
+
+def test_a_counting_date_is_not_the_contract_taking_effect(engine):
+    question = ("公司没有被认定为关基运营者。2026年1月1日到现在，我们给新加坡的再保险经纪传过大约3.2万个车险客户的"
+                "名字和手机号，没有敏感信息，也从没被告知过有重要数据。还用得着签标准合同再去备案吗？")
+    result = engine.evaluate(question, date(2026, 11, 27))
+    assert result.decision.get("mechanism") == "exempt" and "deadline" not in result.decision
+    # a date given to the contract is still its start
+    dated = engine.evaluate("标准合同2026年3月2日生效，最晚哪天备案？", date(2026, 11, 27))
+    assert dated.decision["start"] == "2026-03-02"
+    assert engine.evaluate("2026年1月1日以来，标准合同最晚哪天要备案？", date(2026, 11, 27)).missing_facts == (
+        "contract_effective_date",
+    )
+
+
+def test_english_missing_documents_is_the_supplement_period(engine):
+    question = ("The provincial CAC told us on 6 July 2026 (a Monday) that our SCC filing is missing documents "
+                "and has to be completed. How long do we have?")
+    result = engine.evaluate(question, date(2026, 11, 27))
+    assert result.decision["topic"] == "supplement" and result.decision["deadline"] == "2026-07-20"
+
+
+def test_a_certification_bodys_own_filing_is_left_to_the_texts(engine, assistant):
+    question = "我们认证公司2026年5月11日拿到了个人信息保护认证资质，向国家网信办备案的截止日是哪天？"
+    assert engine.evaluate(question, date(2026, 11, 27)) is None
+    answer = assistant.ask(question, "2026-11-27")
+    assert "certification_measures#第十二条" in [c.key for c in answer.citations]

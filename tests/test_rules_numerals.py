@@ -164,6 +164,11 @@ def test_count_excluding_sensitive_is_general_and_denies_sensitive():
     assert facts.sensitive_denied
 
 
+@pytest.mark.parametrize(("text", "n"), [("3.2万个车险客户的名字", 32_000), ("5000位付费会员的手机号", 5_000)])
+def test_a_word_of_kind_between_classifier_and_people(text, n):
+    assert extract_facts(f"今年传了{text}", AS_OF).count("general").value == n
+
+
 def test_an_annex_number_is_not_a_count():
     assert extract_facts('标准合同附录一"个人信息出境说明"需要填哪些内容？', AS_OF).counts == ()
     assert extract_facts("按附件二的模板，今年有一万人的个人信息要出境", AS_OF).count("general").value == 10_000

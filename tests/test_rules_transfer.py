@@ -363,3 +363,24 @@ def test_a_cross_border_shop_is_exempt_only_for_what_the_customers_contract_need
     # Provisions Art. 5(1): the transfer must be needed for the contract with the individual
     question = f"我们做跨境电商，不是关基，今年把约35万个客户的姓名、电话、地址{purpose}，没有敏感信息，也没有重要数据，要签标准合同吗？"
     assert mech(engine.evaluate(question, NEW)) == expected
+
+
+@pytest.mark.parametrize(
+    "denial",
+    ["也不是紧急救治", "也不涉及紧急情况", "不属于跨境人力资源管理", "No contract-performance or HR purpose involved."],
+)
+def test_a_scenario_named_only_to_deny_it_exempts_nothing(engine, denial):
+    question = f"我们不是关基，没有重要数据，今年要把3000名患者的病历数据发给美国合作方做科研，除此之外没有其他个人信息出境。{denial} 需要走什么手续？"
+    result = engine.evaluate(question, NEW)
+    # 3000 people's medical records are sensitive: under 10,000 is Provisions Art. 8, not Art. 5
+    assert mech(result) == SC and result.decision["basis"] == ["provisions_2024#第八条"]
+
+
+def test_a_stated_scenario_still_exempts(engine):
+    question = "我们不是关基，没有重要数据，急救中心要把一名重症游客的病历传给国外医院，需要走什么手续？"
+    assert mech(engine.evaluate(question, NEW)) == EX
+
+
+def test_a_ciio_denying_the_contract_purpose_needs_an_assessment(engine):
+    question = "我们银行已被认定为关键信息基础设施运营者。新加坡总部要调取500名境内客户的信息做集团风险建模，不是为了履行和客户的合同，也不涉及紧急情况。也得报安全评估吗？"
+    assert mech(engine.evaluate(question, NEW)) == SA

@@ -79,7 +79,7 @@ def compute(rule: Rule, facts: Facts) -> DeadlineDecision:
         start = rule.day("start")
         nominal, result = _span(start, period)
         return DeadlineDecision(rule.topic, start, result.day, period, (), result, corresponding_day=nominal)
-    start = _start_date(facts)
+    start = _start_date(facts, rule.topic)
     if start is None:
         return DeadlineDecision(rule.topic, None, None, period, (START_FACT[rule.topic],), None)
     notes = []
@@ -128,8 +128,11 @@ def _span(start: date, period: Period) -> tuple[date, CalendarResult]:
     raise RuleTableError(f"cannot count a period of {period.text!r} in months or years")
 
 
-def _start_date(facts: Facts) -> date | None:
-    """The date the period runs from: the first date given other than "today"."""
+def _start_date(facts: Facts, topic: str) -> date | None:
+    """The date the period runs from: the first date given other than "today"; for the
+    filing period only a date the question gives the contract (see ``Facts.contract_dated``)."""
+    if topic == "filing" and not facts.contract_dated:
+        return None
     explicit = [d for d in facts.dates if d.raw.lower() not in ("今天", "今日", "today")]
     chosen = explicit or list(facts.dates)
     return chosen[0].day if chosen else None

@@ -161,9 +161,10 @@ def classify(facts: Facts) -> str | None:
     if topic == "remediation" and facts.asks_date:
         return "deadline"
     if topic in deadlines.START_FACT:
-        if facts.dates and (facts.asks_date or not transfer_q):
+        dated = bool(facts.dates) and (topic != "filing" or facts.contract_dated)
+        if dated and (facts.asks_date or not transfer_q):
             return "deadline"
-        if not facts.dates and facts.asks_specific_date:
+        if not dated and facts.asks_specific_date:
             return "deadline"  # computes nothing; asks for the start date
     return "transfer" if transfer_q else None
 

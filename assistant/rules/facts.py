@@ -36,6 +36,8 @@ _PEOPLE_AFTER = re.compile(
     # 名 counts people whatever noun follows ("18万名租车客户", "8000名工人"), but not 名额, 名单 ...
     r"(?:名(?![额单次称字下义片誉])|"
     r"(?:个|名|位|条|份)?\s*"
+    # a word of kind between a classifier and the people ("3.2万个车险客户", "5000位付费会员")
+    r"(?:(?<=[个位])[\u4e00-\u9fff]{1,3}(?=用户|客户|员工|患者|会员|乘客|旅客|消费者|学生|玩家|车主))?"
     # where the people are from may stand between ("10万国内用户", "1.2 million Chinese users")
     r"(?:(?:中国|国内|境内)(?=[\u4e00-\u9fff])|(?:such|Chinese|PRC|mainland|domestic)\s+)?"
     r"(?:个人|人|用户|客户|员工|职工|工人|消费者|会员|患者|乘客|旅客|学员|学生|校友|家长|候选人|求职者|"
@@ -198,7 +200,7 @@ _IMPORTANT_QUESTION_BEFORE = re.compile(
 # cross-border shop sending its customers' data abroad for profiling or marketing is not
 # "为订立、履行个人作为一方当事人的合同…确需" (Provisions Art. 5(1)).
 _OWN_PURPOSE = re.compile(
-    r"用户画像|画像|营销|广告|精准推送|市场分析|数据分析|大数据分析|模型训练|训练模型|"
+    r"用户画像|画像|营销|广告|精准推送|市场分析|数据分析|行为分析|用户分析|建模|模型训练|训练模型|"
     r"profiling|marketing|advertising|analytics",
     re.I,
 )
@@ -320,7 +322,10 @@ _WH_QUESTION = re.compile(
     re.I,
 )
 
-_SUPPLEMENT = re.compile(r"补充完善|补正|补充材料|补交|补充提交|supplement", re.I)
+_SUPPLEMENT = re.compile(
+    r"补充完善|补正|补充材料|补交|补充提交|supplement|missing (?:documents|materials)|incomplete (?:filing|materials)",
+    re.I,
+)
 # A personal-information export certificate's validity or renewal (Certification Measures Art. 8).
 _CERTIFICATE = re.compile(
     r"认证证书.{0,24}(?:有效期|到期|届满|继续使用|续|过期|重新申请|重新认证)|"
@@ -344,6 +349,7 @@ _CHECK = re.compile(
     r"(?:check|review) (?:of|the) (?:filing|materials)|filing number|after (?:we )?submit",
     re.I,
 )
+_CERTIFICATION_BODY = re.compile(r"认证机构|认证公司|认证资质|certification bod(?:y|ies)", re.I)
 _FILING = re.compile(r"备案|报备|\bfil(?:e|ing)\b|\bregist(?:er|ration)\b", re.I)
 _ASKS_DATE = re.compile(
     r"最晚|最迟|截止|截至哪|哪天|哪一天|几号|几月几[日号]|什么时候|何时|到期日?|届满|之前|以前|前要|期限是"
@@ -408,6 +414,9 @@ class Facts:
     asks_specific_date: bool
     dates: tuple[DateMention, ...]
     signed_not_effective: bool  # the date given is a signing date and 生效 is not mentioned
+    # A date can be the contract's only when the question speaks of it taking effect or being
+    # signed: "2026年1月1日到现在传了3.2万人…还要备案吗" dates the count, not a contract.
+    contract_dated: bool = False
 
     def count(self, category: str) -> CountMention | None:
         """The first count of that category, if any."""
@@ -460,11 +469,25 @@ def extract_facts(question: str, as_of: date) -> Facts:
         asks_specific_date=bool(_ASKS_SPECIFIC_DATE.search(text)),
         dates=dates,
         signed_not_effective=bool(_SIGNED_NOT_EFFECTIVE.search(text)) and not _EFFECTIVE.search(text),
+        contract_dated=bool(_SIGNED_NOT_EFFECTIVE.search(text) or _EFFECTIVE.search(text)),
     )
 
 
+# A scenario named only to deny it: "也不是紧急救治", "不属于跨境人力资源管理", "no
+# contract-performance or HR purpose", "not for an emergency".
+_SCENARIO_DENIED = re.compile(
+    r"(?:不是|并非|不属于|不涉及|不为|没有|无(?!论)|非)[^，。；,;]{0,4}$|"
+    r"(?:\bno\b|\bnot\b|\bnor\b|without)[^,.;]{0,40}\b(?:or|nor)\s+$|"
+    r"(?:\bno\b|\bnot\b|\bnot for\b|without|isn't|is not|aren't)\s+(?:an?\s+|the\s+|any\s+)?$",
+    re.I,
+)
+
+
 def _scenarios(text: str) -> tuple[str, ...]:
-    found = tuple(name for name, p in _SCENARIOS if p.search(text))
+    def stated(pattern: re.Pattern[str]) -> bool:
+        return any(not _SCENARIO_DENIED.search(text, 0, m.start()) for m in pattern.finditer(text))
+
+    found = tuple(name for name, p in _SCENARIOS if stated(p))
     if "contract_with_individual" in found and _OWN_PURPOSE.search(text):
         found = tuple(name for name in found if name != "contract_with_individual")
     return found
@@ -480,6 +503,8 @@ def _deadline_topic(text: str) -> str | None:
         return "assessment_validity"
     if _REMEDIATION.search(text) and not _ASSESSMENT_MEASURES.search(text):
         return "remediation"
+    if _CERTIFICATION_BODY.search(text):
+        return None  # a certification body's own filing (Certification Measures Art. 12): the texts answer
     if _FILING.search(text) and _EFFECTIVE.search(text):
         return "filing"  # counted from the contract taking effect, whatever else is said
     if _CHECK.search(text):

@@ -246,3 +246,12 @@ def test_a_certification_bodys_own_filing_is_left_to_the_texts(engine, assistant
     assert engine.evaluate(question, date(2026, 11, 27)) is None
     answer = assistant.ask(question, "2026-11-27")
     assert "certification_measures#第十二条" in [c.key for c in answer.citations]
+
+
+def test_whether_a_last_day_on_a_holiday_moves_is_not_asking_for_a_date(engine, assistant):
+    question = "If the last day of our filing window falls on the National Day holiday, does the deadline move?"
+    assert engine.evaluate(question, date(2026, 11, 27)) is None
+    assert "civil_code_periods#第二百零三条" in [c.key for c in assistant.ask(question, "2026-11-27").citations]
+    # asking for the last day still asks for a date
+    asked = engine.evaluate("What is the last day to file our standard contract?", date(2026, 11, 27))
+    assert asked.missing_facts == ("contract_effective_date",)

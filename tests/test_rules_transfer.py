@@ -384,3 +384,20 @@ def test_a_stated_scenario_still_exempts(engine):
 def test_a_ciio_denying_the_contract_purpose_needs_an_assessment(engine):
     question = "我们银行已被认定为关键信息基础设施运营者。新加坡总部要调取500名境内客户的信息做集团风险建模，不是为了履行和客户的合同，也不涉及紧急情况。也得报安全评估吗？"
     assert mech(engine.evaluate(question, NEW)) == SA
+
+
+def test_data_collected_in_a_region_abroad_and_sent_back(engine):
+    question = "我们在东南亚收集的当地用户数据，传回国内机房处理完再发回海外，没有混入国内用户的数据，也没有重要数据。这也要备案标准合同吗？"
+    result = engine.evaluate(question, NEW)
+    assert mech(result) == EX and result.decision["basis"] == ["provisions_2024#第四条"]
+
+
+def test_booking_trips_in_english_is_a_contract_with_the_individual(engine):
+    question = ("Travel agency here, not a CIIO, no important data: we pass customers' passport details to overseas "
+                "hotels and airlines to book their trips. Is that exempt from the CAC procedures?")
+    result = engine.evaluate(question, NEW)
+    assert mech(result) == EX and result.decision["basis"][0] == "provisions_2024#第五条"
+
+
+def test_asking_why_a_measure_was_made_is_not_a_route_question(engine):
+    assert engine.evaluate("国家为啥要出台个人信息出境标准合同办法？", NEW) is None

@@ -176,6 +176,8 @@ def test_a_place_abroad_is_the_subject_unless_the_matter_is_another_fields():
     # a place alone, or with an everyday word of employment, still is the subject
     assert analyse("海外总部可以远程查看国内员工的考勤记录吗？", lx, {}).in_domain
     assert analyse("境外母公司要看我们的客户名单，可以吗？", lx, {}).in_domain
+    # the English abbreviation of the impact assessment is the subject's own word
+    assert analyse("做完PIA，这个report要保存多久？", lx, {}).in_domain
     # another field's term that holds one of ours is that field's ...
     assert not analyse("我们的App上线，需要办ICP备案还是ICP许可证？", lx, {}).in_domain
     assert analyse("做完ICP备案后，把用户个人信息传到海外要签标准合同吗？", lx, {}).in_domain

@@ -216,7 +216,7 @@ _SCENARIOS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"个人作为一方当事人的合同|为订立、履行.{0,12}合同|"
             r"cross-border (?:shopping|e-?commerce|online (?:store|shop)|delivery|parcels?|remittance|payment)|"
             r"car rental (?:booking|reservation)|international (?:express|courier)|hotel (?:booking|reservation)|"
-            r"flight booking|"
+            r"flight booking|(?:book|booking|reserve|reserving) (?:\w+ ){0,2}(?:trips?|flights?|hotels?|rooms?|tickets?)|"
             r"visa (?:application|processing)|contract (?:to which|with) the individual",
             re.I,
         ),
@@ -317,7 +317,7 @@ _CONCESSIVE = re.compile(r"(?:即使|就算|哪怕|即便)[^，。；,;?？]*[�
 
 # An information question (what, how long, who...) rather than a yes/no one.
 _WH_QUESTION = re.compile(
-    r"哪些|哪个|哪里|哪儿|哪天|哪一天|什么|何时|多久|多长|多少|几年|几天|几个|怎么|怎样|如何|谁|为什么|为何|"
+    r"哪些|哪个|哪里|哪儿|哪天|哪一天|什么|何时|多久|多长|多少|几年|几天|几个|怎么|怎样|如何|谁|为什么|为何|为啥|"
     r"\b(?:what|which|how|who|whom|when|where|why)\b",
     re.I,
 )
@@ -362,7 +362,9 @@ _ASKS_SPECIFIC_DATE = re.compile(
     # "最晚要提前多久" asks how long before, not which day
     r"(?:最晚|最迟)(?![^，。；,;？?]{0,6}(?:多久|多长时间|几个?(?:月|天|年|工作日)|多少个?(?:天|日|月|年|工作日)))|"
     r"截止日期|截止到?哪|哪天|哪一天|几号|几月几[日号]|具体日期|什么日期|哪个日期|"
-    r"which (?:day|date)|what date|exact date|last day|by what date|by which date|due date",
+    # "when is the last day", not "if the last day falls on a holiday, does it move?"
+    r"which (?:day|date)|what date|exact date|(?:what|which|when)(?: is| was)? the last day|last day to|"
+    r"by what date|by which date|due date",
     re.I,
 )
 _SIGNED_NOT_EFFECTIVE = re.compile(r"签署|签订|签了|signed|executed", re.I)

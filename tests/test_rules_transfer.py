@@ -401,3 +401,17 @@ def test_booking_trips_in_english_is_a_contract_with_the_individual(engine):
 
 def test_asking_why_a_measure_was_made_is_not_a_route_question(engine):
     assert engine.evaluate("国家为啥要出台个人信息出境标准合同办法？", NEW) is None
+
+
+def test_no_personal_information_of_people_in_china_is_data_collected_abroad(engine):
+    question = ("We're a BPO in Dalian. An EU client sends us personal data of its European customers, collected in "
+                "the EU; we process it here and send the results back. No personal information of people in China "
+                "and no important data gets mixed in. Do we need a standard contract?")
+    assert engine.evaluate(question, NEW).decision["basis"] == ["provisions_2024#第四条"]
+
+
+def test_children_under_14_counted_in_chinese_are_sensitive(engine):
+    question = ("我们不是关基运营者。今年1月1日起已向新加坡伙伴提供了45万玩家的账号昵称，另外有6000名不满14周岁玩家的"
+                "实名认证资料，用于联合运营数据分析，不涉及重要数据。要安全评估还是签标准合同？")
+    result = engine.evaluate(question, NEW)
+    assert mech(result) == SC and "敏感个人信息6000人" in result.statement

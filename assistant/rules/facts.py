@@ -67,7 +67,7 @@ _SENSITIVE = re.compile(r"敏感|sensitive", re.I)
 _SENSITIVE_KIND = re.compile(
     r"生物识别|人脸|刷脸|面部|指纹|虹膜|声纹|宗教|特定身份|医疗健康|(?:医疗|健康)(?:信息|数据|状况|档案|记录|报告)|"
     r"病历|诊疗|病情|体检|就诊|基因|金融账户|银行账户|银行卡|信用卡|行踪|轨迹|"
-    r"不满十四周岁|未满14|14岁以下|十四岁以下|儿童的?(?:个人)?(?:信息|数据)|"
+    r"不满十四周岁|不满14周?岁|未满14|未满十四|14岁以下|十四岁以下|儿童的?(?:个人)?(?:信息|数据)|"
     r"biometric|facial|fingerprint|religio|(?:medical|health) (?:records?|history|data|information|conditions?)|"
     r"diagnos|genetic|financial account|bank account|card number|whereabouts|location history|"
     r"children(?:'s)? (?:data|information)|under 14",
@@ -243,7 +243,9 @@ _SCENARIOS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"(?:不(?:包含|含|涉及|包括)|没有|无)(?:任何)?(?:人的)?个人信息|并非个人信息|不是个人信息|"
             r"(?:no|not contain any|does not contain|doesn't contain|without any?|none of it contains?(?: any)?) "
-            r"personal (?:information|data)|"
+            # "no personal information of people in China" is Art. 4's condition, not Art. 3's
+            r"personal (?:information|data)(?! (?:of|about|from) (?:people|persons|individuals|users|residents) "
+            r"(?:in|from) (?:mainland )?china)|"
             # PIPL Art. 4: personal information relates to identified or identifiable natural persons
             r"(?:none of it|nothing|no data) (?:relates|refers) to (?:any )?identifi(?:ed|able) "
             r"(?:natural )?(?:individuals?|persons?|people)",

@@ -3,9 +3,9 @@
 Employees ask in words the legal text does not use ("合同签完多久去报备", "transfer impact
 assessment"), and the English questions share no words with the Chinese texts at all. The
 reviewed file ``data/glosses.toml`` gives every unit a few short phrases in everyday Chinese
-and English, written from that unit's own content. The index matches each chunk together
-with its unit's gloss (see ``index.chunk_unit``); on questions nobody had tuned for, that
-put a right unit first far more often (README, "Evaluation").
+and English, written from that unit's own content. BM25 counts each chunk together with
+its unit's gloss (``index``); on questions nobody had tuned for, that put a right unit
+first far more often (README, "Evaluation").
 
 A gloss is search text only: it is never quoted, cited or shown, so it cannot put words into
 an answer. Not here: how the index uses the text (``index``), scoring (``retrieve``).
@@ -48,6 +48,6 @@ def load_glosses(corpus: Corpus, path: Path = DEFAULT_GLOSSES) -> Mapping[str, s
             if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
                 raise CorpusError(f"{path}: [{key!r}] {language} must be a list of non-empty phrases")
             lines.append(joiner.join(v.strip() for v in values))
-        # Semicolons keep the phrases apart for the embedder and add no BM25 token.
+        # Semicolons keep the phrases apart for the tokenizer and add no BM25 token.
         glosses[key] = " ".join(line for line in lines if line)
     return MappingProxyType(glosses)

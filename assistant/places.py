@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import re
 
-GENERIC = ("境外", "国外", "海外", "外国", "某国")  # 某国: "a certain country", unnamed abroad
+GENERIC = ("境外", "国外", "海外", "外国")
+# "某国法院": a country left unnamed, but not 某国企 / 某国有企业 (a state-owned firm) or 某国内…
+_SOME_COUNTRY = "某国(?![企有营资内])"
 COUNTRIES = (
     "欧洲", "欧盟", "美国", "加拿大", "墨西哥", "巴西", "英国", "爱尔兰", "德国", "法国", "荷兰", "比利时",
     "卢森堡", "瑞士", "瑞典", "丹麦", "挪威", "芬兰", "意大利", "西班牙", "葡萄牙", "波兰", "奥地利",
@@ -35,7 +37,7 @@ ENGLISH = (
 def pattern_zh() -> str:
     """A regex alternative matching any Chinese place name above (longest first)."""
     names = sorted(GENERIC + COUNTRIES, key=len, reverse=True)
-    return "(?:" + "|".join(re.escape(n) for n in names) + ")"
+    return "(?:" + "|".join([*(re.escape(n) for n in names), _SOME_COUNTRY]) + ")"
 
 
 def pattern_en() -> str:

@@ -415,3 +415,14 @@ def test_children_under_14_counted_in_chinese_are_sensitive(engine):
                 "实名认证资料，用于联合运营数据分析，不涉及重要数据。要安全评估还是签标准合同？")
     result = engine.evaluate(question, NEW)
     assert mech(result) == SC and "敏感个人信息6000人" in result.statement
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我们是非关基的跨境电商公司，今年把20万客户的订单信息发给海外仓发货，没有敏感信息，也没有重要数据，要签标准合同吗？",
+        "我们做跨境电商，不是关基，今年把20万客户的订单信息发给海外仓发货，不做营销，没有敏感信息，也没有重要数据，要签标准合同吗？",
+    ],
+)
+def test_negations_elsewhere_leave_a_stated_scenario_alone(engine, question):
+    assert mech(engine.evaluate(question, NEW)) == EX

@@ -154,6 +154,8 @@ def test_foreign_law_alone_is_out_of_scope_but_a_comparison_with_chinas_is_not()
     # an unnamed country's court is a foreign court too
     unnamed = analyse("某国法院直接给我们发函，要我们提供存在国内服务器上的几个客户的资料", lx, locators)
     assert unnamed.in_domain and "外国司法或者执法机构" in unnamed.search_text
+    # but 某国企 is a state-owned firm at home
+    assert "向境外提供个人信息" not in analyse("我们把客户数据传给某国企", lx, locators).search_text
     # sending to a named place is sending abroad
     sent = analyse("员工想看公司传到新加坡总部的绩效档案，该找谁？", lx, locators)
     assert sent.in_domain and "向境外提供个人信息" in sent.search_text

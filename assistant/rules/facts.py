@@ -480,7 +480,8 @@ def extract_facts(question: str, as_of: date) -> Facts:
 # A scenario named only to deny it: "也不是紧急救治", "不属于跨境人力资源管理", "no
 # contract-performance or HR purpose", "not for an emergency".
 _SCENARIO_DENIED = re.compile(
-    r"(?:不是|并非|不属于|不涉及|不为|没有|无(?!论)|非)[^，。；,;]{0,4}$|"
+    # at most two characters between: "也不是紧急救治", but not "非关基的跨境电商公司"
+    r"(?:不是|并非|不属于|不涉及|不为|不做|不用于|不用来|没有|无(?!论))[^，。；,;]{0,2}$|"
     r"(?:\bno\b|\bnot\b|\bnor\b|without)[^,.;]{0,40}\b(?:or|nor)\s+$|"
     r"(?:\bno\b|\bnot\b|\bnot for\b|without|isn't|is not|aren't)\s+(?:an?\s+|the\s+|any\s+)?$",
     re.I,
@@ -492,7 +493,7 @@ def _scenarios(text: str) -> tuple[str, ...]:
         return any(not _SCENARIO_DENIED.search(text, 0, m.start()) for m in pattern.finditer(text))
 
     found = tuple(name for name, p in _SCENARIOS if stated(p))
-    if "contract_with_individual" in found and _OWN_PURPOSE.search(text):
+    if "contract_with_individual" in found and stated(_OWN_PURPOSE):
         found = tuple(name for name in found if name != "contract_with_individual")
     return found
 

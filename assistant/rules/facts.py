@@ -163,6 +163,9 @@ _CIIO_QUESTION_BEFORE = re.compile(
 )
 
 _IMPORTANT = re.compile(r"重要数据|important data", re.I)
+# An English negation governing a list that ends just here: "contain no personal information
+# or important data", "no contract-performance or HR purpose".
+_EN_LIST_NEGATED = r"(?:\bno\b|\bnot\b|\bnor\b|without|none of it contains?)[^,.;]{0,40}\b(?:or|nor)\s+(?:any\s+)?$"
 # A negation right before the words, or one a few characters earlier that governs a list or a
 # verb ("不含个人信息或者重要数据", "没被告知有重要数据", "从来没有被任何部门告知或公布为重要数据")
 # but not across a comma or a 但.
@@ -170,8 +173,7 @@ _IMPORTANT_NEG_BEFORE = re.compile(
     r"(?:非|不属于|不是|不算是?|不构成|未被认定为|\bno\b|\bnot?\b(?: involve| include| contain| any)?|without(?: any)?"
     r"|none of which is|"
     r"(?:does|do|did)n't (?:involve|include|contain)(?: any)?)\s*(?:任何)?\s*$|"
-    # an English negation governing a list ("contain no personal information or important data")
-    r"(?:\bno\b|\bnot\b|\bnor\b|without|none of it contains?)[^,.;]{0,40}\b(?:or|nor)\s+(?:any\s+)?$|"
+    + _EN_LIST_NEGATED + "|"
     r"(?:不涉及|没有|没被|并无|无(?!论)|不含|不包含|不包括|未(?!来))[^，。；,;但]{0,14}$",
     re.I,
 )
@@ -482,7 +484,7 @@ def extract_facts(question: str, as_of: date) -> Facts:
 _SCENARIO_DENIED = re.compile(
     # at most two characters between: "也不是紧急救治", but not "非关基的跨境电商公司"
     r"(?:不是|并非|不属于|不涉及|不为|不做|不用于|不用来|没有|无(?!论))[^，。；,;]{0,2}$|"
-    r"(?:\bno\b|\bnot\b|\bnor\b|without)[^,.;]{0,40}\b(?:or|nor)\s+$|"
+    + _EN_LIST_NEGATED + "|"
     r"(?:\bno\b|\bnot\b|\bnot for\b|without|isn't|is not|aren't)\s+(?:an?\s+|the\s+|any\s+)?$",
     re.I,
 )

@@ -5,11 +5,13 @@ any number of questions; it keeps no per-question state, so one instance serves 
 threads. The order of decisions for a question:
 
 1. validate the input (a clear ``UsageError`` for anything unusable);
-2. an explicit reference to an article the corpus lacks, or a question about another
-   jurisdiction's law, is ``not_covered``;
+2. an explicit reference to an article the corpus lacks, a question about another
+   jurisdiction's law, or one about another field's matter (tax, customs, an outbound
+   investment's filing) without this corpus's subject in it, is ``not_covered``;
 3. the rules module decides threshold and deadline questions (``answered`` or
    ``needs_facts``), carrying facts forward for a short follow-up to a rule question;
-4. a question with nothing of this corpus's subject in it is ``not_covered``;
+4. a question with nothing of this corpus's subject in it, or one asking what something
+   costs (no text sets a fee), is ``not_covered``;
 5. otherwise retrieval finds the units, and the extractive composer (or, when an endpoint
    is configured, the verified LLM composer) answers from them.
 
@@ -224,6 +226,10 @@ class Assistant:
             return plan.finish("not_covered", self._missing_reference(missing, query))
         if query.foreign_law:
             return plan.finish("not_covered", self._not_covered(query, foreign=True))
+        if query.other_field and not query.in_domain:
+            # Another field's matter (customs on a trip abroad, tax on fees paid abroad) is not
+            # a transfer question however many people it mentions: the rules are not asked.
+            return plan.finish("not_covered", self._not_covered(query))
 
         t = time.perf_counter()
         rule = self.rules.evaluate(text, when)
@@ -238,8 +244,8 @@ class Assistant:
         timings["rules"] = (time.perf_counter() - t) * 1000
         if rule is not None:
             return _Plan(text, when, query, rule, (), timings, started, context)
-        if not query.in_domain:
-            return plan.finish("not_covered", self._not_covered(query))
+        if not query.in_domain or query.asks_price:
+            return plan.finish("not_covered", self._not_covered(query, price=query.asks_price))
         t = time.perf_counter()
         hits = tuple(self.retriever.search(query, when, self.config.top_k))
         timings["retrieve"] = (time.perf_counter() - t) * 1000
@@ -278,11 +284,13 @@ class Assistant:
             "无法依据条文作答。"
         )
 
-    def _not_covered(self, query: Query, foreign: bool = False) -> str:
+    def _not_covered(self, query: Query, foreign: bool = False, price: bool = False) -> str:
         if query.english:
             extra = " The corpus holds Chinese law only." if foreign else ""
+            extra += " None of the texts sets a fee or a price." if price else ""
             return NOT_COVERED_EN + extra
         extra = "语料只收录中国的法律法规，不涉及境外法律。" if foreign else ""
+        extra += "收录的文本均未规定费用或收费标准。" if price else ""
         return NOT_COVERED_ZH + extra
 
     def _missing_reference(self, missing: list[str], query: Query) -> str:

@@ -38,6 +38,7 @@ class Lexicon:
     offtopic: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     elsewhere: tuple[str, ...] = ()
+    generic: tuple[str, ...] = ()
 
     def terms(self) -> list[str]:
         """Every legal term the lexicon can add, for the tokenizer's dictionary."""
@@ -90,6 +91,7 @@ def load_lexicon(path: Path = _DEFAULT_LEXICON) -> Lexicon:
         offtopic=tuple(normalize(o) for o in data["scope"]["offtopic"]),
         places=tuple(normalize(p) for p in data["scope"]["places"]),
         elsewhere=tuple(normalize(e) for e in data["scope"]["elsewhere"]),
+        generic=tuple(normalize(g) for g in data["scope"]["generic"]),
     )
 
 
@@ -101,6 +103,8 @@ class Query:
     refs: tuple[str, ...]  # unit keys named explicitly, existing or not
     docs: tuple[str, ...]  # doc_ids of instruments named
     in_domain: bool
+    other_field: bool  # names another field's matter (tax, customs, an investment's filing)
+    asks_price: bool  # asks what something costs, which none of the texts says
     foreign_law: bool  # about another jurisdiction's law, not comparing it with China's
 
 
@@ -131,7 +135,10 @@ def _named_docs(text: str, lexicon: Lexicon) -> list[tuple[int, int, str]]:
         key=lambda pair: -len(pair[0]),
     )
     for alias, doc in names:
-        for m in re.finditer(re.escape(alias), text):
+        # A Latin name as whole words, plural allowed: "standard contracts" names the
+        # instrument, "standard contractual clauses" (the EU's) does not.
+        pattern = rf"(?<![a-z]){re.escape(alias)}s?(?![a-z])" if alias.isascii() else re.escape(alias)
+        for m in re.finditer(pattern, text):
             if not any(taken[m.start() : m.end()]):
                 found.append((m.start(), m.end(), doc))
                 for i in range(m.start(), m.end()):
@@ -195,20 +202,40 @@ def _references(text: str, named: list[tuple[int, int, str]]) -> list[tuple[str 
     return [r for r in refs if r[1]]
 
 
+def _other_field(text: str, lexicon: Lexicon) -> bool:
+    return any(_contains(text, term) for term in lexicon.elsewhere)
+
+
 def _about_subject(text: str, lexicon: Lexicon) -> bool:
-    elsewhere = any(_contains(text, term) for term in lexicon.elsewhere)
+    elsewhere = _other_field(text, lexicon)
     # Another field's term holding one of ours ("ICP备案" holds 备案) is that field's.
     for term in lexicon.elsewhere:
         for start, end in reversed(_spans(text, term)):
             text = text[:start] + " " + text[end:]
     if any(_contains(text, term) for term in lexicon.domain):
         return True
-    # "境外" alone makes a question this corpus's, unless its matter belongs to another
-    # field outright: tax on fees paid abroad, export licences for goods sold abroad.
-    if not elsewhere and any(_contains(text, term) for term in lexicon.places):
+    if elsewhere:
+        # "境外", "备案" or "接收方" alone do not make it this corpus's when the matter belongs
+        # to another field outright: tax on fees paid to a recipient abroad, an outbound
+        # investment's filing, customs on a business trip abroad.
+        return False
+    if any(_contains(text, term) for term in (*lexicon.generic, *lexicon.places)):
         return True
     weak = any(_contains(text, term) for term in lexicon.weak)
-    return weak and not elsewhere and not any(_contains(text, term) for term in lexicon.offtopic)
+    return weak and not any(_contains(text, term) for term in lexicon.offtopic)
+
+
+# What a filing, an assessment or a certificate costs: none of the texts sets a fee or a price
+# (tests/test_search_parts.py checks the corpus for one), so such a question is not covered.
+_PRICE = re.compile(
+    r"多少钱|收费|收不收费|要钱吗|(?:缴纳|缴|交|付)[^，。；？?]{0,6}费用|费用(?:是|要|大概|一般)?多少|多少费用|"
+    r"\bhow much (?:does|do|will|would|is|are)\b[^.?!]{0,60}\bcosts?\b|\bwhat (?:does|will) it cost\b|"
+    r"\b(?:filing|application|certification|assessment|government|official) (?:fees?|charges?)\b|"
+    r"\b(?:fees?|charges?) (?:for|to|of) (?:the )?(?:filing|filings|application|certification|assessment)\b",
+    re.I,
+)
+# "罚多少钱" asks the amount of a fine, which the texts do set (PIPL Art. 66).
+_FINE = re.compile(r"罚|\bfines?\b|\bfined\b|\bpenalt", re.I)
 
 
 # A country's law in general ("美国法"), as against a named foreign instrument (GDPR).
@@ -276,5 +303,7 @@ def analyse(question: str, lexicon: Lexicon, locators: Mapping[str, tuple[str, .
         refs=tuple(dict.fromkeys(keys)),
         docs=docs,
         in_domain=bool(keys) or bool(docs) or foreign_body or sent_abroad or _about_subject(text, lexicon),
+        other_field=_other_field(text, lexicon),
+        asks_price=_PRICE.search(text) is not None and not _FINE.search(text),
         foreign_law=_about_foreign_law(text, lexicon, docs),
     )

@@ -367,7 +367,15 @@ def test_a_cross_border_shop_is_exempt_only_for_what_the_customers_contract_need
 
 @pytest.mark.parametrize(
     "denial",
-    ["也不是紧急救治", "也不涉及紧急情况", "不属于跨境人力资源管理", "No contract-performance or HR purpose involved."],
+    [
+        "也不是紧急救治",
+        "也不涉及紧急情况",
+        "不属于跨境人力资源管理",
+        "No contract-performance or HR purpose involved.",
+        # a negation governing a list that ends in what its items are (等豁免情形)
+        "不属于合同履行、跨境人力资源管理或紧急情况等豁免场景。",
+        "不属于为履行合同、人力资源管理、紧急情况或者自贸区负面清单外等豁免情形。",
+    ],
 )
 def test_a_scenario_named_only_to_deny_it_exempts_nothing(engine, denial):
     question = f"我们不是关基，没有重要数据，今年要把3000名患者的病历数据发给美国合作方做科研，除此之外没有其他个人信息出境。{denial} 需要走什么手续？"
@@ -426,3 +434,34 @@ def test_children_under_14_counted_in_chinese_are_sensitive(engine):
 )
 def test_negations_elsewhere_leave_a_stated_scenario_alone(engine, question):
     assert mech(engine.evaluate(question, NEW)) == EX
+
+
+def test_a_negation_before_a_list_without_its_kind_leaves_a_scenario_stated(engine):
+    # "不含敏感信息的" describes the orders; the HR data is stated, not denied
+    question = "我们不是关基，今年向境外总部传了不含敏感信息的订单数据和员工薪酬数据，共约12万人，没有重要数据，用于跨境人力资源管理，要签标准合同吗？"
+    assert "hr_management" in engine.evaluate(question, NEW).facts["scenarios"]
+
+
+def test_sensitive_information_denied_in_a_short_list(engine):
+    question = "我们不是关基，今年向境外母公司提供了15万会员的个人信息，不涉及重要数据和敏感个人信息，用于营销分析，走什么路径？"
+    result = engine.evaluate(question, NEW)
+    assert result.missing_facts == () and mech(result) == SC
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("我们不是关基，没有敏感信息和重要数据。今年上半年已向境外母公司提供7万人的个人信息，下半年拟再提供4万人，用于营销分析，走哪条路？", SC),
+        ("Not a CIIO, no sensitive or important data. This year we sent 70,000 users' data abroad for marketing and "
+         "will send another 40,000 users' data. Which route?", SC),
+        # last year's people do not count towards this year's total
+        ("我们不是关基，没有敏感信息和重要数据。去年向境外母公司提供了8万人的个人信息，今年1月1日以来又提供了5万人，用于营销分析，走哪条路？", EX),
+        # the part of a count is no addition to it
+        ("我们不是关基，没有敏感信息和重要数据。今年向境外母公司提供了7万人的个人信息，其中4万人是会员，用于营销分析，走哪条路？", EX),
+    ],
+)
+def test_a_count_sent_on_top_of_another_adds_up(engine, question, expected):
+    # Provisions Arts. 5(4) and 8 count people cumulatively since 1 January
+    result = engine.evaluate(question, NEW)
+    assert mech(result) == expected
+    assert ("按累计相加" in result.statement or "added up" in result.statement) == (expected == SC)

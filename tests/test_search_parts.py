@@ -1,5 +1,6 @@
 """Tokenizer, BM25, query analysis, chunking and fusion, each on hand-worked inputs."""
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -262,3 +263,57 @@ def test_leg_scores_are_scaled_so_a_wide_margin_survives_fusion():
     assert max(fused, key=fused.get) == "a"
     # equal scores carry no information: every unit gets 0, none is preferred
     assert _scaled({"a": (0.0, 0), "b": (0.0, 1)}) == {"a": 0.0, "b": 0.0}
+
+
+def test_words_other_fields_share_yield_to_those_fields():
+    lx = load_lexicon()
+    # 备案, 出境, 接收方 and 认证 name other authorities' procedures too
+    assert not analyse("去泰国设工厂，境外投资备案要找发改委还是商务部门？", lx, {}).in_domain
+    assert not analyse("公司派员工出境参加展会，样机过海关要报关吗？", lx, {}).in_domain
+    assert not analyse("给境外接收方付的咨询费要交多少增值税？", lx, {}).in_domain
+    assert not analyse("公司计划在境外上市，要先去证监会备案吗？", lx, {}).in_domain
+    assert not analyse("How long does an outbound investment filing with the NDRC take?", lx, {}).in_domain
+    # the subject's own words still make it the subject
+    assert analyse("境外上市前，我们向境外律所提供的员工个人信息要签标准合同吗？", lx, {}).in_domain
+    # and without another field's word, a shared word alone still does
+    assert analyse("接收方那边要是倒闭了怎么办？", lx, {}).in_domain
+
+
+def test_instrument_names_in_english_are_whole_words():
+    lx = load_lexicon()
+    eu = analyse("Can our Munich office use the EU standard contractual clauses for HR data going to China?", lx, {})
+    assert eu.docs == ()
+    assert analyse("Do both standard contracts need filing?", lx, {}).docs == ("standard_contract",)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Does Singapore's PDPA let us move customer records to our Shenzhen office?",
+        "Under Japan's APPI, what consent do we need to send Japanese users' data to China?",
+        "Does the DOJ rule on bulk sensitive data cover our transfers to Beijing?",
+        "香港的个人资料（私隐）条例对把数据传回内地有什么限制？",
+    ],
+)
+def test_other_jurisdictions_export_rules_are_foreign_law(question):
+    assert analyse(question, load_lexicon(), {}).foreign_law
+
+
+def test_the_texts_set_no_fee_so_a_price_question_is_not_covered():
+    # the premise of Query.asks_price: no unit of the corpus speaks of fees or charges
+    corpus = load_corpus(Path(__file__).parent.parent / "corpus")
+    assert not [u.key for u in corpus.units.values() if re.search(r"费用|收费|多少钱|fee|charge", u.text, re.I)]
+    lx = load_lexicon()
+    assert analyse("安全评估申报要交多少钱？", lx, {}).asks_price
+    assert analyse("标准合同备案收费吗？", lx, {}).asks_price
+    assert analyse("How much does the certification cost?", lx, {}).asks_price
+    # a price term in the contract's own sense is no question of cost
+    assert not analyse("境外接收方可以用自动化决策对不同用户定不同的交易价格吗？", lx, {}).asks_price
+    assert not analyse("违约了要赔偿对方的损失吗？", lx, {}).asks_price
+    # the amount of a fine is a money question the texts answer (PIPL Art. 66)
+    assert not analyse("违规出境被查到，公司最多会被罚多少钱？", lx, {}).asks_price
+
+
+def test_a_period_counted_from_a_rule_taking_effect_is_the_subject():
+    lx = load_lexicon()
+    assert analyse("自施行之日起3个月内完成整改，施行那天算不算在内？", lx, {}).in_domain

@@ -78,6 +78,8 @@ _NON_SENSITIVE = re.compile(r"非敏感|non-?sensitive", re.I)
 _KIND_NEGATED = re.compile(r"(?:不含|不包括|不涉及|没有|无|非|\bno|\bnot|without)\s*$", re.I)
 _SENSITIVE_NEGATED = re.compile(
     r"(?:不含|不包含|不包括|不涉及|没有|没|并无|无任何|无|均不是|都不是|不属于)(?:任何|其他)?敏感|"
+    # the negation governing a short list: "不涉及重要数据和敏感个人信息"
+    r"(?:不含|不包含|不包括|不涉及|没有|并无|无)[^，。；,;、和及或]{1,8}(?:和|及|以及|、|或者?)(?:任何|其他)?敏感|"
     r"敏感(?:个人)?信息(?:为|是)?(?:零|0|无)|"
     r"\b(?:no|non-?|not|nothing|without|excluding|exclude|excludes|none of (?:it|them|which)(?: is| are)?)\s*(?:any\s+)?sensitive|"
     r"仅(?:涉及|包括|有|为)?一般个人信息|只(?:涉及|包括|有)?一般个人信息|\bonly (?:ordinary|general|non-sensitive)\b",
@@ -87,6 +89,12 @@ _OTHER_INFO_DENIED = re.compile(
     r"(?:没有|无|不涉及|不含|不包括)(?:其他|别的)(?:的)?(?:一般)?个人信息|no other personal (?:information|data)", re.I
 )
 MAX_PEOPLE = 9_000_000_000  # more than everyone alive
+_ADDITIONAL_BEFORE = re.compile(
+    r"(?:再|又|另外|另行|额外|追加|新增)[^，。；,;\d]{0,8}$|"
+    r"\b(?:another|an additional|additional|a further|further)\s+$",
+    re.I,
+)
+_ADDITIONAL_AFTER = re.compile(r"\s*(?:more|additional|extra)\b", re.I)
 # Just before a count: a minus sign, 负/减, or a power ...
 _IMPOSSIBLE_BEFORE = re.compile(r"(?:负|减|[-\u2212\uff0d\ufe63]|\^|\*\*|(?<=[0-9])[eE][+-]?)\s*$")
 # ... unless the dash joins a range ("10-20万人").
@@ -258,9 +266,14 @@ _SCENARIOS: tuple[tuple[str, re.Pattern[str]], ...] = (
         # Provisions Art. 6: a free trade zone's own list; data outside it is exempt.
         "ftz_outside_list",
         re.compile(
-            r"^(?=.*(?:自由贸易试验区|自贸区|自贸试验区|free[\s-]trade (?:pilot )?zone|\bFTZ\b))"
+            # matched at the zone's name, so that a zone named only to deny it ("不属于…或自贸区
+            # 负面清单外等豁免情形") is found denied like any other scenario
+            r"(?:自由贸易试验区|自贸区|自贸试验区|free[\s-]trade (?:pilot )?zone|\bFTZ\b)"
             r"(?=.*(?:清单(?:以外|之外|外)|不在[^，。；,;？?]{0,16}清单|清单[^，。；,;？?]{0,6}(?:没有|未列|不包括)|"
-            r"(?:outside|not (?:on|in|covered by)) (?:the |its |their |our )?(?:[\w']+ )?negative list))",
+            r"(?:outside|not (?:on|in|covered by)) (?:the |its |their |our )?(?:[\w']+ )?negative list))|"
+            r"(?:清单(?:以外|之外|外)|不在[^，。；,;？?]{0,16}清单|(?:outside|not (?:on|in)) (?:the |its )?negative list)"
+            r"(?=.*(?:自由贸易试验区|自贸区|自贸试验区|free[\s-]trade (?:pilot )?zone|\bFTZ\b))|"
+            r"不在[^，。；,;？?]{0,16}?(?:自由贸易试验区|自贸区|自贸试验区)[^，。；,;？?]{0,16}清单",
             re.I | re.S,
         ),
     ),
@@ -396,6 +409,9 @@ class CountMention:
     # Not a possible number of people: negative ("-5万"), written as a power ("10^12",
     # "1e12"), or more people than live on Earth. No rule may decide from such a count.
     impossible: bool = False
+    # More on top of a count already given ("已提供9万人，7月拟再提供3万人", "another
+    # 30,000"): the thresholds count cumulatively, so the two add up.
+    additional: bool = False
 
 
 @dataclass(frozen=True)
@@ -490,9 +506,23 @@ _SCENARIO_DENIED = re.compile(
 )
 
 
+# A Chinese negation governing a list of exemptions that ends in its kind, the scenario
+# anywhere in the list: "不属于合同履行、人力资源管理或紧急情况等豁免场景". Without that ending a
+# negation further back need not govern the scenario ("不含敏感信息的订单和员工人事数据").
+_LIST_NEGATION_BEFORE = re.compile(r"(?:不是|并非|不属于|不涉及|不符合|没有|无(?!论))[^，。；,;]{0,40}$")
+_LIST_OF_EXEMPTIONS_AFTER = re.compile(
+    r"[^，。；,;]{0,40}?(?:等|之类的?)(?:豁免|例外)?(?:场景|情形|情况|情景|事由|条件)"
+)
+
+
 def _scenarios(text: str) -> tuple[str, ...]:
+    def denied(m: re.Match[str]) -> bool:
+        if _SCENARIO_DENIED.search(text, 0, m.start()):
+            return True
+        return bool(_LIST_NEGATION_BEFORE.search(text, 0, m.start()) and _LIST_OF_EXEMPTIONS_AFTER.match(text, m.end()))
+
     def stated(pattern: re.Pattern[str]) -> bool:
-        return any(not _SCENARIO_DENIED.search(text, 0, m.start()) for m in pattern.finditer(text))
+        return any(not denied(m) for m in pattern.finditer(text))
 
     found = tuple(name for name, p in _SCENARIOS if stated(p))
     if "contract_with_individual" in found and stated(_OWN_PURPOSE):
@@ -585,7 +615,8 @@ def _mention(text: str, n: Numeral, before: str, after: str, clause: str) -> Cou
             start -= 1
         raw = text[start : n.end]
     impossible = sign is not None or n.value > MAX_PEOPLE
-    return CountMention(category, n.value, low, high, approximate, period, raw, impossible)
+    additional = bool(_ADDITIONAL_BEFORE.search(before) or _ADDITIONAL_AFTER.match(text, n.end))
+    return CountMention(category, n.value, low, high, approximate, period, raw, impossible, additional)
 
 
 def _sensitive_kind_listed(words: str) -> bool:

@@ -274,6 +274,7 @@ def note_text(code: str, rule: Rule, as_of: date, en: bool) -> str:
     """One note or warning, by code, in the question's language."""
     zh_text = {
         "approximate": "问题中的人数为约数；临近门槛时请以准确人数为准。",
+        "counts_added": "问题中已提供的人数与再提供的人数按累计相加计算（按不同的人计；同一人只计一次）。",
         "important_data_assumed_none": (
             "问题未提及重要数据：按未被相关部门、地区告知或者公开发布为重要数据处理（第二条）。"
             if rule.has("important_data_notified")
@@ -293,6 +294,8 @@ def note_text(code: str, rule: Rule, as_of: date, en: bool) -> str:
     }
     en_text = {
         "approximate": "The count in the question is approximate; near a threshold, use the exact figure.",
+        "counts_added": "The people already sent and those sent on top are added up, as different people (one "
+        "person counts once): the thresholds count cumulatively.",
         "important_data_assumed_none": (
             "The question does not mention important data: treated as none notified or published as important "
             "data (Art. 2)."

@@ -118,18 +118,26 @@ def _span(rule: Rule, facts: Facts, category: str, notes: list[str]) -> Span | N
         return None
     mention = _best(rule, facts, mentions)
     period = mention.period or facts.period
-    if mention.approximate:
+    # Only a count over the same period adds up ("去年8万人，今年又传了3万人" does not).
+    extra = [m for m in mentions if m is not mention and m.additional and (m.period or facts.period) == period]
+    if mention.approximate or any(m.approximate for m in extra):
         notes.append("approximate")
+    low, high = mention.low, mention.high
+    if extra:
+        # The thresholds count cumulatively: what is sent on top of a count already given adds to it.
+        notes.append("counts_added")
+        low += sum(m.low for m in extra)
+        high = None if high is None or any(m.high is None for m in extra) else high + sum(m.high for m in extra)
     if period is None or period == rule.counting:
-        return Span(mention.low, mention.high)
+        return Span(low, high)
     if rule.counting == "current_year":
         if period == "since_previous_year":
             notes.append("period_longer_than_rule")
-            return Span(0, mention.high)
+            return Span(0, high)
         notes.append("period_last_year_not_counted")
         return None
     notes.append("period_shorter_than_rule")
-    return Span(mention.low, None)
+    return Span(low, None)
 
 
 def _best(rule: Rule, facts: Facts, mentions: list[CountMention]) -> CountMention:

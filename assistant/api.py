@@ -5,7 +5,7 @@ any number of questions; it keeps no per-question state, so one instance serves 
 threads. The order of decisions for a question:
 
 1. validate the input (a clear ``UsageError`` for anything unusable);
-2. an explicit reference to an article the corpus lacks, a question about another
+2. an explicit reference to an article or a 《text》 the corpus lacks, a question about another
    jurisdiction's law, or one about another field's matter (tax, customs, an outbound
    investment's filing) without this corpus's subject in it, is ``not_covered``;
 3. the rules module decides threshold and deadline questions (``answered`` or
@@ -158,6 +158,7 @@ class Assistant:
             if self.corpus.instruments[unit.doc_id].citable:
                 locators.setdefault(unit.locator, []).append(unit.doc_id)
         self._locators = {k: tuple(v) for k, v in locators.items()}
+        self._titles = tuple(inst.title for inst in self.corpus.instruments.values())
         self.rules = RuleEngine(self.corpus, load_rule_table())
         settings = LLMSettings.from_config(config)
         # llama-index is imported only when a model endpoint is configured.
@@ -170,7 +171,7 @@ class Assistant:
         return self.embedder.id
 
     def analyse(self, question: str) -> Query:
-        return analyse(question, self.lexicon, self._locators)
+        return analyse(question, self.lexicon, self._locators, self._titles)
 
     def retrieve(self, question: str, as_of: date | str | None = None, k: int | None = None) -> list[Hit]:
         text, when = clean_question(question), parse_as_of(as_of)
@@ -226,6 +227,8 @@ class Assistant:
             return plan.finish("not_covered", self._missing_reference(missing, query))
         if query.foreign_law:
             return plan.finish("not_covered", self._not_covered(query, foreign=True))
+        if query.unknown_titles and not query.docs and not query.refs:
+            return plan.finish("not_covered", self._unknown_titles(query))
         if query.other_field and not query.in_domain:
             # Another field's matter (customs on a trip abroad, tax on fees paid abroad) is not
             # a transfer question however many people it mentions: the rules are not asked.
@@ -292,6 +295,12 @@ class Assistant:
         extra = "语料只收录中国的法律法规，不涉及境外法律。" if foreign else ""
         extra += "收录的文本均未规定费用或收费标准。" if price else ""
         return NOT_COVERED_ZH + extra
+
+    def _unknown_titles(self, query: Query) -> str:
+        names = "".join(f"《{t}》" for t in query.unknown_titles)
+        if query.english:
+            return f"This assistant does not hold {names}. " + NOT_COVERED_EN
+        return f"本助手未收录{names}。" + NOT_COVERED_ZH
 
     def _missing_reference(self, missing: list[str], query: Query) -> str:
         parts = []

@@ -31,6 +31,9 @@ ENGLISH = (
     "french", "dutch", "irish", "japanese", "korean", "singapore", "singaporean", "indian",
     "australian", "canadian", "hong kong", "europe", "the eu", "the us", "the uk", "the united states",
     "germany", "france", "japan", "korea", "india", "australia", "canada",
+    "vietnam", "vietnamese", "thailand", "thai", "malaysia", "malaysian", "indonesia", "indonesian",
+    "philippines", "brazil", "brazilian", "switzerland", "swiss", "netherlands", "ireland", "new zealand",
+    "mexico", "uae", "dubai",
 )
 
 
@@ -38,6 +41,11 @@ def pattern_zh() -> str:
     """A regex alternative matching any Chinese place name above (longest first)."""
     names = sorted(GENERIC + COUNTRIES, key=len, reverse=True)
     return "(?:" + "|".join([*(re.escape(n) for n in names), _SOME_COUNTRY]) + ")"
+
+
+def pattern_countries_zh() -> str:
+    """Like ``pattern_zh`` without the generic words: a place named by its own name."""
+    return "(?:" + "|".join(re.escape(n) for n in sorted(COUNTRIES, key=len, reverse=True)) + ")"
 
 
 def pattern_en() -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,6 +104,7 @@ class Query:
     docs: tuple[str, ...]  # doc_ids of instruments named
     in_domain: bool
     other_field: bool  # names another field's matter (tax, customs, an investment's filing)
+    unknown_titles: tuple[str, ...]  # 《texts》 named that the corpus does not hold
     asks_price: bool  # asks what something costs, which none of the texts says
     foreign_law: bool  # about another jurisdiction's law, not comparing it with China's
 
@@ -174,6 +175,25 @@ _FOREIGN_BODY_TERMS = "外国司法或者执法机构 政府部门 司法机构"
 _APPENDIX = re.compile(r"附录\s*([一二12])|\bappendix\s*([12]|i{1,2})\b", re.IGNORECASE)
 
 
+_TITLE = re.compile(r"《([^《》]{2,40})》")
+_EDITION = re.compile(r"[(（][^()（）]*[)）]$")  # "（第二版）", "（节录）"
+
+
+def _unknown_titles(question: str, lexicon: Lexicon, titles: Iterable[str]) -> tuple[str, ...]:
+    """Texts the question names in book-title marks that are none of the corpus's: an alias or
+    title, with or without its edition, or ending in an alias ("个人信息出境标准合同备案指南").
+    Returned as the question wrote them."""
+    known = {normalize(t) for t in titles} | {a.strip("《》") for names in lexicon.instruments.values() for a in names}
+    unknown = []
+    for m in _TITLE.finditer(question):
+        full = normalize(m.group(1)).strip()
+        name = _EDITION.sub("", full).strip()
+        if full in known or name in known or any(len(k) >= 4 and name.endswith(k) for k in known):
+            continue
+        unknown.append(m.group(1))
+    return tuple(dict.fromkeys(unknown))
+
+
 def _references(text: str, named: list[tuple[int, int, str]]) -> list[tuple[str | None, str]]:
     """(doc_id or None, locator) for each explicit reference, the doc being the nearest
     instrument named before it in the same clause (English: anywhere, as in "of the PIPL")."""
@@ -230,6 +250,7 @@ def _about_subject(text: str, lexicon: Lexicon) -> bool:
 _PRICE = re.compile(
     r"多少钱|收费|收不收费|要钱吗|(?:缴纳|缴|交|付)[^，。；？?]{0,6}费用|费用(?:是|要|大概|一般)?多少|多少费用|"
     r"\bhow much (?:does|do|will|would|is|are)\b[^.?!]{0,60}\bcosts?\b|\bwhat (?:does|will) it cost\b|"
+    r"\bhow much (?:do|does|will|would)\b[^.?!]{0,60}\bcharge\b|\b(?:lowest|cheapest) price\b|"
     r"\b(?:filing|application|certification|assessment|government|official) (?:fees?|charges?)\b|"
     r"\b(?:fees?|charges?) (?:for|to|of) (?:the )?(?:filing|filings|application|certification|assessment)\b",
     re.I,
@@ -252,6 +273,19 @@ _LIKENED = re.compile(
 )
 
 
+# A named country's own instrument, which no fixed list covers: "越南的个人数据保护法令",
+# "Vietnam's Decree 13", "Australia's Privacy Act". Only instruments' names (法令, 条例, Act,
+# Ordinance …), not a bare 法 or law, and nothing between that sends data ("新加坡客户数据出境适用
+# 什么条例" asks about China's rules).
+_COUNTRY_INSTRUMENT = re.compile(
+    places.pattern_countries_zh()
+    + r"的?(?:(?!出境|境外|传|提供|发|中国|国内|境内)[^，。；,;？?！!\s]){0,10}?(?:法令|条例|法案|保护法|数据法)|"
+    + places.pattern_en()
+    + r"(?:'s)?\s+(?:(?!transfer|send|export)[a-z0-9()'-]+\s+){0,5}?(?:act|ordinance|decree)(?![a-z])",
+    re.IGNORECASE,
+)
+
+
 def _foreign_laws(text: str, lexicon: Lexicon) -> list[str]:
     """The foreign-law words the question uses as a subject."""
     def as_law(start: int, end: int, term: str) -> bool:
@@ -259,7 +293,9 @@ def _foreign_laws(text: str, lexicon: Lexicon) -> list[str]:
         court = term.endswith("法") and text[end : end + 1] in ("院", "官", "庭")
         return not court and not _LIKENED.search(text, max(0, start - 20), start)
 
-    return [t for t in lexicon.foreign if any(as_law(start, end, t) for start, end in _spans(text, t))]
+    listed = [t for t in lexicon.foreign if any(as_law(start, end, t) for start, end in _spans(text, t))]
+    named = [m.group(0) for m in _COUNTRY_INSTRUMENT.finditer(text) if as_law(m.start(), m.end(), m.group(0))]
+    return listed + named
 
 
 def _about_foreign_law(text: str, lexicon: Lexicon, docs: tuple[str, ...]) -> bool:
@@ -276,8 +312,11 @@ def _about_foreign_law(text: str, lexicon: Lexicon, docs: tuple[str, ...]) -> bo
     return bool(named_instruments) and not _CHINA.search(text)
 
 
-def analyse(question: str, lexicon: Lexicon, locators: Mapping[str, tuple[str, ...]]) -> Query:
-    """``locators`` maps each locator (e.g. "第七条") to the doc_ids that have it."""
+def analyse(
+    question: str, lexicon: Lexicon, locators: Mapping[str, tuple[str, ...]], titles: Iterable[str] = ()
+) -> Query:
+    """``locators`` maps each locator (e.g. "第七条") to the doc_ids that have it; ``titles``
+    are the corpus's instrument titles, which the question may name in full."""
     text = normalize(question)
     named = _named_docs(text, lexicon)
     docs = tuple(dict.fromkeys(doc for _, _, doc in named))
@@ -304,6 +343,7 @@ def analyse(question: str, lexicon: Lexicon, locators: Mapping[str, tuple[str, .
         docs=docs,
         in_domain=bool(keys) or bool(docs) or foreign_body or sent_abroad or _about_subject(text, lexicon),
         other_field=_other_field(text, lexicon),
+        unknown_titles=_unknown_titles(question, lexicon, titles),
         asks_price=_PRICE.search(text) is not None and not _FINE.search(text),
         foreign_law=_about_foreign_law(text, lexicon, docs),
     )

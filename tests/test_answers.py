@@ -241,3 +241,9 @@ def test_a_price_question_says_no_text_sets_a_fee(assistant):
     answer = assistant.ask("个人信息保护认证一般要花多少钱？")
     assert answer.outcome == "not_covered" and answer.citations == ()
     assert "均未规定费用" in answer.answer
+
+
+def test_a_text_the_corpus_lacks_is_named_in_the_answer(assistant):
+    answer = assistant.ask("《数据出境安全评估申报指南（第三版）》要求提交哪些材料？")
+    assert answer.outcome == "not_covered" and answer.citations == ()
+    assert "本助手未收录《数据出境安全评估申报指南（第三版）》" in answer.answer

@@ -400,9 +400,16 @@ def test_data_collected_in_a_region_abroad_and_sent_back(engine):
     assert mech(result) == EX and result.decision["basis"] == ["provisions_2024#第四条"]
 
 
-def test_booking_trips_in_english_is_a_contract_with_the_individual(engine):
-    question = ("Travel agency here, not a CIIO, no important data: we pass customers' passport details to overseas "
-                "hotels and airlines to book their trips. Is that exempt from the CAC procedures?")
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Travel agency here, not a CIIO, no important data: we pass customers' passport details to overseas "
+        "hotels and airlines to book their trips. Is that exempt from the CAC procedures?",
+        "Not a CIIO, no important data. This year we send about 300,000 customers' names and passport numbers "
+        "to hotels abroad, only to make the bookings our customers asked for. Do we need a standard contract?",
+    ],
+)
+def test_booking_trips_in_english_is_a_contract_with_the_individual(engine, question):
     result = engine.evaluate(question, NEW)
     assert mech(result) == EX and result.decision["basis"][0] == "provisions_2024#第五条"
 
@@ -454,6 +461,8 @@ def test_sensitive_information_denied_in_a_short_list(engine):
         ("我们不是关基，没有敏感信息和重要数据。今年上半年已向境外母公司提供7万人的个人信息，下半年拟再提供4万人，用于营销分析，走哪条路？", SC),
         ("Not a CIIO, no sensitive or important data. This year we sent 70,000 users' data abroad for marketing and "
          "will send another 40,000 users' data. Which route?", SC),
+        ("Not a CIIO, no sensitive or important data. Since January we sent 70,000 users' data abroad for "
+         "marketing, and 40,000 more users follow next month. Which route?", SC),
         # last year's people do not count towards this year's total
         ("我们不是关基，没有敏感信息和重要数据。去年向境外母公司提供了8万人的个人信息，今年1月1日以来又提供了5万人，用于营销分析，走哪条路？", EX),
         # the part of a count is no addition to it
@@ -465,3 +474,16 @@ def test_a_count_sent_on_top_of_another_adds_up(engine, question, expected):
     result = engine.evaluate(question, NEW)
     assert mech(result) == expected
     assert ("按累计相加" in result.statement or "added up" in result.statement) == (expected == SC)
+
+
+def test_health_check_results_in_english_are_sensitive(engine):
+    question = ("We are not a CIIO and hold no important data. Since 1 January we have sent annual health check "
+                "results of about 12,000 app users to our analytics team in Tokyo. Which route applies?")
+    result = engine.evaluate(question, NEW)
+    # 10,000 people's sensitive information or more: Provisions Art. 7
+    assert mech(result) == SA and result.decision["basis"] == ["provisions_2024#第七条"]
+
+
+def test_having_done_no_procedure_at_all_asks_no_route(engine):
+    # "什么手续都没办" states that nothing was done; the question is about the fine
+    assert engine.evaluate("公司什么手续都没办就把客户数据传到了国外，被查到最多会被罚多少钱？", NEW) is None

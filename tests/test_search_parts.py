@@ -317,3 +317,36 @@ def test_the_texts_set_no_fee_so_a_price_question_is_not_covered():
 def test_a_period_counted_from_a_rule_taking_effect_is_the_subject():
     lx = load_lexicon()
     assert analyse("自施行之日起3个月内完成整改，施行那天算不算在内？", lx, {}).in_domain
+
+
+def test_more_fields_of_their_own():
+    lx = load_lexicon()
+    for question in (
+        "出口退税备案要准备哪些单据？",
+        "系统要做等保三级，等级保护备案怎么走？",
+        "货物出境报关需要哪些材料？",
+        "Which foreign exchange steps apply when we pay dividends out of China?",
+        "新厂房要做环境影响评估吗？",
+        "Do we need approval from the People's Bank of China for card processing abroad?",
+    ):
+        assert not analyse(question, lx, {}).in_domain, question
+    # English "export" is the subject's word; children's information is the subject's too
+    assert analyse("For the export thresholds, do we count from 1 January of this year?", lx, {}).in_domain
+    assert analyse("学员里很多不满14岁，上课录像给国外外教平台，找谁同意？", lx, {}).in_domain
+
+
+def test_a_named_countrys_own_instrument_is_foreign_law():
+    lx = load_lexicon()
+    assert analyse("泰国的个人数据保护法对把员工数据传到中国有什么要求？", lx, {}).foreign_law
+    assert analyse("Does Vietnam's personal data protection decree allow transfers to China?", lx, {}).foreign_law
+    # a bare country law, or a transfer of that country's people's data, is not a named instrument
+    assert not analyse("新加坡客户的数据出境适用什么条例？", lx, {}).foreign_law
+
+
+def test_texts_named_in_title_marks_that_the_corpus_lacks():
+    lx = load_lexicon()
+    titles = ("个人信息出境标准合同备案指南（第二版）", "中华人民共和国个人信息保护法（节录）")
+    assert analyse("《数据安全法》怎么定义重要数据？", lx, {}, titles).unknown_titles == ("数据安全法",)
+    for known in ("《个人信息出境标准合同备案指南（第二版）》", "《个人信息出境标准合同备案指南》", "《个人信息保护法》",
+                  "《办法》", "《中华人民共和国个人信息保护法（节录）》"):
+        assert analyse(f"{known}里有什么规定？", lx, {}, titles).unknown_titles == (), known

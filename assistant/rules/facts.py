@@ -40,6 +40,8 @@ _PEOPLE_AFTER = re.compile(
     r"(?:(?<=[个位])[\u4e00-\u9fff]{1,3}(?=用户|客户|员工|患者|会员|乘客|旅客|消费者|学生|玩家|车主))?"
     # where the people are from may stand between ("10万国内用户", "1.2 million Chinese users")
     r"(?:(?:中国|国内|境内)(?=[\u4e00-\u9fff])|(?:such|Chinese|PRC|mainland|domestic)\s+)?"
+    # and an English word of kind ("15,000 app users", "3,000 hotel guests")
+    r"(?:(?!(?:of|per|for|to|in|and|or)\b)[a-z]+[\s-]+)?"
     r"(?:个人|人|用户|客户|员工|职工|工人|消费者|会员|患者|乘客|旅客|学员|学生|校友|家长|候选人|求职者|"
     r"应聘者|住客|住户|业主|租客|居民|投保人|被保险人|玩家|车主|司机|自然人|"
     r"(?:people|persons?|individuals?|users?|customers?|employees?|workers?|data subjects?|records?|"
@@ -70,6 +72,7 @@ _SENSITIVE_KIND = re.compile(
     r"不满十四周岁|不满14周?岁|未满14|未满十四|14岁以下|十四岁以下|儿童的?(?:个人)?(?:信息|数据)|"
     r"biometric|facial|fingerprint|religio|(?:medical|health) (?:records?|history|data|information|conditions?)|"
     r"diagnos|genetic|financial account|bank account|card number|whereabouts|location history|"
+    r"health[\s-]?checks?|check-?ups?|medical (?:exam|examination|test)s?|"
     r"children(?:'s)? (?:data|information)|under 14",
     re.I,
 )
@@ -227,6 +230,7 @@ _SCENARIOS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"cross-border (?:shopping|e-?commerce|online (?:store|shop)|delivery|parcels?|remittance|payment)|"
             r"car rental (?:booking|reservation)|international (?:express|courier)|hotel (?:booking|reservation)|"
             r"flight booking|(?:book|booking|reserve|reserving) (?:\w+ ){0,2}(?:trips?|flights?|hotels?|rooms?|tickets?)|"
+            r"(?:make|making|complete|completing|handle|handling) (?:the |their |its )?(?:hotel |flight |travel )?bookings?|"
             r"visa (?:application|processing)|contract (?:to which|with) the individual",
             re.I,
         ),
@@ -294,7 +298,8 @@ _SCENARIOS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _ASKS_WHICH_PATH = re.compile(
     r"(?:走|选)(?:哪|什么)|(?:用|适用|采用|采取)(?:哪|什么)(?:条|种|个)?(?:路|途径|路径|机制|出境方式|程序|手续)|"
     r"哪(?:条|种|个|一种|一条)(?:路|途径|路径|机制|方式|程序|手续|通道)|"
-    r"什么(?:程序|途径|路径|机制|手续|方式|合规)|"
+    # not "什么手续都没办" (having done none at all), which states a fact and asks nothing
+    r"什么(?:程序|途径|路径|机制|手续|方式|合规)(?![都也](?:没|不|未))|"
     r"\bwhich (?:mechanism|path|route|procedure|option)|\bwhat (?:mechanism|path|route|procedure)",
     re.I,
 )

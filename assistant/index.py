@@ -6,13 +6,14 @@ always resolves to a citable unit. Each chunk is prefixed with its instrument ti
 heading, which both legs use to match questions that name an instrument or article. The
 BM25 leg also indexes each chunk with its unit's topic gloss (``glosses``; every chunk of a
 long article gets it, since a clause deep inside is still about the article's matters), so
-that questions in everyday or English wording reach a unit by the matters it deals with. The
+that questions in everyday or English wording reach a unit by the matters it deals with; a
+small third BM25 holds each gloss phrase as a document of its own, owned by its unit. The
 dense vectors are of the text alone: with the gloss they took two and a half times as long
 to build for little more gain (README, "Evaluation"). A second BM25 without the glosses
 serves the evaluation's plain baseline, which must not profit from them.
 
-On disk (``index_dir``): ``chunks.json``, ``dense.faiss``, ``jieba.dict``,
-``sentences.json`` (the words of every sentence of the citable units, which the composer
+On disk (``index_dir``): ``chunks.json``, ``phrases.json`` (each gloss phrase's unit and
+words), ``dense.faiss``, ``jieba.dict``, ``sentences.json`` (the words of every sentence of the citable units, which the composer
 scores when it picks a quote, so that no answer has to segment whole articles again) and
 ``manifest.json`` recording the corpus digest, lexicon and gloss digests, embedder id,
 dimension, chunking version and a SHA-256 of every file. ``load_index`` refuses, with the
@@ -45,10 +46,10 @@ from .text import sentences
 from .tokenize import Tokenizer, write_dictionary
 from .types import Corpus, Unit
 
-FORMAT = 6  # bump when chunking or file layout changes: old indexes become stale
+FORMAT = 7  # bump when chunking or file layout changes: old indexes become stale
 CHUNK_CHARS = 300
-_FILES = ("chunks.json", "dense.faiss", "jieba.dict", "sentences.json")
-_NO_GLOSSES: Mapping[str, str] = MappingProxyType({})
+_FILES = ("chunks.json", "phrases.json", "dense.faiss", "jieba.dict", "sentences.json")
+_NO_GLOSSES: Mapping[str, tuple[str, ...]] = MappingProxyType({})
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,8 @@ class HybridIndex:
     tokens: tuple[tuple[str, ...], ...]  # what BM25 counts: each chunk's words twice, its gloss's once
     bm25: bm25.BM25Stats
     plain_bm25: bm25.BM25Stats  # without the glosses: the baseline's BM25
+    phrases: bm25.BM25Stats  # one document per gloss phrase
+    phrase_keys: tuple[str, ...]  # the unit each phrase document belongs to
     dense: object  # faiss.Index
     sentence_words: Mapping[str, frozenset[str]]  # sentence of a citable unit -> its words
     tokenizer: Tokenizer
@@ -120,9 +123,10 @@ def terms_digest(terms: Iterable[str]) -> str:
     return hashlib.sha256("\n".join(sorted(set(terms))).encode()).hexdigest()
 
 
-def glosses_digest(glosses: Mapping[str, str]) -> str:
-    """Identifies the glosses baked into the chunks' search text."""
-    return hashlib.sha256(json.dumps(dict(sorted(glosses.items())), ensure_ascii=False).encode()).hexdigest()
+def glosses_digest(glosses: Mapping[str, Sequence[str]]) -> str:
+    """Identifies the glosses baked into the chunks' and phrases' search text."""
+    data = {key: list(phrases) for key, phrases in sorted(glosses.items())}
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()
 
 
 def _sha256(path: Path) -> str:
@@ -134,7 +138,7 @@ def build_index(
     embedder: Embedder,
     index_dir: Path,
     extra_terms: Iterable[str] = (),
-    glosses: Mapping[str, str] = _NO_GLOSSES,
+    glosses: Mapping[str, Sequence[str]] = _NO_GLOSSES,
     progress: bool = True,
 ) -> HybridIndex:
     """Build from scratch into ``index_dir`` (replacing what is there) and return it loaded."""
@@ -151,7 +155,7 @@ def build_index(
     write_dictionary(texts, extra_terms, staging / "jieba.dict")
     tokenizer = Tokenizer(staging / "jieba.dict", staging)
     tokens = [tokenizer.tokens(t) for t in texts]
-    gloss_tokens = {key: tokenizer.tokens(gloss) for key, gloss in glosses.items()}
+    phrases = [{"key": key, "tokens": tokenizer.tokens(p)} for key, ps in glosses.items() for p in ps]
     words = {s: tokenizer.tokens(s) for s in _unit_sentences(corpus)}
 
     batch = 16
@@ -167,10 +171,11 @@ def build_index(
     dense.add(matrix)
     faiss.write_index(dense, str(staging / "dense.faiss"))
     payload = [
-        {"key": c.key, "text": c.text, "context": c.context, "tokens": t, "gloss_tokens": gloss_tokens.get(c.key, [])}
+        {"key": c.key, "text": c.text, "context": c.context, "tokens": t}
         for c, t in zip(chunks, tokens, strict=True)
     ]
     (staging / "chunks.json").write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+    (staging / "phrases.json").write_text(json.dumps(phrases, ensure_ascii=False), encoding="utf-8")
     (staging / "sentences.json").write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
     manifest = {
         "format": FORMAT,
@@ -198,7 +203,7 @@ def check_index(
     embedder_id: str,
     index_dir: Path,
     extra_terms: Iterable[str] = (),
-    glosses: Mapping[str, str] = _NO_GLOSSES,
+    glosses: Mapping[str, Sequence[str]] = _NO_GLOSSES,
 ) -> dict:
     """Return the manifest if the index on disk is usable for this corpus and embedder;
     otherwise raise ``IndexError_`` saying why."""
@@ -237,7 +242,7 @@ def load_index(
     embedder: Embedder,
     index_dir: Path,
     extra_terms: Iterable[str] = (),
-    glosses: Mapping[str, str] = _NO_GLOSSES,
+    glosses: Mapping[str, Sequence[str]] = _NO_GLOSSES,
 ) -> HybridIndex:
     import faiss
 
@@ -245,10 +250,14 @@ def load_index(
     payload = json.loads((index_dir / "chunks.json").read_text(encoding="utf-8"))
     chunks = tuple(Chunk(p["key"], p["text"], p["context"]) for p in payload)
     plain = tuple(tuple(p["tokens"]) for p in payload)
+    phrases = json.loads((index_dir / "phrases.json").read_text(encoding="utf-8"))
+    gloss_tokens: dict[str, list[str]] = {}
+    for phrase in phrases:
+        gloss_tokens.setdefault(phrase["key"], []).extend(phrase["tokens"])
     # The text's own words count twice, the gloss's once: the law is the authority and the
     # gloss a description of it. On the held-out sets the weight hardly mattered (MRR
     # 0.815-0.820 for gloss weights 1/2, 1, 2); at 1/2 no gold question type fell below its bar.
-    tokens = tuple(tuple(p["tokens"] * 2 + p["gloss_tokens"]) for p in payload)
+    tokens = tuple(tuple(p["tokens"] * 2 + gloss_tokens.get(p["key"], [])) for p in payload)
     words = json.loads((index_dir / "sentences.json").read_text(encoding="utf-8"))
     dense = faiss.read_index(str(index_dir / "dense.faiss"))
     if dense.ntotal != len(chunks) or dense.d != manifest["dim"]:
@@ -258,6 +267,9 @@ def load_index(
         tokens=tokens,
         bm25=bm25.fit(tokens),
         plain_bm25=bm25.fit(plain),
+        # an index without glosses still needs one (empty) document to fit
+        phrases=bm25.fit([p["tokens"] for p in phrases] or [[]]),
+        phrase_keys=tuple(p["key"] for p in phrases),
         dense=dense,
         sentence_words={sentence: frozenset(w) for sentence, w in words.items()},
         tokenizer=Tokenizer(index_dir / "jieba.dict", index_dir),
@@ -271,7 +283,7 @@ def open_index(
     embedder: Embedder,
     index_dir: Path,
     extra_terms: Sequence[str] = (),
-    glosses: Mapping[str, str] = _NO_GLOSSES,
+    glosses: Mapping[str, Sequence[str]] = _NO_GLOSSES,
     rebuild: bool = True,
     notify: Callable[[str], None] | None = None,
 ) -> HybridIndex:

@@ -5,6 +5,11 @@ Both legs score chunks and a unit takes its best chunk's score:
 - BM25 over jieba tokens of the question plus its lexicon expansions;
 - cosine similarity of the dense query vector (same expanded text) to every chunk.
 
+A third, lighter leg scores the units' gloss phrases one by one (BM25 over single phrases; a
+unit takes its best phrase), so that a question worded like one phrase is not drowned by a
+long article's other words; counted at 0.3 it raised MRR on the gold set from 0.927 to 0.937
+and on twenty pooled held-out sets from 0.814 to 0.822 (README, "Evaluation").
+
 Each leg's unit scores are scaled to 0..1 over the corpus (min-max) and added. Reciprocal
 rank fusion keeps only the order, so a unit sharing far more of the question's words than
 any other (BM25 36 against 14) lost to one whose cosine similarity was 0.918 against 0.896;
@@ -40,6 +45,7 @@ RRF_K = 60  # the plain recipe's constant, for ``baseline_search``
 class Weights:
     sparse: float = 1.0
     dense: float = 1.0
+    phrase: float = 0.3
     named_doc: float = 1.25
     not_in_force: float = 0.6
     displaced: float = 0.85  # a unit displaced in part: its other provisions still apply
@@ -83,6 +89,20 @@ def leg_scores(
     return _best_per_unit(index, sparse), _best_per_unit(index, dense)
 
 
+def phrase_scores(index: HybridIndex, text: str) -> dict[str, float]:
+    """Per unit, its best gloss phrase's BM25 score for the text, scaled so the best unit is 1;
+    units without a matching phrase are absent."""
+    if not index.phrase_keys:
+        return {}
+    best: dict[str, float] = {}
+    scores = bm25.scores(index.phrases, index.tokenizer.tokens(text))
+    for key, score in zip(index.phrase_keys, scores, strict=True):
+        if score > best.get(key, 0.0):
+            best[key] = float(score)
+    top = max(best.values(), default=0.0)
+    return {key: score / top for key, score in best.items()} if top > 0 else {}
+
+
 class Retriever:
     def __init__(self, index: HybridIndex, applicability: Applicability, weights: Weights = Weights()):
         self._index = index
@@ -96,9 +116,10 @@ class Retriever:
         w = self._weights
         sparse, dense = leg_scores(self._index, query.search_text)
         sparse_scaled, dense_scaled = _scaled(sparse), _scaled(dense)
+        phrase = phrase_scores(self._index, query.search_text)
         fused: dict[str, float] = {}
         for key in dense:
-            score = w.sparse * sparse_scaled[key] + w.dense * dense_scaled[key]
+            score = w.sparse * sparse_scaled[key] + w.dense * dense_scaled[key] + w.phrase * phrase.get(key, 0.0)
             doc = key.split("#", 1)[0]
             if doc in query.docs:
                 # Naming an instrument asks about it on purpose, in force or not.

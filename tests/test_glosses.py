@@ -14,7 +14,7 @@ from assistant.errors import CorpusError, IndexError_
 from assistant.glosses import DEFAULT_GLOSSES, load_glosses
 from assistant.index import build_index, check_index, load_index
 from assistant.query import Lexicon, analyse
-from assistant.retrieve import Retriever, baseline_search
+from assistant.retrieve import Retriever, Weights, baseline_search, phrase_scores
 from tests.conftest import ROOT, HashEmbedder
 
 GLOSS = '["alpha#第二条"]\nzh = ["海外总部转给别家公司"]\nen = ["onward transfer by the importer"]\n'
@@ -39,9 +39,9 @@ def test_shipped_glosses_cover_every_citable_unit_in_both_languages():
         assert entry["en"] and all(p.isascii() for p in entry["en"]), key
 
 
-def test_a_gloss_joins_its_phrases_chinese_first(tiny_corpus, tmp_path):
+def test_a_gloss_is_its_phrases_chinese_first(tiny_corpus, tmp_path):
     glosses = load_glosses(load_corpus(tiny_corpus), _write(tmp_path, GLOSS))
-    assert dict(glosses) == {"alpha#第二条": "海外总部转给别家公司 onward transfer by the importer"}
+    assert dict(glosses) == {"alpha#第二条": ("海外总部转给别家公司", "onward transfer by the importer")}
 
 
 @pytest.mark.parametrize(
@@ -111,3 +111,23 @@ def test_real_answers_quote_the_text_never_a_gloss(assistant, question):
     for citation in answer.citations:
         assert citation.quote in assistant.corpus.units[citation.key].text
     assert not [p for p in phrases if p in answer.answer]
+
+
+def test_each_phrase_is_scored_on_its_own_for_its_unit(tiny_corpus, tmp_path):
+    corpus = load_corpus(tiny_corpus)
+    two = '["alpha#第二条"]\nzh = ["海外总部转给别家公司"]\nen = ["onward transfer by the importer", "audit rights"]\n'
+    index = build_index(corpus, HashEmbedder(), tmp_path / "index", (), load_glosses(corpus, _write(tmp_path, two)), progress=False)
+    assert index.phrase_keys == ("alpha#第二条",) * 3
+    # the unit takes its best phrase, scaled so the best unit is 1; units without one are absent
+    assert phrase_scores(index, "who holds audit rights?") == {"alpha#第二条": 1.0}
+    assert phrase_scores(index, "雨天") == {}
+    # the leg adds its weight to the unit's fused score, and nothing to the others
+    query = analyse("audit rights", Lexicon({}, {}, (), ()), {})
+    app = Applicability(corpus, {})
+    with_leg = {h.key: h.score for h in Retriever(index, app).search(query, date(2024, 6, 1), k=10)}
+    without = {h.key: h.score for h in Retriever(index, app, Weights(phrase=0.0)).search(query, date(2024, 6, 1), k=10)}
+    assert with_leg["alpha#第二条"] == pytest.approx(without["alpha#第二条"] + Weights().phrase)
+    assert all(with_leg[k] == pytest.approx(without[k]) for k in without if k != "alpha#第二条")
+    # an index without glosses has no phrases to score
+    bare = build_index(corpus, HashEmbedder(), tmp_path / "bare", (), {}, progress=False)
+    assert bare.phrase_keys == () and phrase_scores(bare, "audit rights") == {}

@@ -30,7 +30,7 @@ def test_round_trip(tiny_corpus, tmp_path):
     manifest = json.loads((tmp_path / "index" / "manifest.json").read_text())
     assert manifest["corpus_digest"] == corpus.digest
     assert manifest["embedder"] == HashEmbedder.id and manifest["dim"] == 64
-    assert set(manifest["files"]) == {"chunks.json", "dense.faiss", "jieba.dict", "sentences.json"}
+    assert set(manifest["files"]) == {"chunks.json", "phrases.json", "dense.faiss", "jieba.dict", "sentences.json"}
     assert not (tmp_path / ".index.building").exists()
     # Every sentence of every unit is stored with the words the tokenizer gives it.
     sentences = {s for u in corpus.units.values() for s in split_sentences(u.text) if s.strip()}

@@ -175,6 +175,14 @@ _FOREIGN_BODY_TERMS = "外国司法或者执法机构 政府部门 司法机构"
 _APPENDIX = re.compile(r"附录\s*([一二12])|\bappendix\s*([12]|i{1,2})\b", re.IGNORECASE)
 
 
+# The Greater Bay Area's own standard contract (for flows between the Mainland and Hong Kong
+# inside the area) is another instrument, which the corpus does not hold; its name holds 标准合同.
+_GBA_CONTRACT = re.compile(
+    r"(?:粤港澳)?大湾区(?:的|版|版本的)?(?:\(内地、香港\))?(?:个人信息跨境流动)?标准合同|"
+    r"greater bay area(?:'s)? (?:version of the )?standard contract",
+    re.I,
+)
+GBA_CONTRACT = "粤港澳大湾区（内地、香港）个人信息跨境流动标准合同"
 _TITLE = re.compile(r"《([^《》]{2,40})》")
 _EDITION = re.compile(r"[(（][^()（）]*[)）]$")  # "（第二版）", "（节录）"
 
@@ -318,7 +326,9 @@ def analyse(
     """``locators`` maps each locator (e.g. "第七条") to the doc_ids that have it; ``titles``
     are the corpus's instrument titles, which the question may name in full."""
     text = normalize(question)
-    named = _named_docs(text, lexicon)
+    gba = _GBA_CONTRACT.search(text) is not None
+    # the other contract's name does not name the corpus's standard contract
+    named = _named_docs(_GBA_CONTRACT.sub(lambda m: " " * len(m.group(0)), text), lexicon)
     docs = tuple(dict.fromkeys(doc for _, _, doc in named))
     keys: list[str] = []
     for doc, locator in _references(text, named):
@@ -343,7 +353,7 @@ def analyse(
         docs=docs,
         in_domain=bool(keys) or bool(docs) or foreign_body or sent_abroad or _about_subject(text, lexicon),
         other_field=_other_field(text, lexicon),
-        unknown_titles=_unknown_titles(question, lexicon, titles),
+        unknown_titles=_unknown_titles(question, lexicon, titles) + ((GBA_CONTRACT,) if gba else ()),
         asks_price=_PRICE.search(text) is not None and not _FINE.search(text),
         foreign_law=_about_foreign_law(text, lexicon, docs),
     )

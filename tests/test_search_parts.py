@@ -9,7 +9,7 @@ import pytest
 from assistant import bm25
 from assistant.corpus import load_corpus
 from assistant.index import chunk_unit
-from assistant.query import Lexicon, analyse, int_to_chinese, load_lexicon
+from assistant.query import GBA_CONTRACT, Lexicon, analyse, int_to_chinese, load_lexicon
 from assistant.rules.numerals import parse_numeral
 from assistant.text import sentences
 from assistant.tokenize import Tokenizer, write_dictionary
@@ -350,3 +350,12 @@ def test_texts_named_in_title_marks_that_the_corpus_lacks():
     for known in ("《个人信息出境标准合同备案指南（第二版）》", "《个人信息出境标准合同备案指南》", "《个人信息保护法》",
                   "《办法》", "《中华人民共和国个人信息保护法（节录）》"):
         assert analyse(f"{known}里有什么规定？", lx, {}, titles).unknown_titles == (), known
+
+
+def test_the_greater_bay_areas_own_contract_is_not_the_corpuss():
+    lx = load_lexicon()
+    other = analyse("听说有个粤港澳大湾区的标准合同，备案流程怎么走？", lx, {})
+    assert other.docs == () and other.unknown_titles == (GBA_CONTRACT,)
+    # a company in the area asking about the standard contract asks about the corpus's
+    ours = analyse("我们在大湾区，往香港传客户数据要签标准合同吗？", lx, {})
+    assert ours.docs == ("standard_contract",) and ours.unknown_titles == ()

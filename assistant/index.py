@@ -13,8 +13,9 @@ to build for little more gain (README, "Evaluation"). A second BM25 without the 
 serves the evaluation's plain baseline, which must not profit from them.
 
 On disk (``index_dir``): ``chunks.json``, ``phrases.json`` (each gloss phrase's unit and
-words), ``dense.faiss``, ``jieba.dict``, ``sentences.json`` (the words of every sentence of the citable units, which the composer
-scores when it picks a quote, so that no answer has to segment whole articles again) and
+words), ``dense.faiss``, ``jieba.dict``, ``sentences.json`` (the words of every sentence of
+the citable units, which the composer scores when it picks a quote, so that no answer has to
+segment whole articles again) and
 ``manifest.json`` recording the corpus digest, lexicon and gloss digests, embedder id,
 dimension, chunking version and a SHA-256 of every file. ``load_index`` refuses, with the
 reason, an index that is missing, built from another corpus, lexicon, glosses or embedder,

@@ -256,7 +256,8 @@ def _about_subject(text: str, lexicon: Lexicon) -> bool:
 # What a filing, an assessment or a certificate costs: none of the texts sets a fee or a price
 # (tests/test_search_parts.py checks the corpus for one), so such a question is not covered.
 _PRICE = re.compile(
-    r"多少钱|收费|收不收费|要钱吗|(?:缴纳|缴|交|付)[^，。；？?]{0,6}费用|费用(?:是|要|大概|一般)?多少|多少费用|"
+    # not any 费用: "向境外支付服务费用时要提供客户信息" asks about the information
+    r"多少钱|收费|收不收费|要钱吗|(?:缴纳|交)(?:什么|哪些)?费用|费用(?:是|要|大概|一般)?多少|多少费用|"
     r"\bhow much (?:does|do|will|would|is|are)\b[^.?!]{0,60}\bcosts?\b|\bwhat (?:does|will) it cost\b|"
     r"\bhow much (?:do|does|will|would)\b[^.?!]{0,60}\bcharge\b|\b(?:lowest|cheapest) price\b|"
     r"\b(?:filing|application|certification|assessment|government|official) (?:fees?|charges?)\b|"
@@ -282,14 +283,18 @@ _LIKENED = re.compile(
 
 
 # A named country's own instrument, which no fixed list covers: "越南的个人数据保护法令",
-# "Vietnam's Decree 13", "Australia's Privacy Act". Only instruments' names (法令, 条例, Act,
-# Ordinance …), not a bare 法 or law, and nothing between that sends data ("新加坡客户数据出境适用
-# 什么条例" asks about China's rules).
+# "Vietnam's Decree 13", "Australia's Privacy Act". Only instruments' names (法令, 条例, a
+# privacy or data protection Act …), not a bare 法 or law, nor an English verb "act" ("our
+# American parent act as recipient"), and nothing between that sends data or asks which rules
+# apply ("新加坡客户数据出境适用什么条例" asks about China's).
 _COUNTRY_INSTRUMENT = re.compile(
     places.pattern_countries_zh()
-    + r"的?(?:(?!出境|境外|传|提供|发|中国|国内|境内)[^，。；,;？?！!\s]){0,10}?(?:法令|条例|法案|保护法|数据法)|"
+    + r"的?(?:(?!出境|境外|传|提供|发|中国|国内|境内|按照|遵守|适用)[^，。；,;？?！!\s]){0,10}?"
+    r"(?:法令|条例|法案|保护法|数据法)|"
     + places.pattern_en()
-    + r"(?:'s)?\s+(?:(?!transfer|send|export)[a-z0-9()'-]+\s+){0,5}?(?:act|ordinance|decree)(?![a-z])",
+    + r"(?:'s)?\s+(?:(?!transfer|send|export)[a-z0-9()'-]+\s+){0,5}?"
+    r"(?:(?:privacy|protection|data|information|security|cybersecurity|\(privacy\))\s+(?:act|ordinance|decree)"
+    r"|decree(?:\s+no\.?)?\s*\d+)(?![a-z])",
     re.IGNORECASE,
 )
 

@@ -466,6 +466,7 @@ def test_sensitive_information_denied_in_a_short_list(engine):
         # last year's people do not count towards this year's total
         ("我们不是关基，没有敏感信息和重要数据。去年向境外母公司提供了8万人的个人信息，今年1月1日以来又提供了5万人，用于营销分析，走哪条路？", EX),
         # the part of a count is no addition to it
+        ("我们不是关基，没有敏感信息和重要数据。今年累计向境外母公司提供了7万人的个人信息，其中又有4万人是新注册会员，用于营销分析，走哪条路？", EX),
         ("我们不是关基，没有敏感信息和重要数据。今年向境外母公司提供了7万人的个人信息，其中4万人是会员，用于营销分析，走哪条路？", EX),
     ],
 )

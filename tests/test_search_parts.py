@@ -310,6 +310,7 @@ def test_the_texts_set_no_fee_so_a_price_question_is_not_covered():
     # a price term in the contract's own sense is no question of cost
     assert not analyse("境外接收方可以用自动化决策对不同用户定不同的交易价格吗？", lx, {}).asks_price
     assert not analyse("违约了要赔偿对方的损失吗？", lx, {}).asks_price
+    assert not analyse("向境外支付服务费用时要附上客户的个人信息，这算出境吗？", lx, {}).asks_price
     # the amount of a fine is a money question the texts answer (PIPL Art. 66)
     assert not analyse("违规出境被查到，公司最多会被罚多少钱？", lx, {}).asks_price
 
@@ -339,8 +340,10 @@ def test_a_named_countrys_own_instrument_is_foreign_law():
     lx = load_lexicon()
     assert analyse("泰国的个人数据保护法对把员工数据传到中国有什么要求？", lx, {}).foreign_law
     assert analyse("Does Vietnam's personal data protection decree allow transfers to China?", lx, {}).foreign_law
-    # a bare country law, or a transfer of that country's people's data, is not a named instrument
+    assert analyse("Is our data covered by Australia's Privacy Act when it lands in Sydney?", lx, {}).foreign_law
+    # a bare country law, a transfer of that country's people's data, or "act" the verb is not one
     assert not analyse("新加坡客户的数据出境适用什么条例？", lx, {}).foreign_law
+    assert not analyse("Does our American parent act as the overseas recipient?", lx, {}).foreign_law
 
 
 def test_texts_named_in_title_marks_that_the_corpus_lacks():

@@ -92,8 +92,10 @@ _OTHER_INFO_DENIED = re.compile(
     r"(?:没有|无|不涉及|不含|不包括)(?:其他|别的)(?:的)?(?:一般)?个人信息|no other personal (?:information|data)", re.I
 )
 MAX_PEOPLE = 9_000_000_000  # more than everyone alive
+# Not 新增 ("新增用户" are often part of a total given), and nothing after 其中 (a part of the
+# count before it).
 _ADDITIONAL_BEFORE = re.compile(
-    r"(?:再|又|另外|另行|额外|追加|新增)[^，。；,;\d]{0,8}$|"
+    r"(?<!其中)(?:再|又|另外|另行|额外|追加)(?:(?!其中)[^，。；,;\d]){0,8}$|"
     r"\b(?:another|an additional|additional|a further|further)\s+$",
     re.I,
 )

@@ -331,6 +331,9 @@ def test_more_fields_of_their_own():
         "Do we need approval from the People's Bank of China for card processing abroad?",
     ):
         assert not analyse(question, lx, {}).in_domain, question
+    # an other field's word must not be read inside the subject's ("加密等保护措施" is not 等保)
+    assert analyse("境外接收方要采取加密、去标识化等保护措施吗？", lx, {}).in_domain
+    assert analyse("客户向境外汇款时，我们要把收款人信息发给境外银行，这算出境吗？", lx, {}).in_domain
     # English "export" is the subject's word; children's information is the subject's too
     assert analyse("For the export thresholds, do we count from 1 January of this year?", lx, {}).in_domain
     assert analyse("学员里很多不满14岁，上课录像给国外外教平台，找谁同意？", lx, {}).in_domain

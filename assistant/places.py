@@ -37,18 +37,21 @@ ENGLISH = (
 )
 
 
+def _alternation(names: tuple[str, ...], *patterns: str) -> str:
+    """Names longest first (so 印度尼西亚 wins over 印度), then any extra patterns."""
+    return "(?:" + "|".join([*(re.escape(n) for n in sorted(names, key=len, reverse=True)), *patterns]) + ")"
+
+
 def pattern_zh() -> str:
     """A regex alternative matching any Chinese place name above (longest first)."""
-    names = sorted(GENERIC + COUNTRIES, key=len, reverse=True)
-    return "(?:" + "|".join([*(re.escape(n) for n in names), _SOME_COUNTRY]) + ")"
+    return _alternation(GENERIC + COUNTRIES, _SOME_COUNTRY)
 
 
 def pattern_countries_zh() -> str:
     """Like ``pattern_zh`` without the generic words: a place named by its own name."""
-    return "(?:" + "|".join(re.escape(n) for n in sorted(COUNTRIES, key=len, reverse=True)) + ")"
+    return _alternation(COUNTRIES)
 
 
 def pattern_en() -> str:
     """A regex alternative matching the English adjectives and names, as whole words."""
-    names = sorted(ENGLISH, key=len, reverse=True)
-    return r"(?<![a-z])(?:" + "|".join(re.escape(n) for n in names) + r")(?![a-z])"
+    return r"(?<![a-z])" + _alternation(ENGLISH) + r"(?![a-z])"

@@ -191,6 +191,8 @@ def _unknown_titles(question: str, lexicon: Lexicon, titles: Iterable[str]) -> t
     """Texts the question names in book-title marks that are none of the corpus's: an alias or
     title, with or without its edition, or ending in an alias ("个人信息出境标准合同备案指南").
     Returned as the question wrote them."""
+    if "《" not in question:
+        return ()  # most questions name no title: no need to gather the known ones
     known = {normalize(t) for t in titles} | {a.strip("《》") for names in lexicon.instruments.values() for a in names}
     unknown = []
     for m in _TITLE.finditer(question):
@@ -234,8 +236,8 @@ def _other_field(text: str, lexicon: Lexicon) -> bool:
     return any(_contains(text, term) for term in lexicon.elsewhere)
 
 
-def _about_subject(text: str, lexicon: Lexicon) -> bool:
-    elsewhere = _other_field(text, lexicon)
+def _about_subject(text: str, lexicon: Lexicon, elsewhere: bool) -> bool:
+    """``elsewhere``: the text names another field's matter (``_other_field``)."""
     # Another field's term holding one of ours ("ICP备案" holds 备案) is that field's.
     for term in lexicon.elsewhere:
         for start, end in reversed(_spans(text, term)):
@@ -331,6 +333,7 @@ def analyse(
     """``locators`` maps each locator (e.g. "第七条") to the doc_ids that have it; ``titles``
     are the corpus's instrument titles, which the question may name in full."""
     text = normalize(question)
+    other_field = _other_field(text, lexicon)
     gba = _GBA_CONTRACT.search(text) is not None
     # the other contract's name does not name the corpus's standard contract
     named = _named_docs(_GBA_CONTRACT.sub(lambda m: " " * len(m.group(0)), text), lexicon)
@@ -356,8 +359,8 @@ def analyse(
         english=is_english(question),
         refs=tuple(dict.fromkeys(keys)),
         docs=docs,
-        in_domain=bool(keys) or bool(docs) or foreign_body or sent_abroad or _about_subject(text, lexicon),
-        other_field=_other_field(text, lexicon),
+        in_domain=bool(keys) or bool(docs) or foreign_body or sent_abroad or _about_subject(text, lexicon, other_field),
+        other_field=other_field,
         unknown_titles=_unknown_titles(question, lexicon, titles) + ((GBA_CONTRACT,) if gba else ()),
         asks_price=_PRICE.search(text) is not None and not _FINE.search(text),
         foreign_law=_about_foreign_law(text, lexicon, docs),

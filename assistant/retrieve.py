@@ -27,6 +27,7 @@ evaluation can show every figure beside it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -75,28 +76,33 @@ def _ranks(best: dict[str, tuple[float, int]]) -> dict[str, int]:
     return {key: r for r, key in enumerate(order, start=1)}
 
 
+def _sparse(index: HybridIndex, tokens: Sequence[str], glosses: bool = True) -> dict[str, tuple[float, int]]:
+    return _best_per_unit(index, bm25.scores(index.bm25 if glosses else index.plain_bm25, tokens))
+
+
+def _dense(index: HybridIndex, text: str) -> dict[str, tuple[float, int]]:
+    vector = index.embedder.embed_queries([text])
+    dense_scores, ids = index.dense.search(vector, index.dense.ntotal)
+    dense = np.zeros(len(index.chunks), dtype=np.float64)
+    dense[ids[0]] = dense_scores[0]
+    return _best_per_unit(index, dense)
+
+
 def leg_scores(
     index: HybridIndex, text: str, glosses: bool = True
 ) -> tuple[dict[str, tuple[float, int]], dict[str, tuple[float, int]]]:
     """Per-unit (score, best chunk) for the sparse and the dense leg; ``glosses=False``
     scores the sparse leg on the units' own words alone."""
-    stats = index.bm25 if glosses else index.plain_bm25
-    sparse = bm25.scores(stats, index.tokenizer.tokens(text))
-    vector = index.embedder.embed_queries([text])
-    dense_scores, ids = index.dense.search(vector, index.dense.ntotal)
-    dense = np.zeros(len(index.chunks), dtype=np.float64)
-    dense[ids[0]] = dense_scores[0]
-    return _best_per_unit(index, sparse), _best_per_unit(index, dense)
+    return _sparse(index, index.tokenizer.tokens(text), glosses), _dense(index, text)
 
 
-def phrase_scores(index: HybridIndex, text: str) -> dict[str, float]:
-    """Per unit, its best gloss phrase's BM25 score for the text, scaled so the best unit is 1;
-    units without a matching phrase are absent."""
+def phrase_scores(index: HybridIndex, tokens: Sequence[str]) -> dict[str, float]:
+    """Per unit, its best gloss phrase's BM25 score for the question's tokens, scaled so the
+    best unit is 1; units without a matching phrase are absent."""
     if not index.phrase_keys:
         return {}
     best: dict[str, float] = {}
-    scores = bm25.scores(index.phrases, index.tokenizer.tokens(text))
-    for key, score in zip(index.phrase_keys, scores, strict=True):
+    for key, score in zip(index.phrase_keys, bm25.scores(index.phrases, tokens), strict=True):
         if score > best.get(key, 0.0):
             best[key] = float(score)
     top = max(best.values(), default=0.0)
@@ -114,9 +120,10 @@ class Retriever:
 
     def search(self, query: Query, as_of: date, k: int = 5) -> list[Hit]:
         w = self._weights
-        sparse, dense = leg_scores(self._index, query.search_text)
+        tokens = self._index.tokenizer.tokens(query.search_text)  # segmented once for both BM25 legs
+        sparse, dense = _sparse(self._index, tokens), _dense(self._index, query.search_text)
         sparse_scaled, dense_scaled = _scaled(sparse), _scaled(dense)
-        phrase = phrase_scores(self._index, query.search_text)
+        phrase = phrase_scores(self._index, tokens)
         fused: dict[str, float] = {}
         for key in dense:
             score = w.sparse * sparse_scaled[key] + w.dense * dense_scaled[key] + w.phrase * phrase.get(key, 0.0)

@@ -119,8 +119,8 @@ def test_each_phrase_is_scored_on_its_own_for_its_unit(tiny_corpus, tmp_path):
     index = build_index(corpus, HashEmbedder(), tmp_path / "index", (), load_glosses(corpus, _write(tmp_path, two)), progress=False)
     assert index.phrase_keys == ("alpha#第二条",) * 3
     # the unit takes its best phrase, scaled so the best unit is 1; units without one are absent
-    assert phrase_scores(index, "who holds audit rights?") == {"alpha#第二条": 1.0}
-    assert phrase_scores(index, "雨天") == {}
+    assert phrase_scores(index, index.tokenizer.tokens("who holds audit rights?")) == {"alpha#第二条": 1.0}
+    assert phrase_scores(index, index.tokenizer.tokens("雨天")) == {}
     # the leg adds its weight to the unit's fused score, and nothing to the others
     query = analyse("audit rights", Lexicon({}, {}, (), ()), {})
     app = Applicability(corpus, {})
@@ -130,4 +130,4 @@ def test_each_phrase_is_scored_on_its_own_for_its_unit(tiny_corpus, tmp_path):
     assert all(with_leg[k] == pytest.approx(without[k]) for k in without if k != "alpha#第二条")
     # an index without glosses has no phrases to score
     bare = build_index(corpus, HashEmbedder(), tmp_path / "bare", (), {}, progress=False)
-    assert bare.phrase_keys == () and phrase_scores(bare, "audit rights") == {}
+    assert bare.phrase_keys == () and phrase_scores(bare, ["audit", "rights"]) == {}

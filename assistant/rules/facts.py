@@ -219,6 +219,12 @@ _OWN_PURPOSE = re.compile(
     r"profiling|marketing|advertising|analytics",
     re.I,
 )
+# Provisions Art. 6: a free trade zone, and data outside its negative list.
+_ZONE = r"(?:自由贸易试验区|自贸区|自贸试验区|free[\s-]trade (?:pilot )?zone|\bFTZ\b)"
+_OFF_LIST = (
+    r"(?:清单(?:以外|之外|外)|不在[^，。；,;？?]{0,16}清单|清单[^，。；,;？?]{0,6}(?:没有|未列|不包括)|"
+    r"(?:outside|not (?:on|in|covered by)) (?:the |its |their |our )?(?:[\w']+ )?negative list)"
+)
 _SCENARIOS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "contract_with_individual",
@@ -272,14 +278,10 @@ _SCENARIOS: tuple[tuple[str, re.Pattern[str]], ...] = (
         # Provisions Art. 6: a free trade zone's own list; data outside it is exempt.
         "ftz_outside_list",
         re.compile(
-            # matched at the zone's name, so that a zone named only to deny it ("不属于…或自贸区
-            # 负面清单外等豁免情形") is found denied like any other scenario
-            r"(?:自由贸易试验区|自贸区|自贸试验区|free[\s-]trade (?:pilot )?zone|\bFTZ\b)"
-            r"(?=.*(?:清单(?:以外|之外|外)|不在[^，。；,;？?]{0,16}清单|清单[^，。；,;？?]{0,6}(?:没有|未列|不包括)|"
-            r"(?:outside|not (?:on|in|covered by)) (?:the |its |their |our )?(?:[\w']+ )?negative list))|"
-            r"(?:清单(?:以外|之外|外)|不在[^，。；,;？?]{0,16}清单|(?:outside|not (?:on|in)) (?:the |its )?negative list)"
-            r"(?=.*(?:自由贸易试验区|自贸区|自贸试验区|free[\s-]trade (?:pilot )?zone|\bFTZ\b))|"
-            r"不在[^，。；,;？?]{0,16}?(?:自由贸易试验区|自贸区|自贸试验区)[^，。；,;？?]{0,16}清单",
+            # matched where the zone or the list is first named, so that a zone named only to
+            # deny it ("不属于…或自贸区负面清单外等豁免情形") is found denied like any other scenario
+            rf"{_ZONE}(?=.*{_OFF_LIST})|{_OFF_LIST}(?=.*{_ZONE})|"
+            rf"不在[^，。；,;？?]{{0,16}}?{_ZONE}[^，。；,;？?]{{0,16}}清单",
             re.I | re.S,
         ),
     ),
@@ -504,9 +506,10 @@ def extract_facts(question: str, as_of: date) -> Facts:
 
 # A scenario named only to deny it: "也不是紧急救治", "不属于跨境人力资源管理", "no
 # contract-performance or HR purpose", "not for an emergency".
+_ZH_DENIAL = r"(?:不是|并非|不属于|不涉及|不符合|不为|不做|不用于|不用来|没有|无(?!论))"
 _SCENARIO_DENIED = re.compile(
     # at most two characters between: "也不是紧急救治", but not "非关基的跨境电商公司"
-    r"(?:不是|并非|不属于|不涉及|不为|不做|不用于|不用来|没有|无(?!论))[^，。；,;]{0,2}$|"
+    _ZH_DENIAL + r"[^，。；,;]{0,2}$|"
     + _EN_LIST_NEGATED + "|"
     r"(?:\bno\b|\bnot\b|\bnot for\b|without|isn't|is not|aren't)\s+(?:an?\s+|the\s+|any\s+)?$",
     re.I,
@@ -516,7 +519,7 @@ _SCENARIO_DENIED = re.compile(
 # A Chinese negation governing a list of exemptions that ends in its kind, the scenario
 # anywhere in the list: "不属于合同履行、人力资源管理或紧急情况等豁免场景". Without that ending a
 # negation further back need not govern the scenario ("不含敏感信息的订单和员工人事数据").
-_LIST_NEGATION_BEFORE = re.compile(r"(?:不是|并非|不属于|不涉及|不符合|没有|无(?!论))[^，。；,;]{0,40}$")
+_LIST_NEGATION_BEFORE = re.compile(_ZH_DENIAL + r"[^，。；,;]{0,40}$")
 _LIST_OF_EXEMPTIONS_AFTER = re.compile(
     r"[^，。；,;]{0,40}?(?:等|之类的?)(?:豁免|例外)?(?:场景|情形|情况|情景|事由|条件)"
 )

@@ -229,9 +229,12 @@ class Assistant:
             return plan.finish("not_covered", self._not_covered(query, foreign=True))
         if query.unknown_titles and not query.docs and not query.refs:
             return plan.finish("not_covered", self._unknown_titles(query))
-        if query.other_field and not query.in_domain:
-            # Another field's matter (customs on a trip abroad, tax on fees paid abroad) is not
-            # a transfer question however many people it mentions: the rules are not asked.
+        if (query.other_field and not query.in_domain) or query.asks_elsewhere:
+            # Another field's matter (customs on a trip abroad, tax on fees paid abroad, the
+            # export licence asked for after the contract) is not a transfer question however
+            # many people it mentions: the rules are not asked.
+            if query.unknown_titles:
+                return plan.finish("not_covered", self._unknown_titles(query))
             return plan.finish("not_covered", self._not_covered(query))
 
         t = time.perf_counter()

@@ -107,6 +107,7 @@ class Query:
     unknown_titles: tuple[str, ...]  # 《texts》 named that the corpus does not hold
     asks_price: bool  # asks what something costs, which none of the texts says
     foreign_law: bool  # about another jurisdiction's law, not comparing it with China's
+    asks_elsewhere: bool  # what is asked belongs to another field or to a text the corpus lacks
 
 
 def int_to_chinese(n: int) -> str:
@@ -187,21 +188,60 @@ _TITLE = re.compile(r"《([^《》]{2,40})》")
 _EDITION = re.compile(r"[(（][^()（）]*[)）]$")  # "（第二版）", "（节录）"
 
 
-def _unknown_titles(question: str, lexicon: Lexicon, titles: Iterable[str]) -> tuple[str, ...]:
-    """Texts the question names in book-title marks that are none of the corpus's: an alias or
-    title, with or without its edition, or ending in an alias ("个人信息出境标准合同备案指南").
-    Returned as the question wrote them."""
-    if "《" not in question:
-        return ()  # most questions name no title: no need to gather the known ones
+def _unknown_titles(text: str, lexicon: Lexicon, titles: Iterable[str]) -> list[re.Match[str]]:
+    """Texts the (normalised) question names in book-title marks that are none of the corpus's:
+    an alias or title, with or without its edition, or ending in an alias
+    ("个人信息出境标准合同备案指南")."""
+    if "《" not in text:
+        return []  # most questions name no title: no need to gather the known ones
     known = {normalize(t) for t in titles} | {a.strip("《》") for names in lexicon.instruments.values() for a in names}
     unknown = []
-    for m in _TITLE.finditer(question):
-        full = normalize(m.group(1)).strip()
+    for m in _TITLE.finditer(text):
+        full = m.group(1).strip()
         name = _EDITION.sub("", full).strip()
-        if full in known or name in known or any(len(k) >= 4 and name.endswith(k) for k in known):
-            continue
-        unknown.append(m.group(1))
-    return tuple(dict.fromkeys(unknown))
+        if not (full in known or name in known or any(len(k) >= 4 and name.endswith(k) for k in known)):
+            unknown.append(m)
+    return unknown
+
+
+def _as_written(question: str, names: set[str]) -> tuple[str, ...]:
+    """The titles in ``names`` (normalised) as the question wrote them."""
+    found = (m.group(1) for m in _TITLE.finditer(question) if normalize(m.group(1)).strip() in names)
+    return tuple(dict.fromkeys(found))
+
+
+def _blank(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """``text`` with the spans replaced by spaces, so that offsets stay where they were."""
+    for start, end in spans:
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
+
+
+# Where a question's ask ends a sentence: the last sentence, and in Chinese the last of its
+# comma-separated parts ("除了标准合同，是否还要按《出口管制法》申请出口许可？").
+_SENTENCE_END = re.compile(r"[。；;！!？?\n]+|(?<=[a-z])\.\s+")
+_COMMA = re.compile(r"[，,]")
+
+
+def _asking_part(text: str, english: bool) -> tuple[int, int]:
+    """(start, end) of the part of ``text`` that asks."""
+    ends = [m for m in _SENTENCE_END.finditer(text) if text[m.end() :].strip()]
+    start = ends[-1].end() if ends else 0
+    if not english:
+        commas = list(_COMMA.finditer(text, start))
+        start = commas[-1].end() if commas else start
+    return start, len(text)
+
+
+def _asks_elsewhere(part: str, lexicon: Lexicon, unknown_titles: Iterable[str]) -> bool:
+    """The asking ``part`` names another field's matter or a text the corpus lacks, and none of
+    the subject's own words: "除了个人信息出境这一块，人类遗传资源审批要怎么走？" asks about
+    the other field whatever the sentence before it says."""
+    titles = [m.span() for m in _TITLE.finditer(part) if m.group(1).strip() in unknown_titles]
+    if not titles and not _other_field(part, lexicon):
+        return False
+    rest = _blank(part, [*titles, *(span for term in lexicon.elsewhere for span in _spans(part, term))])
+    return not any(_contains(rest, term) for term in lexicon.domain) and not _named_docs(rest, lexicon)
 
 
 def _references(text: str, named: list[tuple[int, int, str]]) -> list[tuple[str | None, str]]:
@@ -296,6 +336,7 @@ _COUNTRY_INSTRUMENT = re.compile(
     + places.pattern_en()
     + r"(?:'s)?\s+(?:(?!transfer|send|export)[a-z0-9()'-]+\s+){0,5}?"
     r"(?:(?:privacy|protection|data|information|security|cybersecurity|\(privacy\))\s+(?:act|ordinance|decree)"
+    r"|act on (?:the )?protection of personal (?:information|data)"
     r"|decree(?:\s+no\.?)?\s*\d+)(?![a-z])",
     re.IGNORECASE,
 )
@@ -333,10 +374,14 @@ def analyse(
     """``locators`` maps each locator (e.g. "第七条") to the doc_ids that have it; ``titles``
     are the corpus's instrument titles, which the question may name in full."""
     text = normalize(question)
+    english = is_english(question)
     other_field = _other_field(text, lexicon)
-    gba = _GBA_CONTRACT.search(text) is not None
-    # the other contract's name does not name the corpus's standard contract
-    named = _named_docs(_GBA_CONTRACT.sub(lambda m: " " * len(m.group(0)), text), lexicon)
+    gba = [m.span() for m in _GBA_CONTRACT.finditer(text)]
+    unknown = _unknown_titles(text, lexicon, titles)
+    country_laws = [m.span() for m in _COUNTRY_INSTRUMENT.finditer(text)]
+    # Other texts' names do not name the corpus's instruments: neither the other contract's
+    # (粤港澳大湾区…标准合同) nor a title ending in 办法 nor Japan's 个人信息保护法.
+    named = _named_docs(_blank(text, [*gba, *(m.span() for m in unknown), *country_laws]), lexicon)
     docs = tuple(dict.fromkeys(doc for _, _, doc in named))
     keys: list[str] = []
     for doc, locator in _references(text, named):
@@ -353,15 +398,20 @@ def analyse(
     if sent_abroad:
         added.append("向境外提供个人信息")
     search_text = question if not added else question + " " + " ".join(added)
+    foreign_law = _about_foreign_law(text, lexicon, docs)
+    ask_start, ask_end = _asking_part(text, english)
+    asks_elsewhere = _asks_elsewhere(text[ask_start:ask_end], lexicon, {m.group(1).strip() for m in unknown})
+    named_in_ask = any(start >= ask_start for start, _, _ in named)
     return Query(
         text=question,
         search_text=search_text,
-        english=is_english(question),
+        english=english,
         refs=tuple(dict.fromkeys(keys)),
         docs=docs,
         in_domain=bool(keys) or bool(docs) or foreign_body or sent_abroad or _about_subject(text, lexicon, other_field),
         other_field=other_field,
-        unknown_titles=_unknown_titles(question, lexicon, titles) + ((GBA_CONTRACT,) if gba else ()),
+        unknown_titles=_as_written(question, {m.group(1).strip() for m in unknown}) + ((GBA_CONTRACT,) if gba else ()),
         asks_price=_PRICE.search(text) is not None and not _FINE.search(text),
-        foreign_law=_about_foreign_law(text, lexicon, docs),
+        foreign_law=foreign_law or (bool(_foreign_laws(text[ask_start:ask_end], lexicon)) and not named_in_ask),
+        asks_elsewhere=asks_elsewhere and not keys,  # 附录一《个人信息出境说明》 names a unit
     )

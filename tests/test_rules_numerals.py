@@ -194,6 +194,7 @@ def test_short_denials_of_sensitive_data(denial):
         ("we are not designated as a critical information infrastructure operator", False),
         ("We are a CIIO", True),
         ("我们公司不属于关键信息基础设施运营者", False),
+        ("It has not been designated a critical information infrastructure operator (CIIO).", False),
         ("我们是一家电商公司", None),
     ],
 )
@@ -211,6 +212,9 @@ def test_ciio(question, ciio):
         ("也没被告知有重要数据", False),
         ("从来没有被任何部门告知或公布为重要数据", False),
         ("None of it has been flagged as important data.", False),
+        ("The data contains no sensitive personal information and none of it is important data.", False),
+        ("8,000 of those records include bank account details. Nothing is important data.", False),
+        ("有些数据可能算重要数据，但从没有哪个部门告知过或公开发布过", False),
         ("no personal information at all, and nothing designated as important data", False),
         # 无论 is "whatever", 未来 "in future": neither denies anything
         ("无论是否涉及重要数据都要评估吗", None),

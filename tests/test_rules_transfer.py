@@ -201,6 +201,15 @@ def test_free_trade_zone_exemption_quotes_article_6_and_starts_with_the_provisio
     [
         "老板提议把客户数据拆分给几家子公司分别往境外传，就都能签标准合同了。这么做合规吗？",
         "国家为什么要专门出一个个人信息出境标准合同办法？出台背景是什么？",
+        # an individual's remedies, a procedure gone through again, a consular legalisation
+        "用户觉得境外接收方侵犯了自己的权益，可以通过什么途径维权？",
+        "合同备案以后境外保存期限要改，需要重新走什么流程？",
+        "合同备案前，境外公司签的字是否需要办理公证和使领馆认证？",
+        # the data's premise or the asker's role settles it without thresholds
+        "只给境外总部匿名化处理后的统计数据，还需要签标准合同吗？",
+        "我们是一家认证机构，想开展个人信息出境认证业务，还要向网信办办什么手续？",
+        # one contact person, not one person's data
+        "境外接收方要不要指定一个对接用户投诉的联系人？",
     ],
 )
 def test_questions_that_only_mention_a_mechanism_are_left_to_retrieval(engine, question):
@@ -488,3 +497,61 @@ def test_health_check_results_in_english_are_sensitive(engine):
 def test_having_done_no_procedure_at_all_asks_no_route(engine):
     # "什么手续都没办" states that nothing was done; the question is about the fine
     assert engine.evaluate("公司什么手续都没办就把客户数据传到了国外，被查到最多会被罚多少钱？", NEW) is None
+
+
+def test_no_personal_information_in_the_abbreviation_exempts(engine):
+    result = engine.evaluate("非关基，只把订单的型号和价格发给国外客户，不含任何个信，也没有重要数据，要申报吗？", NEW)
+    assert mech(result) == EX
+    assert "provisions_2024#第三条" in {c.key for c in result.citations}
+
+
+def test_anonymised_data_with_facts_stated_is_still_decided(engine):
+    q = "我们只向境外提供匿名化处理后的统计结果，不含任何个人信息，也不涉及重要数据，需要申报安全评估吗？"
+    assert mech(engine.evaluate(q, NEW)) == EX
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "basis"),
+    [
+        # the people named before the count: 12,000 people's sensitive information (Provisions Art. 7)
+        ("We are not a CIIO and hold no important data. This year we will send records of 50,000 customers, "
+         "of whom 12,000 also have medical records in them, to our parent abroad. Which mechanism applies?",
+         SA, "provisions_2024#第七条"),
+        # some of those already counted: 8,000 people's sensitive information (Art. 8)
+        ("We are not a CIIO and have no important data. Since 1 January we have provided data on 20,000 "
+         "policyholders to an affiliate abroad; 8,000 of those records include bank account details. Which route?",
+         SC, "provisions_2024#第八条"),
+    ],
+)
+def test_sensitive_part_of_a_count_given_in_english(engine, question, expected, basis):
+    result = engine.evaluate(question, NEW)
+    assert mech(result) == expected
+    assert basis in {c.key for c in result.citations}
+
+
+def test_the_duties_every_route_keeps_are_cited_when_the_question_raises_them(engine):
+    q = "我们不是关基，今年向境外提供5万人的个人信息，不含敏感个人信息和重要数据，免予申报的话，还要取得个人单独同意吗？"
+    result = engine.evaluate(q, NEW)
+    assert mech(result) == EX
+    assert "provisions_2024#第十条" in {c.key for c in result.citations}
+    assert "单独同意" in result.statement and "第十条" in result.statement
+    # not raised, not cited: the same facts asking only the route
+    plain = engine.evaluate("我们不是关基，今年向境外提供5万人的个人信息，不含敏感个人信息和重要数据，走哪条路？", NEW)
+    assert mech(plain) == EX and "provisions_2024#第十条" not in {c.key for c in plain.citations}
+    # being told which data is important data is not a duty towards people
+    told = engine.evaluate("我们不是关基，被主管部门告知为重要数据的数据要出境，走哪条路？", NEW)
+    assert "provisions_2024#第十条" not in {c.key for c in told.citations}
+
+
+@pytest.mark.parametrize(
+    ("question", "read"),
+    [
+        ("我们非关基，今年向境外提供超过50万人的个人信息，不含敏感个人信息和重要数据，走哪条路？", "个人信息超过50万人"),
+        ("我们非关基，今年向境外提供不到8万人的个人信息，不含敏感个人信息，走哪条路？", "个人信息不满8万人"),
+        ("Not a CIIO; this year fewer than 100,000 individuals' non-sensitive data goes abroad. Which route?",
+         "personal information: fewer than 100,000"),
+    ],
+)
+def test_the_facts_line_keeps_how_the_question_bounds_a_count(engine, question, read):
+    # "超过50万人" read back as "50万人" would look like the basis of a decision it is not
+    assert read in engine.evaluate(question, NEW).statement

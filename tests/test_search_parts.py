@@ -365,3 +365,28 @@ def test_the_greater_bay_areas_own_contract_is_not_the_corpuss():
     # a company in the area asking about the standard contract asks about the corpus's
     ours = analyse("我们在大湾区，往香港传客户数据要签标准合同吗？", lx, {})
     assert ours.docs == ("standard_contract",) and ours.unknown_titles == ()
+
+
+def test_a_title_the_corpus_lacks_does_not_name_an_instrument_inside_it():
+    lx = load_lexicon()
+    titles = ("个人信息出境标准合同办法",)
+    q = analyse("按《个人信息保护合规审计管理办法》，多久要做一次合规审计？", lx, {}, titles)
+    assert q.docs == () and q.unknown_titles == ("个人信息保护合规审计管理办法",)
+    # Japan's 个人信息保护法 is not the PIPL, in either language
+    japan = analyse("日本的个人信息保护法对接收来自中国的数据有什么要求？", lx, {})
+    assert japan.docs == () and japan.foreign_law
+    english = analyse(
+        "Our Tokyo affiliate gets Chinese data under the China SCC. Does Japan's Act on the Protection of "
+        "Personal Information require consent for an onward transfer?", lx, {})
+    assert english.foreign_law
+
+
+def test_the_asking_clause_decides_whether_another_field_is_asked_about():
+    lx = load_lexicon()
+    assert analyse("除了标准合同，是否还要按《出口管制法》申请出口许可？", lx, {}).asks_elsewhere
+    assert analyse("传给境外药企的数据里有基因测序结果，除了个人信息出境，人类遗传资源审批要怎么走？", lx, {}).asks_elsewhere
+    assert analyse("研发图纸要发给海外客户 需要办出口许可证吗", lx, {}).asks_elsewhere
+    # the subject's own words in the asking clause, or a unit named, keep it this corpus's
+    assert not analyse("为缴纳个税向境外提供员工工资数据要不要申报安全评估？", lx, {}).asks_elsewhere
+    assert not analyse("出口管制之外，向境外提供个人信息要签标准合同吗？", lx, {}).asks_elsewhere
+    assert not analyse("附录一《个人信息出境说明》具体要填哪些项目？", lx, {}).asks_elsewhere

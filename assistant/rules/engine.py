@@ -104,6 +104,11 @@ class RuleEngine:
                 names = [n for n, _ in rule.numbers] + names
             if "important_data_assumed_none" in notes and rule.has("important_data_notified"):
                 extra_cites.append("important_data_notified")
+            if facts.asks_duties and rule.has("other_duties"):
+                # "does being exempt also release us from consent?": no route, the exemption
+                # included, lifts them (Provisions Art. 10)
+                notes.append("other_duties")
+                extra_cites.append("other_duties")
         citations = cite(self._corpus, rule, names + extra_cites)
         statement = statements.transfer_statement(rule, decision, citations, as_of, tuple(notes), en)
         assumptions = [statements.note_text(n, rule, as_of, en) for n in notes if n in _NOTE_AS_ASSUMPTION]
@@ -156,6 +161,10 @@ def classify(facts: Facts) -> str | None:
     if facts.important_data_status_asked and not (people or facts.ciio is not None or facts.scenarios):
         # "从来没有被通知过哪些是重要数据，还要按重要数据申报吗？" asks whether the data counts as
         # important data, which Provisions Art. 2 answers; nothing stated would decide a route.
+        transfer_q = False
+    if (facts.anonymised or facts.certifier_speaking) and not stated:
+        # "只给匿名化处理后的数据，还要签标准合同吗？" turns on PIPL Art. 4's definition, and a
+        # certification body asking what it must do sends nothing abroad: the texts answer both.
         transfer_q = False
     topic = facts.deadline_topic
     if topic == "remediation" and facts.asks_date:

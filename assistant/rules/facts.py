@@ -37,11 +37,15 @@ _PEOPLE_AFTER = re.compile(
     r"(?:名(?![额单次称字下义片誉])|"
     r"(?:个|名|位|条|份)?\s*"
     # a word of kind between a classifier and the people ("3.2万个车险客户", "5000位付费会员")
-    r"(?:(?<=[个位])[\u4e00-\u9fff]{1,3}(?=用户|客户|员工|患者|会员|乘客|旅客|消费者|学生|玩家|车主))?"
+    # but not a verb of someone's job ("指定一个对接用户投诉的联系人" is one contact person)
+    r"(?:(?<=[个位])(?!对接|负责|处理|服务|联系|管理|接待)[\u4e00-\u9fff]{1,3}"
+    r"(?=用户|客户|员工|患者|会员|乘客|旅客|消费者|学生|玩家|车主))?"
     # where the people are from may stand between ("10万国内用户", "1.2 million Chinese users")
     r"(?:(?:中国|国内|境内)(?=[\u4e00-\u9fff])|(?:such|Chinese|PRC|mainland|domestic)\s+)?"
     # and an English word of kind ("15,000 app users", "3,000 hotel guests")
     r"(?:(?!(?:of|per|for|to|in|and|or)\b)[a-z]+[\s-]+)?"
+    # or they are some of those already counted ("8,000 of those records include bank details")
+    r"(?:of (?:those|these|the|them)\s+)?"
     r"(?:个人|人|用户|客户|员工|职工|工人|消费者|会员|患者|乘客|旅客|学员|学生|校友|家长|候选人|求职者|"
     r"应聘者|住客|住户|业主|租客|居民|投保人|被保险人|玩家|车主|司机|自然人|"
     r"(?:people|persons?|individuals?|users?|customers?|employees?|workers?|data subjects?|records?|"
@@ -50,6 +54,8 @@ _PEOPLE_AFTER = re.compile(
     r"subscribers?|visitors?)\b))",
     re.I,
 )
+# "40,000 patients, of whom 15,000 also have health information": the people come first.
+_PEOPLE_BEFORE = re.compile(r"\b(?:of|among) (?:whom|them)\s+$", re.I)
 # "第一", and an annex by its number ("附录一“个人信息出境说明”").
 _NOT_A_COUNT_BEFORE = re.compile(r"(?:第|附录|附件|appendix|annex)\s*$", re.I)
 # "一个个人信息处理者", "出一个个人信息出境标准合同办法": a classifier and then the noun 个人信息
@@ -166,7 +172,7 @@ _CIIO = re.compile(
 )
 _CIIO_NEG_BEFORE = re.compile(
     r"(?:不是|并非|非|不属于|不算|不为|不构成|没有被认定为|未被认定为|\bnot(?: an?)?|\bnon-?|aren't(?: an?)?"
-    r"|\bnot (?:designated|classified|identified|recogni[sz]ed) as(?: an?)?"
+    r"|\bnot (?:been )?(?:designated|classified|identified|recogni[sz]ed)(?: as)?(?: an?)?"
     r"|isn't(?: an?)?)\s*$",
     re.I,
 )
@@ -184,7 +190,7 @@ _EN_LIST_NEGATED = r"(?:\bno\b|\bnot\b|\bnor\b|without|none of it contains?)[^,.
 # but not across a comma or a 但.
 _IMPORTANT_NEG_BEFORE = re.compile(
     r"(?:非|不属于|不是|不算是?|不构成|未被认定为|\bno\b|\bnot?\b(?: involve| include| contain| any)?|without(?: any)?"
-    r"|none of which is|"
+    r"|none of (?:which|it|them|the data|this) (?:is|are|counts? as)|nothing (?:here |in it )?(?:is|counts as)|"
     r"(?:does|do|did)n't (?:involve|include|contain)(?: any)?)\s*(?:任何)?\s*$|"
     + _EN_LIST_NEGATED + "|"
     r"(?:不涉及|没有|没被|并无|无(?!论)|不含|不包含|不包括|未(?!来))[^，。；,;但]{0,14}$",
@@ -195,6 +201,9 @@ _IMPORTANT_NEG_BEFORE = re.compile(
 # 我们" deny it: the notice not given is about important data, or was not given to the company
 # ("我们没通知用户" is not one).
 _NOT_NOTIFIED = re.compile(
+    # "从没有哪个部门告知过": an authority named as the one that never told
+    r"(?:没|未|从未|从来没)有?(?:哪个|哪一个|任何)?(?:部门|机关|监管|网信|政府|地区)[^。；;？?!！\n，,]{0,10}?"
+    r"(?:告知|通知|公布|认定|点名)|"
     r"(?:没|未|从未|从来没|\bnever\b|\bnot been\b|\bno one has\b|\bnobody has\b|\bnothing\b|"
     r"\bnone of (?:it|them|the data)\b)[^。；;？?!！\n]{0,16}?"
     r"(?:告知|通知|公布|认定|点名|notif|flagg|designat|identif|classif)"
@@ -263,7 +272,7 @@ _SCENARIOS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "no_personal_info",
         re.compile(
-            r"(?:不(?:包含|含|涉及|包括)|没有|无)(?:任何)?(?:人的)?个人信息|并非个人信息|不是个人信息|"
+            r"(?:不(?:包含|含|涉及|包括)|没有|无)(?:任何)?(?:人的)?(?:个人信息|个信)|并非个人信息|不是个人信息|"
             r"(?:no|not contain any|does not contain|doesn't contain|without any?|none of it contains?(?: any)?) "
             # "no personal information of people in China" is Art. 4's condition, not Art. 3's
             r"personal (?:information|data)(?! (?:of|about|from) (?:people|persons|individuals|users|residents) "
@@ -298,12 +307,15 @@ _SCENARIOS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
 )
 
-# "Which route?" in so many words: a question about the path whatever else it says.
+# "通过什么途径维权": the way an individual enforces rights, not a route for the transfer.
+_NOT_REMEDY = r"(?!(?:来|去|进行|寻求)?(?:维权|救济|投诉|举报|起诉|申诉|索赔))"
+# "Which route?" in so many words: a question about the path whatever else it says; not the
+# procedure to be gone through again after a change ("重新走什么流程" is Measures Art. 8).
 _ASKS_WHICH_PATH = re.compile(
-    r"(?:走|选)(?:哪|什么)|(?:用|适用|采用|采取)(?:哪|什么)(?:条|种|个)?(?:路|途径|路径|机制|出境方式|程序|手续)|"
-    r"哪(?:条|种|个|一种|一条)(?:路|途径|路径|机制|方式|程序|手续|通道)|"
+    r"(?<!重新)(?<!重)(?:走|选)(?:哪|什么)|(?:用|适用|采用|采取)(?:哪|什么)(?:条|种|个)?(?:路|途径|路径|机制|出境方式|程序|手续)|"
+    r"哪(?:条|种|个|一种|一条)(?:路|途径|路径|机制|方式|程序|手续|通道)" + _NOT_REMEDY + "|"
     # not "什么手续都没办" (having done none at all), which states a fact and asks nothing
-    r"什么(?:程序|途径|路径|机制|手续|方式|合规)(?![都也](?:没|不|未))|"
+    r"什么(?:程序|途径|路径|机制|手续|方式|合规)(?![都也](?:没|不|未))" + _NOT_REMEDY + "|"
     r"\bwhich (?:mechanism|path|route|procedure|option)|\bwhat (?:mechanism|path|route|procedure)",
     re.I,
 )
@@ -313,7 +325,8 @@ _ASKS_PATH = re.compile(
     # done again: "重新备案/重签合同" after a change is Measures Art. 8, not a choice of route)...
     r"(?:需要|要不要|是否需要|需不需要|是否要|必须|应当|应该|得|要|是否应当|是否必须)"
     r"(?:(?!重新|重签|重做)[^，。；,;?？]){0,8}(?<!重新)(?<!重)"
-    r"(?:申报|安全评估|标准合同|签(?:订|署)?(?:标准)?合同|订立|认证|豁免|免予|免于|免除)|"
+    # (the consular legalisation of a signature, "使领馆认证", is not the certification route)
+    r"(?:申报|安全评估|标准合同|签(?:订|署)?(?:标准)?合同|订立|(?<!使领馆)(?<!领事)(?<!公证)认证|豁免|免予|免于|免除)|"
     r"(?:需要|要不要|是否需要|需不需要|必须|应当|应该|得)(?:先|再|去)?签|"
     # ...or whether one may be used; "can we terminate the contract" or "can the group file
     # for us" mention a mechanism without asking which one applies.
@@ -339,6 +352,25 @@ _SPLITTING = re.compile(
 
 # A concessive clause ("even if we need no contract, ...") takes the route as given; what
 # is asked comes after it.
+# PIPL Art. 4: anonymised information is not personal information, so whether it needs a
+# route is a question about that definition, not about thresholds.
+_ANONYMISED = re.compile(
+    r"(?<!未经)(?<!没有)(?<!未)(?<!没)(?<!不)(?<!无法)匿名化|(?<!not )(?<!non-)\banonymi[sz](?:ed|ation)\b", re.I
+)
+# The Certification Measures' certification bodies ask about their own duties, not a route.
+_CERTIFIER_SPEAKING = re.compile(
+    r"(?:我们|我|本公司|公司|本机构)(?:是|在|作为)(?:一家|一个)?[^，。；,;？?]{0,12}认证机构|"
+    r"(?:we are|as) an? (?:accredited |licensed |approved )?certification (?:body|organi[sz]ation|agency)",
+    re.I,
+)
+# The duties Provisions Art. 10 keeps whatever the route: telling people, their separate
+# consent, the impact assessment ("被告知为重要数据" is the company being told, not a duty).
+_DUTIES = re.compile(
+    r"告知(?:义务|用户|个人|员工|客户|本人|主体)|(?:向|对)(?:个人|用户|员工|客户)告知|单独同意|"
+    r"(?:取得|征得|获得)[^，。；,;？?]{0,6}同意|影响评估|\bnotice\b|\bnotify (?:the |our )?(?:individuals|users|"
+    r"data subjects|employees|customers|people)|\bconsent\b|impact assessment|\b(?:PIA|PIPIA|DPIA)\b",
+    re.I,
+)
 _CONCESSIVE = re.compile(r"(?:即使|就算|哪怕|即便)[^，。；,;?？]*[，,]|\beven (?:if|though)\b[^,.;?]*,", re.I)
 
 # An information question (what, how long, who...) rather than a yes/no one.
@@ -448,6 +480,9 @@ class Facts:
     # A date can be the contract's only when the question speaks of it taking effect or being
     # signed: "2026年1月1日到现在传了3.2万人…还要备案吗" dates the count, not a contract.
     contract_dated: bool = False
+    anonymised: bool = False  # the data is said to be anonymised (PIPL Art. 4: not personal information)
+    certifier_speaking: bool = False  # the asker is a certification body
+    asks_duties: bool = False  # speaks of notice, separate consent or the impact assessment
 
     def count(self, category: str) -> CountMention | None:
         """The first count of that category, if any."""
@@ -492,6 +527,9 @@ def extract_facts(question: str, as_of: date) -> Facts:
         old_terms=bool(_OLD_TERMS.search(text)) or any(c.category == "processed" for c in counts),
         transfer_context=bool(_TRANSFER_CONTEXT.search(text)),
         asks_path=bool(_ASKS_PATH.search(asked)) and (which_path or not _SPLITTING.search(asked)),
+        anonymised=bool(_ANONYMISED.search(text)),
+        certifier_speaking=bool(_CERTIFIER_SPEAKING.search(text)),
+        asks_duties=bool(_DUTIES.search(text)),
         asks_which_path=which_path,
         wh_question=bool(_WH_QUESTION.search(text)),
         sensitive_denied=bool(_SENSITIVE_NEGATED.search(text)),
@@ -582,7 +620,7 @@ def _counts(text: str, date_spans: list[tuple[int, int]]) -> list[CountMention]:
     numerals = [
         n
         for n in find_numerals(text)
-        if _PEOPLE_AFTER.match(text, n.end)
+        if (_PEOPLE_AFTER.match(text, n.end) or _PEOPLE_BEFORE.search(text, max(0, n.start - 16), n.start))
         and not _NOT_A_COUNT_BEFORE.search(text, 0, n.start)
         and not _NOT_A_COUNT_AFTER.match(text, n.end)
         and not any(s <= n.start < e for s, e in date_spans)

@@ -232,6 +232,17 @@ def _label(label: str, en: bool) -> str:
     return _MECHANISM[label][1 if en else 0]
 
 
+# bound -> (Chinese before, Chinese after, English before) the count
+_BOUND_WORDS = {
+    "": ("", "", ""),
+    "below": ("不满", "", "fewer than "),
+    "at_most": ("不超过", "", "at most "),
+    "above": ("超过", "", "more than "),
+    "at_least": ("", "以上", "at least "),
+    "about": ("约", "", "about "),
+}
+
+
 def _facts_line(decision: TransferDecision, rule: Rule, en: bool) -> str:
     inputs = decision.inputs
     parts = []
@@ -242,10 +253,11 @@ def _facts_line(decision: TransferDecision, rule: Rule, en: bool) -> str:
         "sensitive": ("敏感个人信息", "sensitive personal information"),
         "processed": ("处理个人信息", "personal information processed"),
     }
-    for category, raw in inputs.raw:
+    for category, raw, bound in inputs.raw:
         zh, e = names[category]
-        parts.append(f"{e}: {raw}" if en else f"{zh}{raw}人")
-    if inputs.sensitive is not None and inputs.sensitive.high == 0 and not any(c == "sensitive" for c, _ in inputs.raw):
+        before_zh, after_zh, before_en = _BOUND_WORDS[bound]
+        parts.append(f"{e}: {before_en}{raw}" if en else f"{zh}{before_zh}{raw}人{after_zh}")
+    if inputs.sensitive is not None and inputs.sensitive.high == 0 and not any(c == "sensitive" for c, *_ in inputs.raw):
         parts.append("no sensitive personal information" if en else "不含敏感个人信息")
     if inputs.important_data:
         parts.append("important data" if en else "涉及重要数据")
@@ -291,6 +303,10 @@ def note_text(code: str, rule: Rule, as_of: date, en: bool) -> str:
         "《促进和规范数据跨境流动规定》第十三条规定，相关规定与本规定不一致的，适用本规定："
         "计数改为自当年1月1日起累计，且不再以处理个人信息总量为条件。",
         "measures_not_in_force": "截至该日《个人信息出境标准合同办法》尚未施行，标准合同途径尚不可用。",
+        # Art. 10 keeps "按照法律、行政法规的规定": where a law lifts consent (an emergency,
+        # PIPL Art. 13), so does this note
+        "other_duties": "无论适用哪种途径，包括免予申报，向境外提供个人信息仍应当按照法律、行政法规的规定"
+        "履行告知、取得个人单独同意、进行个人信息保护影响评估等义务（第十条）。",
     }
     en_text = {
         "approximate": "The count in the question is approximate; near a threshold, use the exact figure.",
@@ -317,6 +333,9 @@ def note_text(code: str, rule: Rule, as_of: date, en: bool) -> str:
         "total processing volume is no longer a condition.",
         "measures_not_in_force": "On this date the Standard Contract Measures are not yet in force: no "
         "standard-contract mechanism is available.",
+        "other_duties": "Whatever the route, an exemption included, providing personal information abroad still "
+        "carries the duties laws and administrative regulations set, such as notice, the individuals' separate "
+        "consent and a personal information protection impact assessment (Art. 10).",
     }
     return (en_text if en else zh_text)[code]
 

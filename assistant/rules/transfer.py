@@ -58,7 +58,9 @@ class Inputs:
     important_data: bool
     scenarios: tuple[str, ...]
     notes: tuple[str, ...]  # codes, rendered by ``statements``
-    raw: tuple[tuple[str, str], ...]  # (category, the count as the question wrote it)
+    # (category, the count as the question wrote it, how it bounds the number: "below",
+    # "at_most", "above", "at_least", "about" or "" for exactly), for the facts line
+    raw: tuple[tuple[str, str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,17 @@ class TransferDecision:
     inputs: Inputs
 
 
+def _bound(c: CountMention) -> str:
+    """How the question bounds a count: "fewer than 100,000" must not read back as 100,000."""
+    if c.high is None:
+        return "above" if c.low > c.value else "at_least"
+    if c.low == 0 and c.value > 0 and c.high < c.value:
+        return "below"
+    if c.low == 0 and c.value > 0 and c.high == c.value:
+        return "at_most"
+    return "about" if c.approximate else ""
+
+
 def known_inputs(rule: Rule, facts: Facts) -> Inputs:
     notes: list[str] = []
     general = _span(rule, facts, "general", notes)
@@ -108,7 +121,7 @@ def known_inputs(rule: Rule, facts: Facts) -> Inputs:
     if scenarios and rule.logic != "provisions_2024":
         notes.append("scenarios_not_in_force")
         scenarios = ()
-    raw = tuple((c.category, c.raw) for c in facts.counts)
+    raw = tuple((c.category, c.raw, _bound(c)) for c in facts.counts)
     return Inputs(facts.ciio, general, sensitive, processed, important, scenarios, tuple(dict.fromkeys(notes)), raw)
 
 

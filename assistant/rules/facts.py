@@ -350,8 +350,6 @@ _SPLITTING = re.compile(
     re.I,
 )
 
-# A concessive clause ("even if we need no contract, ...") takes the route as given; what
-# is asked comes after it.
 # PIPL Art. 4: anonymised information is not personal information, so whether it needs a
 # route is a question about that definition, not about thresholds.
 _ANONYMISED = re.compile(
@@ -371,6 +369,8 @@ _DUTIES = re.compile(
     r"data subjects|employees|customers|people)|\bconsent\b|impact assessment|\b(?:PIA|PIPIA|DPIA)\b",
     re.I,
 )
+# A concessive clause ("even if we need no contract, ...") takes the route as given; what
+# is asked comes after it.
 _CONCESSIVE = re.compile(r"(?:即使|就算|哪怕|即便)[^，。；,;?？]*[，,]|\beven (?:if|though)\b[^,.;?]*,", re.I)
 
 # An information question (what, how long, who...) rather than a yes/no one.

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -238,9 +238,10 @@ def _asks_elsewhere(part: str, lexicon: Lexicon, unknown_titles: Iterable[str]) 
     the subject's own words: "除了个人信息出境这一块，人类遗传资源审批要怎么走？" asks about
     the other field whatever the sentence before it says."""
     titles = [m.span() for m in _TITLE.finditer(part) if m.group(1).strip() in unknown_titles]
-    if not titles and not _other_field(part, lexicon):
+    fields = [span for term in lexicon.elsewhere for span in _spans(part, term)]
+    if not titles and not fields:
         return False
-    rest = _blank(part, [*titles, *(span for term in lexicon.elsewhere for span in _spans(part, term))])
+    rest = _blank(part, [*titles, *fields])
     return not any(_contains(rest, term) for term in lexicon.domain) and not _named_docs(rest, lexicon)
 
 
@@ -279,9 +280,7 @@ def _other_field(text: str, lexicon: Lexicon) -> bool:
 def _about_subject(text: str, lexicon: Lexicon, elsewhere: bool) -> bool:
     """``elsewhere``: the text names another field's matter (``_other_field``)."""
     # Another field's term holding one of ours ("ICP备案" holds 备案) is that field's.
-    for term in lexicon.elsewhere:
-        for start, end in reversed(_spans(text, term)):
-            text = text[:start] + " " + text[end:]
+    text = _blank(text, [span for term in lexicon.elsewhere for span in _spans(text, term)])
     if any(_contains(text, term) for term in lexicon.domain):
         return True
     if elsewhere:
@@ -342,24 +341,24 @@ _COUNTRY_INSTRUMENT = re.compile(
 )
 
 
-def _foreign_laws(text: str, lexicon: Lexicon) -> list[str]:
-    """The foreign-law words the question uses as a subject."""
+def _foreign_laws(text: str, lexicon: Lexicon, country_laws: Iterable[re.Match[str]]) -> list[tuple[int, str]]:
+    """(where, words) of each foreign law the question uses as a subject: the lexicon's, and
+    ``country_laws`` (``_COUNTRY_INSTRUMENT`` matches in ``text``)."""
     def as_law(start: int, end: int, term: str) -> bool:
         # "美国法院" is a court (法院, 法官, 法庭), not American law (美国法).
         court = term.endswith("法") and text[end : end + 1] in ("院", "官", "庭")
         return not court and not _LIKENED.search(text, max(0, start - 20), start)
 
-    listed = [t for t in lexicon.foreign if any(as_law(start, end, t) for start, end in _spans(text, t))]
-    named = [m.group(0) for m in _COUNTRY_INSTRUMENT.finditer(text) if as_law(m.start(), m.end(), m.group(0))]
+    listed = [(start, t) for t in lexicon.foreign for start, end in _spans(text, t) if as_law(start, end, t)]
+    named = [(m.start(), m.group(0)) for m in country_laws if as_law(m.start(), m.end(), m.group(0))]
     return listed + named
 
 
-def _about_foreign_law(text: str, lexicon: Lexicon, docs: tuple[str, ...]) -> bool:
-    """Another jurisdiction's law is the subject, not a comparison with China's texts. A
-    question naming one of the corpus's instruments is about that instrument when it also
-    says China, or when the foreign law is only a country's law in general ("标准合同能不能
-    适用美国法" asks about the contract's governing-law clause)."""
-    laws = _foreign_laws(text, lexicon)
+def _about_foreign_law(text: str, laws: Sequence[str], docs: tuple[str, ...]) -> bool:
+    """Another jurisdiction's law (``laws``, from ``_foreign_laws``) is the subject, not a
+    comparison with China's texts. A question naming one of the corpus's instruments is about
+    that instrument when it also says China, or when the foreign law is only a country's law in
+    general ("标准合同能不能适用美国法" asks about the contract's governing-law clause)."""
     if not laws:
         return False
     if not docs:
@@ -378,10 +377,11 @@ def analyse(
     other_field = _other_field(text, lexicon)
     gba = [m.span() for m in _GBA_CONTRACT.finditer(text)]
     unknown = _unknown_titles(text, lexicon, titles)
-    country_laws = [m.span() for m in _COUNTRY_INSTRUMENT.finditer(text)]
+    unknown_names = {m.group(1).strip() for m in unknown}
+    country_laws = list(_COUNTRY_INSTRUMENT.finditer(text))
     # Other texts' names do not name the corpus's instruments: neither the other contract's
     # (粤港澳大湾区…标准合同) nor a title ending in 办法 nor Japan's 个人信息保护法.
-    named = _named_docs(_blank(text, [*gba, *(m.span() for m in unknown), *country_laws]), lexicon)
+    named = _named_docs(_blank(text, [*gba, *(m.span() for m in (*unknown, *country_laws))]), lexicon)
     docs = tuple(dict.fromkeys(doc for _, _, doc in named))
     keys: list[str] = []
     for doc, locator in _references(text, named):
@@ -398,10 +398,11 @@ def analyse(
     if sent_abroad:
         added.append("向境外提供个人信息")
     search_text = question if not added else question + " " + " ".join(added)
-    foreign_law = _about_foreign_law(text, lexicon, docs)
+    laws = _foreign_laws(text, lexicon, country_laws)
     ask_start, ask_end = _asking_part(text, english)
-    asks_elsewhere = _asks_elsewhere(text[ask_start:ask_end], lexicon, {m.group(1).strip() for m in unknown})
-    named_in_ask = any(start >= ask_start for start, _, _ in named)
+    # a foreign law in the asking clause, with none of the corpus's texts beside it, is what
+    # is asked about whatever the sentences before say of China
+    foreign_asked = any(at >= ask_start for at, _ in laws) and not any(at >= ask_start for at, _, _ in named)
     return Query(
         text=question,
         search_text=search_text,
@@ -410,8 +411,9 @@ def analyse(
         docs=docs,
         in_domain=bool(keys) or bool(docs) or foreign_body or sent_abroad or _about_subject(text, lexicon, other_field),
         other_field=other_field,
-        unknown_titles=_as_written(question, {m.group(1).strip() for m in unknown}) + ((GBA_CONTRACT,) if gba else ()),
+        unknown_titles=_as_written(question, unknown_names) + ((GBA_CONTRACT,) if gba else ()),
         asks_price=_PRICE.search(text) is not None and not _FINE.search(text),
-        foreign_law=foreign_law or (bool(_foreign_laws(text[ask_start:ask_end], lexicon)) and not named_in_ask),
-        asks_elsewhere=asks_elsewhere and not keys,  # 附录一《个人信息出境说明》 names a unit
+        foreign_law=foreign_asked or _about_foreign_law(text, [t for _, t in laws], docs),
+        # 附录一《个人信息出境说明》 names a unit
+        asks_elsewhere=not keys and _asks_elsewhere(text[ask_start:ask_end], lexicon, unknown_names),
     )

@@ -17,6 +17,7 @@ from datetime import date
 from ..types import Citation
 from .calendar_days import CalendarResult, holiday_name_zh
 from .deadlines import DeadlineDecision
+from .facts import CountMention
 from .table import Rule
 from .transfer import NO_CONTRACT_YET, TransferDecision
 
@@ -232,15 +233,18 @@ def _label(label: str, en: bool) -> str:
     return _MECHANISM[label][1 if en else 0]
 
 
-# bound -> (Chinese before, Chinese after, English before) the count
-_BOUND_WORDS = {
-    "": ("", "", ""),
-    "below": ("不满", "", "fewer than "),
-    "at_most": ("不超过", "", "at most "),
-    "above": ("超过", "", "more than "),
-    "at_least": ("", "以上", "at least "),
-    "about": ("约", "", "about "),
-}
+def _as_stated(c: CountMention, en: bool) -> str:
+    """A count with the bound the question gave it: "fewer than 100,000" must not read back
+    as 100,000 beside a decision that rests on it being less."""
+    if c.high is None:
+        words = ("more than ", "超过", "") if c.low > c.value else ("at least ", "", "以上")
+    elif c.low == 0 and 0 < c.value and c.high < c.value:
+        words = ("fewer than ", "不满", "")
+    elif c.low == 0 and 0 < c.value == c.high:
+        words = ("at most ", "不超过", "")
+    else:
+        words = ("about ", "约", "") if c.approximate else ("", "", "")
+    return f"{words[0]}{c.raw}" if en else f"{words[1]}{c.raw}人{words[2]}"
 
 
 def _facts_line(decision: TransferDecision, rule: Rule, en: bool) -> str:
@@ -253,11 +257,12 @@ def _facts_line(decision: TransferDecision, rule: Rule, en: bool) -> str:
         "sensitive": ("敏感个人信息", "sensitive personal information"),
         "processed": ("处理个人信息", "personal information processed"),
     }
-    for category, raw, bound in inputs.raw:
-        zh, e = names[category]
-        before_zh, after_zh, before_en = _BOUND_WORDS[bound]
-        parts.append(f"{e}: {before_en}{raw}" if en else f"{zh}{before_zh}{raw}人{after_zh}")
-    if inputs.sensitive is not None and inputs.sensitive.high == 0 and not any(c == "sensitive" for c, *_ in inputs.raw):
+    for count in inputs.stated:
+        zh, e = names[count.category]
+        parts.append(f"{e}: {_as_stated(count, en)}" if en else zh + _as_stated(count, en))
+    if inputs.sensitive is not None and inputs.sensitive.high == 0 and not any(
+        c.category == "sensitive" for c in inputs.stated
+    ):
         parts.append("no sensitive personal information" if en else "不含敏感个人信息")
     if inputs.important_data:
         parts.append("important data" if en else "涉及重要数据")

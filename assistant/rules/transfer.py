@@ -58,9 +58,7 @@ class Inputs:
     important_data: bool
     scenarios: tuple[str, ...]
     notes: tuple[str, ...]  # codes, rendered by ``statements``
-    # (category, the count as the question wrote it, how it bounds the number: "below",
-    # "at_most", "above", "at_least", "about" or "" for exactly), for the facts line
-    raw: tuple[tuple[str, str, str], ...]
+    stated: tuple[CountMention, ...]  # the counts as the question gives them, for the facts line
 
 
 @dataclass(frozen=True)
@@ -89,17 +87,6 @@ class TransferDecision:
     inputs: Inputs
 
 
-def _bound(c: CountMention) -> str:
-    """How the question bounds a count: "fewer than 100,000" must not read back as 100,000."""
-    if c.high is None:
-        return "above" if c.low > c.value else "at_least"
-    if c.low == 0 and c.value > 0 and c.high < c.value:
-        return "below"
-    if c.low == 0 and c.value > 0 and c.high == c.value:
-        return "at_most"
-    return "about" if c.approximate else ""
-
-
 def known_inputs(rule: Rule, facts: Facts) -> Inputs:
     notes: list[str] = []
     general = _span(rule, facts, "general", notes)
@@ -121,8 +108,8 @@ def known_inputs(rule: Rule, facts: Facts) -> Inputs:
     if scenarios and rule.logic != "provisions_2024":
         notes.append("scenarios_not_in_force")
         scenarios = ()
-    raw = tuple((c.category, c.raw, _bound(c)) for c in facts.counts)
-    return Inputs(facts.ciio, general, sensitive, processed, important, scenarios, tuple(dict.fromkeys(notes)), raw)
+    notes_once = tuple(dict.fromkeys(notes))
+    return Inputs(facts.ciio, general, sensitive, processed, important, scenarios, notes_once, facts.counts)
 
 
 def _span(rule: Rule, facts: Facts, category: str, notes: list[str]) -> Span | None:

@@ -153,7 +153,9 @@ _EN_ARTICLE = re.compile(r"\b(?:article|art\.?)\s*(\d+)", re.IGNORECASE)
 _QA = re.compile(r"问\s*(\d+)")
 # Says in so many words that the Chinese instrument is meant ("the Chinese standard contract,
 # like the EU SCCs?"), which turns a foreign-law mention into a comparison the corpus answers.
-_CHINA = re.compile(r"中国|我国|中华人民共和国|\bchina\b|\bchinese\b|\bprc\b")
+# China's regulator names China too: "CAC标准合同" is China's contract.
+# (Letter look-arounds, not \b: in "CAC标准合同" a Chinese character is a word character too.)
+_CHINA = re.compile(r"中国|我国|中华人民共和国|网信|(?<![a-z])(?:china|chinese|prc|cac)(?![a-z])")
 # A foreign court, police force or government body: PIPL Art. 41 (their requests for data
 # stored in China) and the contract's Art. 4(6) (such requests reaching the recipient).
 # People name the country ("美国法院", "a Singapore government agency"), which no fixed
@@ -165,6 +167,8 @@ _BODIES_EN = (
 )
 _FOREIGN_BODY = re.compile(
     places.pattern_zh() + r"[^，。；,;？?！!]{0,8}?(?:法院|法官|警方|警察|检察|执法|司法|政府|监管机构|监管部门|诉讼|官司)|"
+    # English legal words in a Chinese sentence sit a little further off: "美国那边一个labour lawsuit"
+    + places.pattern_zh() + r"[^，。；,;？?！!]{0,16}?(?<![a-z])(?:lawsuit|litigation|court|subpoena)(?![a-z])|"
     + places.pattern_en() + r"[a-z\s.-]{0,20}?(?<![a-z])" + _BODIES_EN + r"(?![a-z])|"
     # "US" only right before the body: lower-cased, it is also the pronoun ("let us know").
     r"(?<![a-z])us\s+" + _BODIES_EN + r"(?![a-z])",
@@ -221,6 +225,8 @@ def _blank(text: str, spans: Iterable[tuple[int, int]]) -> str:
 # comma-separated parts ("除了标准合同，是否还要按《出口管制法》申请出口许可？").
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]+|(?<=[a-z])\.\s+")
 _COMMA = re.compile(r"[，,]")
+# (其他 and 其实 point nowhere: "…，其他公司要签吗")
+_POINTS_BACK = re.compile(r"\s*(?:那个|这个|那些|这些|那|这|该|其(?!他|实|余)|它)")
 
 
 def _asking_part(text: str, english: bool) -> tuple[int, int]:
@@ -229,6 +235,10 @@ def _asking_part(text: str, english: bool) -> tuple[int, int]:
     start = ends[-1].end() if ends else 0
     if not english:
         commas = list(_COMMA.finditer(text, start))
+        # A last clause that points back ("…听说还要找科技部批人类遗传资源，那个审批要多久",
+        # "…改一改再签，这样行吗") asks about the clause before it.
+        if commas and _POINTS_BACK.match(text, commas[-1].end()):
+            commas.pop()
         start = commas[-1].end() if commas else start
     return start, len(text)
 

@@ -17,6 +17,7 @@ from assistant.rules.calendar_days import (
     roll_past_rest_days,
     working_days_before,
 )
+from assistant.rules.facts import extract_facts
 
 CORPUS = Path(__file__).parent.parent / "corpus"
 
@@ -116,6 +117,38 @@ def test_filing_deadline(engine, question, as_of, deadline):
     assert deadline in result.statement
     assert "measures#第七条" in {c.key for c in result.citations}
     assert result.warnings == ()
+
+
+def test_a_relative_start_date_is_counted_and_shown_as_written(engine):
+    # Saturday 2024-06-01: 上周三 is Wednesday 05-22; its tenth working day is 06-05
+    result = engine.evaluate("标准合同上周三生效，最晚哪天备案？", date(2024, 6, 1))
+    assert result.decision["deadline"] == "2024-06-05"
+    assert "起算日为2024-05-22（即“上周三”；" in result.statement
+    dated = engine.evaluate("标准合同2024年5月22日生效，最晚哪天备案？", date(2024, 6, 1))
+    assert dated.decision["deadline"] == "2024-06-05"
+    assert "即“" not in dated.statement  # a date with its year needs no gloss
+
+
+def test_a_year_named_in_words_dates_the_assessment_result(engine):
+    result = engine.evaluate("安全评估结果是去年5月10日出具的，有效期到哪天？", date(2025, 6, 1))
+    assert result.id == "R-DEADLINE-VALIDITY-2024"
+    assert result.decision["deadline"] == "2027-05-10"
+
+
+def test_a_question_raising_a_holiday_gets_the_holiday_rule_quoted(engine):
+    # 2027-08-31 is a Tuesday: nothing moves, yet the question asks what a holiday would do
+    plain = engine.evaluate("安全评估结果是2024年8月31日出具的，有效期3年，最后一天是哪天？", date(2024, 9, 2))
+    assert plain.decision["deadline"] == "2027-08-31"
+    assert "civil_code_periods#第二百零三条" not in {c.key for c in plain.citations}
+    asked = engine.evaluate(
+        "安全评估结果是2024年8月31日出具的，有效期3年，最后一天是哪天？如果那天刚好是法定假日呢？", date(2024, 9, 2)
+    )
+    assert "civil_code_periods#第二百零三条" in {c.key for c in asked.citations}
+
+
+def test_a_counting_period_from_a_named_year_is_not_a_contract_date(engine):
+    facts = extract_facts("自今年1月1日起累计向境外提供了8万人的个人信息", date(2024, 6, 1))
+    assert facts.dates == ()
 
 
 def test_filing_rule_depends_on_the_as_of_date(engine):

@@ -49,6 +49,10 @@ def engine(corpus):
         "我们公司从来没有被主管部门通知过哪些数据属于重要数据，那数据出境时还需要按重要数据去申报安全评估吗？",
         "我们内部觉得有几类数据可能算重要数据，但主管部门从来没有通知过我们。出境时要按重要数据去申报安全评估吗？",
         "“重要数据”在数据出境安全评估办法里是怎么定义的？",
+        # A question about a certification body's procedure or duties decides no route.
+        "拟委托的认证机构称已取得认证资质。其开展出境认证前还须向哪个部门办理什么手续？",
+        "If the certification body, during its audit, finds that our transfer breaks Chinese law, is it required to "
+        "tell the authorities?",
         "",
         "   ",
     ],

@@ -129,6 +129,48 @@ def test_impossible_date_is_skipped():
     assert find_dates("2023年2月30日", AS_OF) == []
 
 
+# AS_OF is Saturday 2024-06-01: its week runs Monday 05-27 to Sunday 06-02.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("今年3月1日签的合同", date(2024, 3, 1)),
+        ("去年12月20日生效", date(2023, 12, 20)),
+        ("明年1月5日生效", date(2025, 1, 5)),
+        ("前天生效", date(2024, 5, 30)),
+        ("后天生效", date(2024, 6, 3)),
+        ("the day after tomorrow", date(2024, 6, 3)),
+        ("effective the day before yesterday", date(2024, 5, 30)),
+        ("下周一生效", date(2024, 6, 3)),
+        ("上星期三签的", date(2024, 5, 22)),
+        ("本周日", date(2024, 6, 2)),
+        ("这个礼拜一", date(2024, 5, 27)),
+        ("下个月5号生效", date(2024, 7, 5)),
+        ("上个月底签的", date(2024, 5, 31)),
+    ],
+)
+def test_dates_relative_to_the_as_of_date(text, expected):
+    assert [d.day for d in find_dates(text, AS_OF)] == [expected]
+
+
+def test_relative_months_cross_year_ends_and_find_month_ends():
+    assert [d.day for d in find_dates("下个月3号", date(2024, 12, 15))] == [date(2025, 1, 3)]
+    assert [d.day for d in find_dates("上个月底", date(2024, 3, 10))] == [date(2024, 2, 29)]  # a leap February
+
+
+@pytest.mark.parametrize(
+    "text",
+    # a bare weekday, an English "next Monday" (which of two?), 大前天, and words that only
+    # contain the characters of 前天 / 后天
+    ["周五签的", "next Monday", "大前天签的", "提前天数", "今后天天都要传"],
+)
+def test_vague_relative_dates_are_not_read(text):
+    assert find_dates(text, AS_OF) == []
+
+
+def test_a_relative_day_that_does_not_exist_is_skipped():
+    assert find_dates("上个月31号", date(2024, 7, 10)) == []  # June has 30 days
+
+
 @pytest.mark.parametrize(
     ("question", "category", "low", "high"),
     [
@@ -138,6 +180,10 @@ def test_impossible_date_is_skipped():
         ("向境外提供了10万人以上个人信息", "general", 100_000, None),
         ("向境外提供了超过1万人的敏感个人信息", "sensitive", 10_001, None),
         ("正好10万人的个人信息出境", "general", 100_000, 100_000),
+        # a count per part: multiplied out when the parts are counted, else a lower bound
+        ("拆成两批各8万人的个人信息出境", "general", 160_000, 160_000),
+        ("每家子公司各传了5万人的个人信息", "general", 50_000, None),
+        ("我们每月向境外传1万人的个人信息", "general", 10_000, None),
         ("刚好1万人的敏感个人信息出境", "sensitive", 10_000, 10_000),
         ("we transferred data of 100k users abroad", "general", 100_000, 100_000),
         ("sensitive personal information of 5,000 people went abroad", "sensitive", 5000, 5000),

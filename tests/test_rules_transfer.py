@@ -550,8 +550,94 @@ def test_the_duties_every_route_keeps_are_cited_when_the_question_raises_them(en
         ("我们非关基，今年向境外提供不到8万人的个人信息，不含敏感个人信息，走哪条路？", "个人信息不满8万人"),
         ("Not a CIIO; this year fewer than 100,000 individuals' non-sensitive data goes abroad. Which route?",
          "personal information: fewer than 100,000"),
+        # a count per part is read back with the total it was multiplied out to
+        ("我们不是关基，拆成两批各8万人，不含敏感个人信息，走哪条路？", "个人信息两批各8万人（合计160000人）"),
     ],
 )
 def test_the_facts_line_keeps_how_the_question_bounds_a_count(engine, question, read):
     # "超过50万人" read back as "50万人" would look like the basis of a decision it is not
     assert read in engine.evaluate(question, NEW).statement
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # the English term inside a Chinese sentence denies sensitive information
+        ("我们不是CIIO，今年累计传给HQ大约12万人的personal info，没有任何sensitive PI，也没有important data，走什么流程？", SC),
+        # 病人 are people; 病史 is health information, sensitive under PIPL Art. 28
+        ("我们不是关基，今年打算把3000个病人的病史发给国外研究机构，除此之外没有别的个人信息出境，也没有重要数据，要签合同吗？", SC),
+        # 顾客 are people; the bank-card part is sensitive
+        ("我们不是关基，今年给国外服务商传了8万个顾客的基本信息，其中300个人的银行卡信息，没有重要数据，要办什么吗？", SC),
+        # a total held that the next clause sends abroad in full is the total sent
+        ("公司不是关基。今年玩家信息一共有120万人左右，都要传给新加坡的母公司，没有敏感信息也没有重要数据，要申报安全评估吗？", SA),
+        # someone taken ill on a trip (Provisions Art. 5(3))
+        ("我们在日本带团，一位游客突然晕倒送医院了，医院要她的病史，我们不是关基，就她一个人的信息，没有重要数据，要办出境手续吗？", EX),
+        # a free-trade-zone's negative list named in English (Art. 6)
+        ("我们在自贸试验区，不是CIIO，要传15万人的普通信息，无sensitive PI，无important data，这类data不在自贸区的negative list上，还要签SCC吗？", EX),
+    ],
+)
+def test_facts_worded_as_small_firms_and_hr_offices_write_them(engine, question, expected):
+    assert mech(engine.evaluate(question, NEW)) == expected
+
+
+def test_a_stated_absence_of_other_information_reads_back_as_words(engine):
+    result = engine.evaluate(
+        "我们不是关基，今年打算把3000个病人的病史发给国外研究机构，除此之外没有别的个人信息出境，也没有重要数据，要签合同吗？", NEW
+    )
+    assert "无其他个人信息" in result.statement
+    assert "没有别的个人信息人" not in result.statement
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # a filler between the negation and CIIO, and sensitive kinds denied by example
+        ("我们肯定不是什么关键信息基础设施。今年往国外机构推了15万个学生的资料，没有身份证号银行卡那种敏感的，"
+         "也不涉及重要数据，该走哪条路？", SC),
+        # "on about 15,000 of them" counts people; HR management denied in English
+        ("We're not a CIIO. This year we sent ordinary personal information on 20,000 employees, plus sensitive "
+         "personal information (medical check-up results) on about 15,000 of them. No important data. The purpose "
+         "is a wellness program, not something needed for HR management. Which mechanism?", SA),
+        # the collective contract is Art. 5(2)'s own basis
+        ("我们不是关基，今年向境外总部提供15万员工的一般信息，其中2万人的工资卡信息，不涉及重要数据。"
+         "按依法签订的集体合同做全球薪酬发放所必需。要申报安全评估吗？", EX),
+    ],
+)
+def test_facts_as_auditors_and_agencies_write_them(engine, question, expected):
+    assert mech(engine.evaluate(question, NEW)) == expected
+
+
+def test_a_plan_to_stay_under_a_threshold_is_decided_on_the_total_with_the_ban_quoted(engine):
+    ban = "filing_guide_v2#一、适用范围"
+    # the per-company count comes first; the total said to be one decides
+    plan = ("集团为避免触及安全评估门槛，拟安排三家子公司分别签订标准合同，每家今年向境外提供约40万人的一般个人信息"
+            "（合计约120万人），均非关基，无敏感个人信息和重要数据。现行规则对这种安排有何限制？")
+    result = engine.evaluate(plan, NEW)
+    assert mech(result) == SA
+    assert ban in {c.key for c in result.citations} and "合计人数" in result.statement
+    # "两家子公司名下各报75万人" multiplies out to the total
+    spread = "我们集团非关基，今年准备向境外提供约150万人的用户数据，不含敏感个人信息和重要数据。有人建议拆到两家子公司名下各报75万人，这样做行吗？"
+    assert mech(engine.evaluate(spread, NEW)) == SA
+    english = ("Not a CIIO; 1.2 million individuals' non-sensitive data this year, no important data. A consultant "
+               "suggests routing the flow through five group companies so that each exports fewer than 1 million. "
+               "Is this permissible?")
+    quoted = engine.evaluate(english, NEW)
+    assert mech(quoted) == SA and ban in {c.key for c in quoted.citations}
+    # before 2024-03-22 the Measures' own paragraph is quoted
+    old = engine.evaluate(plan, OLD)
+    assert "measures#第四条" in {c.key for c in old.citations} and "数量拆分" in old.statement + "".join(
+        c.quote for c in old.citations
+    )
+    # batches of one transfer still ask the route, without the ban
+    batches = engine.evaluate("我们不是关基，拆成两批各8万人，不含敏感个人信息，走哪条路？", NEW)
+    assert mech(batches) == SC and ban not in {c.key for c in batches.citations}
+    # "可以免予签标准合同" holds 以免 and 标准 but plans nothing
+    asked = engine.evaluate("我们不是关基，今年只出境8000人的敏感个人信息，低于1万人，所以可以免予签标准合同吧？", NEW)
+    assert mech(asked) == SC and ban not in {c.key for c in asked.citations}
+
+
+def test_a_denied_notice_after_the_data_it_concerns(engine):
+    question = ("我们自行评估后认为部分测绘类数据“可能属于重要数据”，但至今未收到任何部门或地区的告知，相关目录也未公开发布。"
+                "出境前是否必须按重要数据申报安全评估？")
+    # Provisions Art. 2 answers whether it counts as important data; no route is decided
+    assert engine.evaluate(question, NEW) is None

@@ -390,3 +390,37 @@ def test_the_asking_clause_decides_whether_another_field_is_asked_about():
     assert not analyse("为缴纳个税向境外提供员工工资数据要不要申报安全评估？", lx, {}).asks_elsewhere
     assert not analyse("出口管制之外，向境外提供个人信息要签标准合同吗？", lx, {}).asks_elsewhere
     assert not analyse("附录一《个人信息出境说明》具体要填哪些项目？", lx, {}).asks_elsewhere
+
+
+def test_a_last_clause_that_points_back_asks_about_the_clause_before_it():
+    lx = load_lexicon()
+    # "那个审批" is the human-genetic-resources approval of the clause before
+    assert analyse("诊所要把血样寄到国外做测序，听说还要找科技部批人类遗传资源，那个审批要多久", lx, {}).asks_elsewhere
+    # a last clause that does not point back is read alone
+    assert not analyse("听说还要找科技部批人类遗传资源，我们要签标准合同吗", lx, {}).asks_elsewhere
+
+
+def test_naming_chinas_regulator_makes_a_foreign_contract_a_comparison():
+    lx = load_lexicon()
+    assert not analyse("HQ legal想拿他们的EU SCC template，把CAC标准合同的wording改一改再签，这样行吗？", lx, {}).foreign_law
+    assert analyse("Under the Korean PIPA, must our HQ obtain consent again from the data subjects?", lx, {}).foreign_law
+
+
+def test_a_lawsuit_abroad_named_in_english_is_a_foreign_body():
+    lx = load_lexicon()
+    q = analyse("美国那边一个labour lawsuit，法院要求我们提交几名员工的HR records，可以直接给吗？", lx, {})
+    assert q.in_domain and "司法机构" in q.search_text
+
+
+def test_vocabulary_of_small_firms():
+    lx = load_lexicon()
+    # the contract's own term and the filing's supplement request are the subject's words
+    assert analyse("客户是第三方受益人，30天内不拒绝就享有权利，最后一天是假期怎么算？", lx, {}).in_domain
+    assert analyse("材料交上去以后多久能有结果？要是让我们补材料，给多长时间补？", lx, {}).in_domain
+    # outbound tourism licences, games' anti-addiction checks, apostilles are other fields'
+    for question in (
+        "申请出境旅游业务经营许可要什么条件，要交多少质量保证金",
+        "游戏服务器在海外，未成年人防沉迷的实名认证要接哪个系统",
+        "毕业证翻译件拿去国外用，需要海牙认证吗，去哪办",
+    ):
+        assert not analyse(question, lx, {}).in_domain, question

@@ -40,6 +40,7 @@ from .calendar_days import (
     corresponding_day,
     working_days_before,
 )
+from .dates import DateMention
 from .facts import Facts
 from .table import Period, Rule, RuleTableError
 
@@ -65,6 +66,7 @@ class DeadlineDecision:
     window: date | None = None  # validity: the 60-working-day mark before expiry
     window_calendar: CalendarResult | None = None
     notes: tuple[str, ...] = ()  # codes, rendered by ``statements``
+    start_as_written: str = ""  # the question's words for the start ("上周三"), shown beside the date
 
     @property
     def estimated_years(self) -> tuple[int, ...]:
@@ -79,9 +81,10 @@ def compute(rule: Rule, facts: Facts) -> DeadlineDecision:
         start = rule.day("start")
         nominal, result = _span(start, period)
         return DeadlineDecision(rule.topic, start, result.day, period, (), result, corresponding_day=nominal)
-    start = _start_date(facts, rule.topic)
-    if start is None:
+    mention = _start_date(facts, rule.topic)
+    if mention is None:
         return DeadlineDecision(rule.topic, None, None, period, (START_FACT[rule.topic],), None)
+    start, written = mention.day, mention.raw
     notes = []
     if start < rule.valid_from:
         notes.append("start_before_rule")
@@ -89,7 +92,9 @@ def compute(rule: Rule, facts: Facts) -> DeadlineDecision:
         notes.append("signing_date_taken_as_effective")
     if period.unit == "workday":
         result = add_working_days(start, period.amount)
-        return DeadlineDecision(rule.topic, start, result.day, period, (), result, notes=tuple(notes))
+        return DeadlineDecision(
+            rule.topic, start, result.day, period, (), result, notes=tuple(notes), start_as_written=written
+        )
     if rule.topic not in _VALIDITY_TOPICS:
         raise RuleTableError(f"{rule.id}: no computation for topic {rule.topic!r} with {period.text!r}")
     if rule.topic == "certificate_validity":
@@ -108,6 +113,7 @@ def compute(rule: Rule, facts: Facts) -> DeadlineDecision:
         window=back.day,
         window_calendar=back,
         notes=tuple(notes),
+        start_as_written=written,
     )
 
 
@@ -128,11 +134,11 @@ def _span(start: date, period: Period) -> tuple[date, CalendarResult]:
     raise RuleTableError(f"cannot count a period of {period.text!r} in months or years")
 
 
-def _start_date(facts: Facts, topic: str) -> date | None:
+def _start_date(facts: Facts, topic: str) -> DateMention | None:
     """The date the period runs from: the first date given other than "today"; for the
     filing period only a date the question gives the contract (see ``Facts.contract_dated``)."""
     if topic == "filing" and not facts.contract_dated:
         return None
     explicit = [d for d in facts.dates if d.raw.lower() not in ("今天", "今日", "today")]
     chosen = explicit or list(facts.dates)
-    return chosen[0].day if chosen else None
+    return chosen[0] if chosen else None

@@ -104,6 +104,11 @@ class RuleEngine:
                 names = [n for n, _ in rule.numbers] + names
             if "important_data_assumed_none" in notes and rule.has("important_data_notified"):
                 extra_cites.append("important_data_notified")
+            if facts.circumvents and rule.has("no_splitting"):
+                # a plan to stay under a threshold by splitting: decided on the total, with
+                # the rule that forbids the splitting quoted
+                notes.append("no_splitting")
+                extra_cites.append("no_splitting")
             if facts.asks_duties and rule.has("other_duties"):
                 # "does being exempt also release us from consent?": no route, the exemption
                 # included, lifts them (Provisions Art. 10)
@@ -133,7 +138,8 @@ class RuleEngine:
             names.append("first_day")
             if d.corresponding_day is not None:
                 names.append("corresponding_day")
-                if d.corresponding_day != d.deadline:
+                # quoted when it moved the day, or when the question asks what a holiday would do
+                if d.corresponding_day != d.deadline or facts.mentions_holiday:
                     names.append("holiday_roll")
         citations = cite(self._corpus, rule, names)
         warnings = (statements.calendar_warning(d.estimated_years, en),) if d.estimated_years else ()
@@ -162,9 +168,10 @@ def classify(facts: Facts) -> str | None:
         # "从来没有被通知过哪些是重要数据，还要按重要数据申报吗？" asks whether the data counts as
         # important data, which Provisions Art. 2 answers; nothing stated would decide a route.
         transfer_q = False
-    if (facts.anonymised or facts.certifier_speaking) and not stated:
+    if (facts.anonymised or facts.names_certifier) and not stated:
         # "只给匿名化处理后的数据，还要签标准合同吗？" turns on PIPL Art. 4's definition, and a
-        # certification body asking what it must do sends nothing abroad: the texts answer both.
+        # question about what a certification body must do or how it certifies decides no
+        # route: the texts answer both.
         transfer_q = False
     topic = facts.deadline_topic
     if topic == "remediation" and facts.asks_date:

@@ -27,7 +27,7 @@ from typing import Any
 
 from .. import places
 from .dates import DateMention, find_dates
-from .numerals import Numeral, find_numerals, fold_digits
+from .numerals import Numeral, find_numerals, fold_digits, parse_numeral
 
 # --- words ---------------------------------------------------------------------------------
 
@@ -39,7 +39,7 @@ _PEOPLE_AFTER = re.compile(
     # a word of kind between a classifier and the people ("3.2万个车险客户", "5000位付费会员")
     # but not a verb of someone's job ("指定一个对接用户投诉的联系人" is one contact person)
     r"(?:(?<=[个位])(?!对接|负责|处理|服务|联系|管理|接待)[\u4e00-\u9fff]{1,3}"
-    r"(?=用户|客户|员工|患者|会员|乘客|旅客|消费者|学生|玩家|车主))?"
+    r"(?=用户|客户|员工|患者|病人|顾客|会员|乘客|旅客|游客|消费者|学生|玩家|车主))?"
     # where the people are from may stand between ("10万国内用户", "1.2 million Chinese users")
     r"(?:(?:中国|国内|境内)(?=[\u4e00-\u9fff])|(?:such|Chinese|PRC|mainland|domestic)\s+)?"
     # and an English word of kind ("15,000 app users", "3,000 hotel guests")
@@ -47,11 +47,12 @@ _PEOPLE_AFTER = re.compile(
     # or they are some of those already counted ("8,000 of those records include bank details")
     r"(?:of (?:those|these|the|them)\s+)?"
     r"(?:个人|人|用户|客户|员工|职工|工人|消费者|会员|患者|乘客|旅客|学员|学生|校友|家长|候选人|求职者|"
-    r"应聘者|住客|住户|业主|租客|居民|投保人|被保险人|玩家|车主|司机|自然人|"
+    r"应聘者|住客|住户|业主|租客|居民|投保人|被保险人|玩家|车主|司机|自然人|病人|病患|顾客|客人|游客|买家|粉丝|"
     r"(?:people|persons?|individuals?|users?|customers?|employees?|workers?|data subjects?|records?|"
     r"consumers?|patients?|members?|clients?|students?|alumni|candidates?|applicants?|guests?|buyers?|"
     r"shoppers?|passengers?|travell?ers?|policyholders?|residents?|tenants?|players?|drivers?|"
-    r"subscribers?|visitors?)\b))",
+    # "…sensitive personal information on about 15,000 of them"
+    r"subscribers?|visitors?|of (?:them|those|these))\b))",
     re.I,
 )
 # "40,000 patients, of whom 15,000 also have health information": the people come first.
@@ -74,7 +75,7 @@ _SENSITIVE = re.compile(r"敏感|sensitive", re.I)
 # A kind of business is not a kind of information: "医疗器械公司的5万名客户" names no health data.
 _SENSITIVE_KIND = re.compile(
     r"生物识别|人脸|刷脸|面部|指纹|虹膜|声纹|宗教|特定身份|医疗健康|(?:医疗|健康)(?:信息|数据|状况|档案|记录|报告)|"
-    r"病历|诊疗|病情|体检|就诊|基因|金融账户|银行账户|银行卡|信用卡|行踪|轨迹|"
+    r"病历|病史|诊疗|病情|体检|就诊|化验|基因|金融账户|银行账户|银行卡|信用卡|行踪|轨迹|"
     r"不满十四周岁|不满14周?岁|未满14|未满十四|14岁以下|十四岁以下|儿童的?(?:个人)?(?:信息|数据)|"
     r"biometric|facial|fingerprint|religio|(?:medical|health) (?:records?|history|data|information|conditions?)|"
     r"diagnos|genetic|financial account|bank account|card number|whereabouts|location history|"
@@ -86,10 +87,13 @@ _SENSITIVE_KIND = re.compile(
 _NON_SENSITIVE = re.compile(r"非敏感|non-?sensitive", re.I)
 _KIND_NEGATED = re.compile(r"(?:不含|不包括|不涉及|没有|无|非|\bno|\bnot|without)\s*$", re.I)
 _SENSITIVE_NEGATED = re.compile(
-    r"(?:不含|不包含|不包括|不涉及|没有|没|并无|无任何|无|均不是|都不是|不属于)(?:任何|其他)?敏感|"
+    # "没有任何sensitive PI": the English term inside a Chinese sentence
+    r"(?:不含|不包含|不包括|不涉及|没有|没|并无|无任何|无|均不是|都不是|不属于)(?:任何|其他)?\s*(?:敏感|sensitive)|"
     # the negation governing a short list: "不涉及重要数据和敏感个人信息"
     r"(?:不含|不包含|不包括|不涉及|没有|并无|无)[^，。；,;、和及或]{1,8}(?:和|及|以及|、|或者?)(?:任何|其他)?敏感|"
     r"敏感(?:个人)?信息(?:为|是)?(?:零|0|无)|"
+    # examples of sensitive kinds, then 敏感 as their kind: "没有身份证号银行卡那种敏感的"
+    r"(?:不含|不包含|不包括|不涉及|没有|并无|无)[^，。；,;]{0,10}(?:那种|这种|那类|这类|之类的?|等)敏感|"
     r"\b(?:no|non-?|not|nothing|without|excluding|exclude|excludes|none of (?:it|them|which)(?: is| are)?)\s*(?:any\s+)?sensitive|"
     r"仅(?:涉及|包括|有|为)?一般个人信息|只(?:涉及|包括|有)?一般个人信息|\bonly (?:ordinary|general|non-sensitive)\b",
     re.I,
@@ -106,6 +110,11 @@ _ADDITIONAL_BEFORE = re.compile(
     re.I,
 )
 _ADDITIONAL_AFTER = re.compile(r"\s*(?:more|additional|extra)\b", re.I)
+# A count per part: "拆成两批各8万人" (the number of parts given), "每家各报8万人" (not given).
+_PER_PART = re.compile(r"(?P<n>[两二三四五六七八九十\d]+)\s*(?:批|次|家|个|份|组)[^，。；,;\d]{0,8}?各[^，。；,;\d]{0,2}$")
+# (Not 每年: "每年约50万名买家" is a year's count, which is what the thresholds count.)
+_EACH = re.compile(r"各[^，。；,;\d]{0,2}$|每(?:家|批|次|个|月|个月|周)[^，。；,;]{0,20}$|\beach\s+$", re.I)
+_TOTAL = re.compile(r"(?:合计|共计|总计|总共|一共|加起来|in total|a total of|altogether)[^，。；,;\d]{0,4}$", re.I)
 # Just before a count: a minus sign, 负/减, or a power ...
 _IMPOSSIBLE_BEFORE = re.compile(r"(?:负|减|[-\u2212\uff0d\ufe63]|\^|\*\*|(?<=[0-9])[eE][+-]?)\s*$")
 # ... unless the dash joins a range ("10-20万人").
@@ -119,6 +128,9 @@ _TRANSFER_WORD = re.compile(
     re.I,
 )
 _TRANSFER_CONTEXT = _TRANSFER_WORD
+# "…一共有120万人左右，都要传给新加坡的母公司": the next clause sends all of those counted abroad,
+# so a total held is the total sent.
+_ALL_SENT_NEXT = re.compile(r"[，,]\s*(?:这些|他们的?|其)?(?:数据|信息)?(?:都|全部|全都)[^，。；,;？?]{0,6}?(?:传|发|提供|出境)")
 
 _BELOW = re.compile(r"(?:不满|不到|不足|少于|低于|未满|未达到?|未超过|less than|under|fewer than|below)\s*$", re.I)
 _ABOVE_STRICT = re.compile(r"(?:超过|多于|大于|高于|逾|超|more than|over|above|exceeding|in excess of)\s*$", re.I)
@@ -171,7 +183,9 @@ _CIIO = re.compile(
     re.I,
 )
 _CIIO_NEG_BEFORE = re.compile(
-    r"(?:不是|并非|非|不属于|不算|不为|不构成|没有被认定为|未被认定为|\bnot(?: an?)?|\bnon-?|aren't(?: an?)?"
+    # "肯定不是什么关键信息基础设施", "不是一家关基": a filler word may follow the negation
+    r"(?:(?:不是|并非|非|不属于|不算|不为|不构成|没有被认定为|未被认定为)(?:什么|啥|一家|一个|任何|所谓的?)?"
+    r"|\bnot(?: an?)?|\bnon-?|aren't(?: an?)?"
     r"|\bnot (?:been )?(?:designated|classified|identified|recogni[sz]ed)(?: as)?(?: an?)?"
     r"|isn't(?: an?)?)\s*$",
     re.I,
@@ -212,6 +226,15 @@ _NOT_NOTIFIED = re.compile(
     r"(?=[^。；;？?!！\n，,但]{0,24}(?:重要数据|important data)|过?(?:我们|我司|本公司|\s*us\b))",
     re.I,
 )
+# The denial after the data it is about: "…“可能属于重要数据”，但至今未收到任何部门或地区的告知，
+# 相关目录也未公开发布此类数据".
+_NOT_TOLD_AFTER = re.compile(
+    r"(?:没|未|从未|从来没)有?(?:收到|接到|被)?[^。；;？?!！\n]{0,12}?(?:告知|通知|公开发布|公布)"
+    r"(?![^，,。]{0,6}(?:关基|关键信息|CII|critical information))|"
+    r"\b(?:no (?:authority|regulator|department|agency|one|body)|nobody|never)\b[^.?!;]{0,24}?"
+    r"(?:notif|told|inform|flagg|designat|identif|publish)",
+    re.I,
+)
 _SENTENCE = re.compile(r"[^。；;？?!！\n]+")
 # A term asked about: "“重要数据”是怎么定义的？"
 _TERM_QUOTED = re.compile(r"[“\"「『]\s*$")
@@ -231,7 +254,7 @@ _OWN_PURPOSE = re.compile(
 # Provisions Art. 6: a free trade zone, and data outside its negative list.
 _ZONE = r"(?:自由贸易试验区|自贸区|自贸试验区|free[\s-]trade (?:pilot )?zone|\bFTZ\b)"
 _OFF_LIST = (
-    r"(?:清单(?:以外|之外|外)|不在[^，。；,;？?]{0,16}清单|清单[^，。；,;？?]{0,6}(?:没有|未列|不包括)|"
+    r"(?:清单(?:以外|之外|外)|不在[^，。；,;？?]{0,16}(?:清单|negative list)|清单[^，。；,;？?]{0,6}(?:没有|未列|不包括)|"
     r"(?:outside|not (?:on|in|covered by)) (?:the |its |their |our )?(?:[\w']+ )?negative list)"
 )
 _SCENARIOS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -256,6 +279,8 @@ _SCENARIOS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "hr_management",
         re.compile(
             r"人力资源管理|人事管理|员工.{0,10}(?:人事|薪酬|薪资|工资|考勤|人力)|(?<![A-Za-z])HR(?![A-Za-z])|"
+            # Art. 5(2)'s own basis, and pay and performance run under it
+            r"集体合同|劳动规章制度|薪酬发放|工资发放|绩效管理|"
             r"human resources?|payroll|employee (?:data|records|personal information)",
             re.I,
         ),
@@ -264,6 +289,8 @@ _SCENARIOS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "emergency",
         re.compile(
             r"紧急情况|紧急救助|生命健康|抢救|急救|突发(?:重病|疾病|急病)|生命安全|\bemergenc(?:y|ies)\b|"
+            # someone taken ill on a trip: "突然晕倒送医院了，医院要她以前的病史"
+            r"晕倒|昏倒|昏迷|送医|送(?:往|到|进)?医院|"
             r"protect (?:the )?(?:life|lives|health)|(?:seriously|critically) ill|life-threatening|"
             r"urgent (?:medical|treatment|care)|intensive care|(?<![A-Za-z])ICU(?![A-Za-z])|重症监护|病危",
             re.I,
@@ -350,17 +377,29 @@ _SPLITTING = re.compile(
     re.I,
 )
 
+# Arranging a transfer so as to stay under a threshold, which Measures Art. 4 para. 2 forbids:
+# the route is decided on the total and that rule is quoted beside it. Batches alone
+# ("拆成两批各8万人，走哪条路？") are not this.
+_CIRCUMVENTS = re.compile(
+    # (not 以免: "可以免予签标准合同" holds it)
+    r"(?:避免|规避|绕开|绕过|避开|为了不)(?:触及|达到|超过|触发)?[^，。；,;]{0,8}(?:门槛|标准(?!合同)|那条线|红线|安全评估|申报)|"
+    r"化整为零|够不上|(?:都|就)?到不了[^，。；,;]{0,10}(?:线|门槛)|"
+    # spreading one transfer over several companies: "拆到两家子公司名下各报75万人"
+    r"(?:拆|分|分摊)(?:到|给|成|分给)[^，。；,;]{0,6}(?:子公司|公司|主体|名下)|(?:压在|压到|压低)[^，。；,;]{0,6}(?:门槛|线)|"
+    r"\b(?:split|spread|divid\w*|rout\w*)\b[^.?]{0,40}\b(?:across|through|among|between)\b[^.?]{0,30}"
+    r"(?:compan|entit|subsidiar)|\bso that each\b|"
+    r"\b(?:stay|remain|keep (?:it|each|them))\s+(?:under|below)\b|\bavoid(?:ing)? (?:the |a )?(?:threshold|security assessment)",
+    re.I,
+)
+
 # PIPL Art. 4: anonymised information is not personal information, so whether it needs a
 # route is a question about that definition, not about thresholds.
 _ANONYMISED = re.compile(
     r"(?<!未经)(?<!没有)(?<!未)(?<!没)(?<!不)(?<!无法)匿名化|(?<!not )(?<!non-)\banonymi[sz](?:ed|ation)\b", re.I
 )
-# The Certification Measures' certification bodies ask about their own duties, not a route.
-_CERTIFIER_SPEAKING = re.compile(
-    r"(?:我们|我|本公司|公司|本机构)(?:是|在|作为)(?:一家|一个)?[^，。；,;？?]{0,12}认证机构|"
-    r"(?:we are|as) an? (?:accredited |licensed |approved )?certification (?:body|organi[sz]ation|agency)",
-    re.I,
-)
+# A question that names a certification body asks about the certification procedure or the
+# body's own duties (Certification Measures), whoever asks it, not which route a transfer takes.
+_CERTIFIER = re.compile(r"认证机构|certification (?:bod(?:y|ies)|organi[sz]ations?|agenc(?:y|ies))", re.I)
 # The duties Provisions Art. 10 keeps whatever the route: telling people, their separate
 # consent, the impact assessment ("被告知为重要数据" is the company being told, not a duty).
 _DUTIES = re.compile(
@@ -393,7 +432,9 @@ _CERTIFICATE = re.compile(
 )
 _VALIDITY = re.compile(
     r"评估结果.{0,6}(?:有效期|到期|届满|延长|延期)|有效期.{0,6}(?:延长|延期|届满|到期)|(?:延长|延期).{0,6}有效期|"
-    r"通过(?:了)?(?:数据出境)?安全评估.{0,20}(?:有效|到期|届满|延)|assessment result|validity",
+    r"通过(?:了)?(?:数据出境)?安全评估.{0,20}(?:有效|到期|届满|延)|assessment result|validity|"
+    # "安全评估结果是去年3月5日出具的，有效期到哪天": the validity asked in the next clause
+    r"安全评估[^。？?！!；;]{0,30}有效期",
     re.I,
 )
 # The Security Assessment Measures' own transition (Art. 20) is not the rule's: the texts answer it.
@@ -426,6 +467,8 @@ _ASKS_SPECIFIC_DATE = re.compile(
     re.I,
 )
 _SIGNED_NOT_EFFECTIVE = re.compile(r"签署|签订|签了|signed|executed", re.I)
+# "如果那天刚好是法定假日呢？": the question raises a last day on a holiday (Civil Code Art. 203)
+_HOLIDAY = re.compile(r"假日|放假|holiday", re.I)
 _EFFECTIVE = re.compile(r"生效|effective|takes? effect|took effect", re.I)
 
 
@@ -453,6 +496,10 @@ class CountMention:
     # More on top of a count already given ("已提供9万人，7月拟再提供3万人", "another
     # 30,000"): the thresholds count cumulatively, so the two add up.
     additional: bool = False
+    # Said to be the total ("合计约120万人", "in total"): it outweighs per-part counts beside it.
+    total: bool = False
+    # A count per part multiplied by the parts stated ("两批各8万人": 2); the value is the product.
+    parts: int = 1
 
 
 @dataclass(frozen=True)
@@ -481,8 +528,10 @@ class Facts:
     # signed: "2026年1月1日到现在传了3.2万人…还要备案吗" dates the count, not a contract.
     contract_dated: bool = False
     anonymised: bool = False  # the data is said to be anonymised (PIPL Art. 4: not personal information)
-    certifier_speaking: bool = False  # the asker is a certification body
+    names_certifier: bool = False  # a certification body is named (the asker or the subject)
+    circumvents: bool = False  # plans a transfer so as to stay under a threshold (Measures Art. 4)
     asks_duties: bool = False  # speaks of notice, separate consent or the impact assessment
+    mentions_holiday: bool = False  # raises a last day on a holiday, so Art. 203 is quoted
 
     def count(self, category: str) -> CountMention | None:
         """The first count of that category, if any."""
@@ -504,7 +553,9 @@ def extract_facts(question: str, as_of: date) -> Facts:
     """Read every fact the rules use from ``question``; unstated facts are ``None``."""
     text = fold_digits(question)
     period_spans = [(m.start(), m.end()) for _, p in _PERIODS for m in p.finditer(text)]
-    dates = tuple(d for d in find_dates(question, as_of) if not any(s <= d.start < e for s, e in period_spans))
+    # A date is the start of a counting period when a period's words hold it whole ("自今年1月1日
+    # 起"); "今年3月1日签的" only begins with one.
+    dates = tuple(d for d in find_dates(question, as_of) if not any(s <= d.start and d.end <= e for s, e in period_spans))
     date_spans = [(d.start, d.end) for d in dates]
     counts = tuple(_counts(text, date_spans))
     if not any(c.category == "general" for c in counts):
@@ -528,8 +579,10 @@ def extract_facts(question: str, as_of: date) -> Facts:
         transfer_context=bool(_TRANSFER_CONTEXT.search(text)),
         asks_path=bool(_ASKS_PATH.search(asked)) and (which_path or not _SPLITTING.search(asked)),
         anonymised=bool(_ANONYMISED.search(text)),
-        certifier_speaking=bool(_CERTIFIER_SPEAKING.search(text)),
+        names_certifier=bool(_CERTIFIER.search(text)),
+        circumvents=bool(_CIRCUMVENTS.search(text)),
         asks_duties=bool(_DUTIES.search(text)),
+        mentions_holiday=bool(_HOLIDAY.search(text)),
         asks_which_path=which_path,
         wh_question=bool(_WH_QUESTION.search(text)),
         sensitive_denied=bool(_SENSITIVE_NEGATED.search(text)),
@@ -549,7 +602,10 @@ _SCENARIO_DENIED = re.compile(
     # at most two characters between: "也不是紧急救治", but not "非关基的跨境电商公司"
     _ZH_DENIAL + r"[^，。；,;]{0,2}$|"
     + _EN_LIST_NEGATED + "|"
-    r"(?:\bno\b|\bnot\b|\bnot for\b|without|isn't|is not|aren't)\s+(?:an?\s+|the\s+|any\s+)?$",
+    r"(?:\bno\b|\bnot\b|\bnot for\b|without|isn't|is not|aren't)\s+(?:an?\s+|the\s+|any\s+)?$|"
+    # "…run by the parent, not something needed for HR management"
+    r"\bnot\s+(?:something\s+|anything\s+)?(?:needed|necessary|required|essential)\s+(?:for|to|by)\s+"
+    r"(?:the\s+|our\s+|its\s+)?$",
     re.I,
 )
 
@@ -631,11 +687,12 @@ def _counts(text: str, date_spans: list[tuple[int, int]]) -> list[CountMention]:
         prev_end = max(c_start, numerals[i - 1].end if i > 0 else 0)
         next_start = min(c_end, numerals[i + 1].start if i + 1 < len(numerals) else len(text))
         before, after = text[prev_end : n.start], text[n.end : next_start]
-        out.append(_mention(text, n, before, after, text[c_start:c_end]))
+        all_sent = bool(_ALL_SENT_NEXT.match(text, c_end))
+        out.append(_mention(text, n, before, after, text[c_start:c_end], all_sent))
     return out
 
 
-def _mention(text: str, n: Numeral, before: str, after: str, clause: str) -> CountMention:
+def _mention(text: str, n: Numeral, before: str, after: str, clause: str, all_sent: bool) -> CountMention:
     after_near = _CONNECTIVE.split(after, maxsplit=1)[0]
     before_near = _CONNECTIVE.split(before)[-1]
     # The noun right after the count ("1万人敏感个人信息") wins; else the one before it
@@ -644,7 +701,7 @@ def _mention(text: str, n: Numeral, before: str, after: str, clause: str) -> Cou
     negated = _SENSITIVE_NEGATED.search(words) or _NON_SENSITIVE.search(words)
     if _SENSITIVE.search(words) and not negated:
         category = "sensitive"
-    elif _PROCESSED.search(before + after_near) and not _TRANSFER_WORD.search(before_near + after_near):
+    elif _PROCESSED.search(before + after_near) and not _TRANSFER_WORD.search(before_near + after_near) and not all_sent:
         category = "processed"
     elif not negated and (_sensitive_kind_listed(after) or _sensitive_kind_listed(before_near)):
         # "8000名患者的诊疗信息", "8000名工人的姓名、工号和人脸照片": a kind PIPL Art. 28 calls sensitive
@@ -652,11 +709,18 @@ def _mention(text: str, n: Numeral, before: str, after: str, clause: str) -> Cou
     else:
         category = "general"
     low, high, approximate = _bounds(n.value, text[: n.start], text[n.end :])
+    value, raw, parts = n.value, n.raw, 1
+    # "拆成两批各8万人" is 16万 in all; "每家各8万人" with no number of parts is at least 8万.
+    per_part = _PER_PART.search(before)
+    if per_part and (k := parse_numeral(per_part.group("n"))):
+        value, low, high, parts = value * k, low * k, None if high is None else high * k, k
+        raw = text[n.start - len(before) + per_part.start() : n.end]
+    elif _EACH.search(before):
+        high = None
     period = None if category == "processed" else _period(clause)
     sign = _IMPOSSIBLE_BEFORE.search(text, max(0, n.start - 4), n.start)
     if sign is not None and _RANGE_FROM.search(text, 0, n.start):
         sign = None
-    raw = n.raw
     if sign is not None:
         start = sign.start()
         while start > 0 and text[start - 1].isdigit():  # the base of "10^12"
@@ -664,7 +728,8 @@ def _mention(text: str, n: Numeral, before: str, after: str, clause: str) -> Cou
         raw = text[start : n.end]
     impossible = sign is not None or n.value > MAX_PEOPLE
     additional = bool(_ADDITIONAL_BEFORE.search(before) or _ADDITIONAL_AFTER.match(text, n.end))
-    return CountMention(category, n.value, low, high, approximate, period, raw, impossible, additional)
+    total = bool(_TOTAL.search(before))
+    return CountMention(category, value, low, high, approximate, period, raw, impossible, additional, total, parts)
 
 
 def _sensitive_kind_listed(words: str) -> bool:
@@ -719,7 +784,12 @@ def _important_data_mentions(text: str) -> list[str]:
 
 def _not_notified(text: str) -> bool:
     """A sentence names important data and says nobody notified or published any."""
-    return any(_IMPORTANT.search(m.group()) and _NOT_NOTIFIED.search(m.group()) for m in _SENTENCE.finditer(text))
+    for m in _SENTENCE.finditer(text):
+        sentence = m.group()
+        named = _IMPORTANT.search(sentence)
+        if named and (_NOT_NOTIFIED.search(sentence) or _NOT_TOLD_AFTER.search(sentence, named.end())):
+            return True
+    return False
 
 
 def _important_data(mentions: list[str], not_notified: bool) -> bool | None:

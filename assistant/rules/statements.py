@@ -11,6 +11,7 @@ Not here: deciding anything, or choosing citations.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 
@@ -244,7 +245,9 @@ def _as_stated(c: CountMention, en: bool) -> str:
         words = ("at most ", "不超过", "")
     else:
         words = ("about ", "约", "") if c.approximate else ("", "", "")
-    return f"{words[0]}{c.raw}" if en else f"{words[1]}{c.raw}人{words[2]}"
+    # "两批各8万人" was multiplied out: say the total the decision used
+    total = (f" ({c.value:,} in all)" if en else f"（合计{c.value}人）") if c.parts > 1 else ""
+    return (f"{words[0]}{c.raw}" if en else f"{words[1]}{c.raw}人{words[2]}") + total
 
 
 def _facts_line(decision: TransferDecision, rule: Rule, en: bool) -> str:
@@ -259,7 +262,13 @@ def _facts_line(decision: TransferDecision, rule: Rule, en: bool) -> str:
     }
     for count in inputs.stated:
         zh, e = names[count.category]
-        parts.append(f"{e}: {_as_stated(count, en)}" if en else zh + _as_stated(count, en))
+        if count.high == 0:
+            # stated as none ("没有别的个人信息出境"): read back as words, not as a count of people
+            if count.category == "general":
+                zh, e = "其他个人信息", "other personal information"
+            parts.append(f"no {e}" if en else "无" + zh)
+        else:
+            parts.append(f"{e}: {_as_stated(count, en)}" if en else zh + _as_stated(count, en))
     if inputs.sensitive is not None and inputs.sensitive.high == 0 and not any(
         c.category == "sensitive" for c in inputs.stated
     ):
@@ -312,6 +321,8 @@ def note_text(code: str, rule: Rule, as_of: date, en: bool) -> str:
         # PIPL Art. 13), so does this note
         "other_duties": "无论适用哪种途径，包括免予申报，向境外提供个人信息仍应当按照法律、行政法规的规定"
         "履行告知、取得个人单独同意、进行个人信息保护影响评估等义务（第十条）。",
+        "no_splitting": "不得采取数量拆分等手段规避安全评估：以上结论按问题所述的合计人数作出，"
+        "不按拆分后各主体或各批次的人数。",
     }
     en_text = {
         "approximate": "The count in the question is approximate; near a threshold, use the exact figure.",
@@ -341,6 +352,8 @@ def note_text(code: str, rule: Rule, as_of: date, en: bool) -> str:
         "other_duties": "Whatever the route, an exemption included, providing personal information abroad still "
         "carries the duties laws and administrative regulations set, such as notice, the individuals' separate "
         "consent and a personal information protection impact assessment (Art. 10).",
+        "no_splitting": "A transfer may not be split up to avoid a security assessment: the decision above rests "
+        "on the total count the question gives, not on each entity's or batch's share.",
     }
     return (en_text if en else zh_text)[code]
 
@@ -397,15 +410,19 @@ def deadline_statement(
     rule_zh, rule_en = _RULE_TEXT[rule.logic]
     window = rule.number("window").text if rule.has("window") else ""
     start, end = d.start.isoformat() if d.start else "", d.deadline.isoformat()
+    # A start date worked out from words without a year ("上周三", "3月1日", "the day before
+    # yesterday") is shown with them, so the reader can check how it was read.
+    written = d.start_as_written if d.start_as_written and not re.search(r"\d{4}", d.start_as_written) else ""
+    read_from = (f"read from “{written}”; " if en else f"即“{written}”；") if written else ""
     if en:
         parts = [f"As of {as_of.isoformat()}, under {refs}: {rule_en.format(p=p, w=window)}."]
         if d.period.unit == "workday":
             parts.append(
-                f"Counting from {start} (the first day is not counted) on the official calendar (statutory holidays "
+                f"Counting from {start} ({read_from}the first day is not counted) on the official calendar (statutory holidays "
                 f"skipped, make-up working days counted), the last day of the {p} is {end}."
             )
         else:
-            parts.append(f"Counting from {start} (the first day is not counted), the last day is {end}.")
+            parts.append(f"Counting from {start} ({read_from}the first day is not counted), the last day is {end}.")
             if d.corresponding_day and d.corresponding_day != d.deadline:
                 parts.append(
                     f"The corresponding day {d.corresponding_day.isoformat()} is a rest day, so the period ends "
@@ -417,11 +434,11 @@ def deadline_statement(
         parts = [f"截至{as_of.isoformat()}，依据{refs}：{rule_zh.format(p=p, w=window)}。"]
         if d.period.unit == "workday":
             parts.append(
-                f"起算日为{start}（开始的当日不计入，自下一日开始计算），按国务院公布的节假日安排计算工作日"
+                f"起算日为{start}（{read_from}开始的当日不计入，自下一日开始计算），按国务院公布的节假日安排计算工作日"
                 f"（法定节假日不计入，调休上班日计入），{p}的最后一日为{end}。"
             )
         else:
-            parts.append(f"起算日为{start}（开始的当日不计入），期间的最后一日为{end}。")
+            parts.append(f"起算日为{start}（{read_from}开始的当日不计入），期间的最后一日为{end}。")
             if d.corresponding_day and d.corresponding_day != d.deadline:
                 parts.append(f"对应日{d.corresponding_day.isoformat()}为休息日，顺延至休假日结束的次日。")
         if d.window is not None:

@@ -141,7 +141,11 @@ def _span(rule: Rule, facts: Facts, category: str, notes: list[str]) -> Span | N
 
 
 def _best(rule: Rule, facts: Facts, mentions: list[CountMention]) -> CountMention:
-    """Prefer a count over the rule's own counting period; otherwise the first."""
+    """Prefer a count said to be the total, then one over the rule's own counting period;
+    otherwise the first."""
+    totals = [m for m in mentions if m.total]
+    if totals:
+        return totals[0]
     for m in mentions:
         if (m.period or facts.period) == rule.counting:
             return m

@@ -631,6 +631,13 @@ def test_a_plan_to_stay_under_a_threshold_is_decided_on_the_total_with_the_ban_q
     # batches of one transfer still ask the route, without the ban
     batches = engine.evaluate("我们不是关基，拆成两批各8万人，不含敏感个人信息，走哪条路？", NEW)
     assert mech(batches) == SC and ban not in {c.key for c in batches.citations}
+    # asking whether a count reaches a threshold, or routing through one company, plans no split
+    for innocent in (
+        "我们不是关基，今年向境外提供了8万人的个人信息，不含敏感个人信息，够不上安全评估吧？",
+        "We are not a CIIO and route the data of 50,000 customers through a Hong Kong subsidiary; no sensitive "
+        "data. Which route?",
+    ):
+        assert ban not in {c.key for c in engine.evaluate(innocent, NEW).citations}, innocent
     # "可以免予签标准合同" holds 以免 and 标准 but plans nothing
     asked = engine.evaluate("我们不是关基，今年只出境8000人的敏感个人信息，低于1万人，所以可以免予签标准合同吧？", NEW)
     assert mech(asked) == SC and ban not in {c.key for c in asked.citations}

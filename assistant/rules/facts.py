@@ -381,14 +381,16 @@ _SPLITTING = re.compile(
 # the route is decided on the total and that rule is quoted beside it. Batches alone
 # ("拆成两批各8万人，走哪条路？") are not this.
 _CIRCUMVENTS = re.compile(
-    # (not 以免: "可以免予签标准合同" holds it)
+    # an aim of avoiding the threshold (not 以免: "可以免予签标准合同" holds it) ...
     r"(?:避免|规避|绕开|绕过|避开|为了不)(?:触及|达到|超过|触发)?[^，。；,;]{0,8}(?:门槛|标准(?!合同)|那条线|红线|安全评估|申报)|"
-    r"化整为零|够不上|(?:都|就)?到不了[^，。；,;]{0,10}(?:线|门槛)|"
-    # spreading one transfer over several companies: "拆到两家子公司名下各报75万人"
-    r"(?:拆|分|分摊)(?:到|给|成|分给)[^，。；,;]{0,6}(?:子公司|公司|主体|名下)|(?:压在|压到|压低)[^，。；,;]{0,6}(?:门槛|线)|"
-    r"\b(?:split|spread|divid\w*|rout\w*)\b[^.?]{0,40}\b(?:across|through|among|between)\b[^.?]{0,30}"
-    r"(?:compan|entit|subsidiar)|\bso that each\b|"
-    r"\b(?:stay|remain|keep (?:it|each|them))\s+(?:under|below)\b|\bavoid(?:ing)? (?:the |a )?(?:threshold|security assessment)",
+    r"化整为零|(?:压在|压到|压低)[^，。；,;]{0,6}(?:门槛|线)|"
+    # ... or one transfer spread over several companies ("拆到两家子公司名下各报75万人"; not "够不上",
+    # which also asks innocently whether a count reaches a threshold)
+    r"(?:拆|分|分摊)(?:到|给|成|分给)[^，。；,;]{0,3}(?:两|三|四|五|几|多|各|\d)[^，。；,;]{0,4}(?:子公司|公司|主体|名下)|"
+    r"\b(?:split|spread|divid\w*|rout\w*)\b[^.?]{0,40}\b(?:across|through|among|between)\s+(?:[\w-]+\s+){0,3}"
+    r"(?:companies|entities|subsidiaries)\b|"
+    r"\bso that each\b[^.?]{0,30}\b(?:exports?|sends?|transfers?|stays?|falls?|remains?)\b[^.?]{0,20}"
+    r"(?:under|below|fewer|less)|\bavoid(?:ing)? (?:the |a )?(?:threshold|security assessment)",
     re.I,
 )
 

@@ -229,8 +229,8 @@ _COMMA = re.compile(r"[，,]")
 _POINTS_BACK = re.compile(r"\s*(?:那个|这个|那些|这些|那|这|该|其(?!他|实|余)|它)")
 
 
-def _asking_part(text: str, english: bool) -> tuple[int, int]:
-    """(start, end) of the part of ``text`` that asks."""
+def _asking_start(text: str, english: bool) -> int:
+    """Where the part of ``text`` that asks begins; it runs to the end."""
     ends = [m for m in _SENTENCE_END.finditer(text) if text[m.end() :].strip()]
     start = ends[-1].end() if ends else 0
     if not english:
@@ -240,7 +240,7 @@ def _asking_part(text: str, english: bool) -> tuple[int, int]:
         if commas and _POINTS_BACK.match(text, commas[-1].end()):
             commas.pop()
         start = commas[-1].end() if commas else start
-    return start, len(text)
+    return start
 
 
 def _asks_elsewhere(part: str, lexicon: Lexicon, unknown_titles: Iterable[str]) -> bool:
@@ -409,7 +409,7 @@ def analyse(
         added.append("向境外提供个人信息")
     search_text = question if not added else question + " " + " ".join(added)
     laws = _foreign_laws(text, lexicon, country_laws)
-    ask_start, ask_end = _asking_part(text, english)
+    ask_start = _asking_start(text, english)
     # a foreign law in the asking clause, with none of the corpus's texts beside it, is what
     # is asked about whatever the sentences before say of China
     foreign_asked = any(at >= ask_start for at, _ in laws) and not any(at >= ask_start for at, _, _ in named)
@@ -425,5 +425,5 @@ def analyse(
         asks_price=_PRICE.search(text) is not None and not _FINE.search(text),
         foreign_law=foreign_asked or _about_foreign_law(text, [t for _, t in laws], docs),
         # 附录一《个人信息出境说明》 names a unit
-        asks_elsewhere=not keys and _asks_elsewhere(text[ask_start:ask_end], lexicon, unknown_names),
+        asks_elsewhere=not keys and _asks_elsewhere(text[ask_start:], lexicon, unknown_names),
     )

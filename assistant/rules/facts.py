@@ -214,27 +214,24 @@ _IMPORTANT_NEG_BEFORE = re.compile(
 # declared as such. "从来没收到过通知说…属于重要数据" and "…可能算重要数据，但主管部门从来没有通知过
 # 我们" deny it: the notice not given is about important data, or was not given to the company
 # ("我们没通知用户" is not one).
+# A notice denied, not about the company itself ("未被认定为关基" is about the company).
+_NOTICE_DENIED = (
+    r"(?:没|未|从未|从来没|\bnever\b|\bnot been\b|\bno one has\b|\bnobody has\b|"
+    r"\bno (?:authority|regulator|department|agency|body)\b|\bnothing\b|\bnone of (?:it|them|the data)\b)"
+    r"[^。；;？?!！\n]{0,16}?(?:告知|通知|公布|认定|点名|notif|told|inform|flagg|designat|identif|classif)"
+    r"(?![^，,。]{0,6}(?:关基|关键信息|CII|critical information))"
+)
 _NOT_NOTIFIED = re.compile(
     # "从没有哪个部门告知过": an authority named as the one that never told
     r"(?:没|未|从未|从来没)有?(?:哪个|哪一个|任何)?(?:部门|机关|监管|网信|政府|地区)[^。；;？?!！\n，,]{0,10}?"
     r"(?:告知|通知|公布|认定|点名)|"
-    r"(?:没|未|从未|从来没|\bnever\b|\bnot been\b|\bno one has\b|\bnobody has\b|\bnothing\b|"
-    r"\bnone of (?:it|them|the data)\b)[^。；;？?!！\n]{0,16}?"
-    r"(?:告知|通知|公布|认定|点名|notif|flagg|designat|identif|classif)"
-    # "未被认定为关基" is about the company, not its data
-    r"(?![^，,。]{0,6}(?:关基|关键信息|CII|critical information))"
-    r"(?=[^。；;？?!！\n，,但]{0,24}(?:重要数据|important data)|过?(?:我们|我司|本公司|\s*us\b))",
+    + _NOTICE_DENIED
+    + r"(?=[^。；;？?!！\n，,但]{0,24}(?:重要数据|important data)|过?(?:我们|我司|本公司|\s*us\b))",
     re.I,
 )
-# The denial after the data it is about: "…“可能属于重要数据”，但至今未收到任何部门或地区的告知，
-# 相关目录也未公开发布此类数据".
-_NOT_TOLD_AFTER = re.compile(
-    r"(?:没|未|从未|从来没)有?(?:收到|接到|被)?[^。；;？?!！\n]{0,12}?(?:告知|通知|公开发布|公布)"
-    r"(?![^，,。]{0,6}(?:关基|关键信息|CII|critical information))|"
-    r"\b(?:no (?:authority|regulator|department|agency|one|body)|nobody|never)\b[^.?!;]{0,24}?"
-    r"(?:notif|told|inform|flagg|designat|identif|publish)",
-    re.I,
-)
+# The denial may also follow the data it is about: "…“可能属于重要数据”，但至今未收到任何部门或
+# 地区的告知" (``_not_notified`` looks for it after the mention).
+_NOTICE_DENIED_AFTER = re.compile(_NOTICE_DENIED, re.I)
 _SENTENCE = re.compile(r"[^。；;？?!！\n]+")
 # A term asked about: "“重要数据”是怎么定义的？"
 _TERM_QUOTED = re.compile(r"[“\"「『]\s*$")
@@ -399,9 +396,12 @@ _CIRCUMVENTS = re.compile(
 _ANONYMISED = re.compile(
     r"(?<!未经)(?<!没有)(?<!未)(?<!没)(?<!不)(?<!无法)匿名化|(?<!not )(?<!non-)\banonymi[sz](?:ed|ation)\b", re.I
 )
-# A question that names a certification body asks about the certification procedure or the
-# body's own duties (Certification Measures), whoever asks it, not which route a transfer takes.
-_CERTIFIER = re.compile(r"认证机构|certification (?:bod(?:y|ies)|organi[sz]ations?|agenc(?:y|ies))", re.I)
+# A certification body, named by whoever asks: a question about the certification procedure
+# or the body's own duties (Certification Measures), not about which route a transfer takes,
+# nor about the processor's filing period.
+_CERTIFICATION_BODY = re.compile(
+    r"认证机构|认证公司|认证资质|certification (?:bod(?:y|ies)|organi[sz]ations?|agenc(?:y|ies))", re.I
+)
 # The duties Provisions Art. 10 keeps whatever the route: telling people, their separate
 # consent, the impact assessment ("被告知为重要数据" is the company being told, not a duty).
 _DUTIES = re.compile(
@@ -450,7 +450,6 @@ _CHECK = re.compile(
     r"(?:check|review) (?:of|the) (?:filing|materials)|filing number|after (?:we )?submit",
     re.I,
 )
-_CERTIFICATION_BODY = re.compile(r"认证机构|认证公司|认证资质|certification bod(?:y|ies)", re.I)
 _FILING = re.compile(r"备案|报备|\bfil(?:e|ing)\b|\bregist(?:er|ration)\b", re.I)
 _ASKS_DATE = re.compile(
     r"最晚|最迟|截止|截至哪|哪天|哪一天|几号|几月几[日号]|什么时候|何时|到期日?|届满|之前|以前|前要|期限是"
@@ -581,7 +580,7 @@ def extract_facts(question: str, as_of: date) -> Facts:
         transfer_context=bool(_TRANSFER_CONTEXT.search(text)),
         asks_path=bool(_ASKS_PATH.search(asked)) and (which_path or not _SPLITTING.search(asked)),
         anonymised=bool(_ANONYMISED.search(text)),
-        names_certifier=bool(_CERTIFIER.search(text)),
+        names_certifier=bool(_CERTIFICATION_BODY.search(text)),
         circumvents=bool(_CIRCUMVENTS.search(text)),
         asks_duties=bool(_DUTIES.search(text)),
         mentions_holiday=bool(_HOLIDAY.search(text)),
@@ -789,7 +788,7 @@ def _not_notified(text: str) -> bool:
     for m in _SENTENCE.finditer(text):
         sentence = m.group()
         named = _IMPORTANT.search(sentence)
-        if named and (_NOT_NOTIFIED.search(sentence) or _NOT_TOLD_AFTER.search(sentence, named.end())):
+        if named and (_NOT_NOTIFIED.search(sentence) or _NOTICE_DENIED_AFTER.search(sentence, named.end())):
             return True
     return False
 

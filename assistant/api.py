@@ -40,6 +40,7 @@ from .retrieve import Retriever
 from .rules import RuleEngine, load_rule_table
 from .rules.followup import looks_like_followup, shifted_as_of
 from .types import Answer, Hit, RuleResult
+from .writing import Reader
 
 MAX_QUESTION_CHARS = 2000
 EARLIEST_AS_OF = date(1990, 1, 1)
@@ -132,6 +133,7 @@ class Assistant:
         self.config = config
         self.corpus = load_corpus(config.corpus_dir)
         self.lexicon = load_lexicon()
+        self.reader = Reader.load()
         self.applicability = load_applicability(self.corpus)
         self.embedder = embedder or make_embedder(config.embedder)
         self.index = open_index(
@@ -171,7 +173,7 @@ class Assistant:
         return self.embedder.id
 
     def analyse(self, question: str) -> Query:
-        return analyse(question, self.lexicon, self._locators, self._titles)
+        return analyse(self.reader.read(question), self.lexicon, self._locators, self._titles)
 
     def retrieve(self, question: str, as_of: date | str | None = None, k: int | None = None) -> list[Hit]:
         text, when = clean_question(question), parse_as_of(as_of)
@@ -216,7 +218,9 @@ class Assistant:
         """Everything decided before composing; a finished ``Answer`` when nothing is left to compose."""
         started = time.perf_counter()
         text, when = clean_question(question), parse_as_of(as_of)
-        query = self.analyse(text)
+        # Everything below reads the question in the corpus's writing; the answer keeps it as asked.
+        reading = self.reader.read(text)
+        query = analyse(reading, self.lexicon, self._locators, self._titles)
         timings: dict[str, float] = {}
         plan = _Plan(text, when, query, None, (), timings, started, ())
         if when < EARLIEST_COVERED:
@@ -238,15 +242,15 @@ class Assistant:
             return plan.finish("not_covered", self._not_covered(query))
 
         t = time.perf_counter()
-        rule = self.rules.evaluate(text, when)
+        rule = self.rules.evaluate(reading, when)
         context: tuple[str, ...] = ()
-        if previous is not None and previous.rule is not None and looks_like_followup(text):
+        if previous is not None and previous.rule is not None and looks_like_followup(reading):
             if rule is None or rule.missing_facts:
-                context = previous.context or (previous.question,)
-                when = shifted_as_of(text, when) or when
-                carried = self.rules.evaluate_followup(text, context, when)
+                context = previous.context or (self.reader.read(previous.question),)
+                when = shifted_as_of(reading, when) or when
+                carried = self.rules.evaluate_followup(reading, context, when)
                 rule = carried or rule
-                context = (*context, text) if carried else ()
+                context = (*context, reading) if carried else ()
         timings["rules"] = (time.perf_counter() - t) * 1000
         if rule is not None:
             return _Plan(text, when, query, rule, (), timings, started, context)
@@ -269,14 +273,14 @@ class Assistant:
         plan.timings["compose"] = (time.perf_counter() - t) * 1000
         if not composed.citations and plan.rule is None:
             return plan.finish("not_covered", self._not_covered(plan.query))
-        return plan.finish(outcome, body, composed.citations)
+        return plan.finish(outcome, self._unheld_note(plan.query) + body, composed.citations)
 
     def _generated(self, plan: _Plan, generated) -> Answer:
         extra = {"verification": generated.verification.to_dict()}
         if plan.rule is None and not generated.citations:
             return plan.finish("not_covered", self._not_covered(plan.query), extra=extra)
         outcome = "needs_facts" if plan.rule and plan.rule.missing_facts else "answered"
-        return plan.finish(outcome, generated.text, generated.citations, extra=extra)
+        return plan.finish(outcome, self._unheld_note(plan.query) + generated.text, generated.citations, extra=extra)
 
     def _before_coverage(self, when: date, query: Query) -> str:
         start = EARLIEST_COVERED.isoformat()
@@ -304,6 +308,16 @@ class Assistant:
         if query.english:
             return f"This assistant does not hold {names}. " + NOT_COVERED_EN
         return f"本助手未收录{names}。" + NOT_COVERED_ZH
+
+    def _unheld_note(self, query: Query) -> str:
+        """Said before an answer to a question that also names a text the corpus lacks
+        ("大湾区标准合同同一般标准合同有什么分别"), so the answer is not taken for that text's."""
+        if not query.unknown_titles:
+            return ""
+        names = "".join(f"《{t}》" for t in query.unknown_titles)
+        if query.english:
+            return f"This assistant does not hold {names}; what follows rests only on the texts it holds.\n"
+        return f"本助手未收录{names}，以下只依据已收录的文本作答。\n"
 
     def _missing_reference(self, missing: list[str], query: Query) -> str:
         parts = []

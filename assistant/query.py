@@ -183,7 +183,8 @@ _APPENDIX = re.compile(r"附录\s*([一二12])|\bappendix\s*([12]|i{1,2})\b", re
 # The Greater Bay Area's own standard contract (for flows between the Mainland and Hong Kong
 # inside the area) is another instrument, which the corpus does not hold; its name holds 标准合同.
 _GBA_CONTRACT = re.compile(
-    r"(?:粤港澳)?大湾区(?:的|版|版本的)?(?:\(内地、香港\))?(?:个人信息跨境流动)?标准合同|"
+    # "大湾区那份「个人信息跨境流动标准合同」", "大湾区那个港澳版标准合同"
+    r"(?:粤港澳)?大湾区(?:的|版|版本的|[这那][份个])?(?:港澳版)?[「“\"]?(?:\(内地、香港\))?(?:个人信息跨境流动)?标准合同|"
     r"greater bay area(?:'s)? (?:version of the )?standard contract",
     re.I,
 )
@@ -308,7 +309,7 @@ def _about_subject(text: str, lexicon: Lexicon, elsewhere: bool) -> bool:
 # (tests/test_search_parts.py checks the corpus for one), so such a question is not covered.
 _PRICE = re.compile(
     # not any 费用: "向境外支付服务费用时要提供客户信息" asks about the information
-    r"多少钱|收费|收不收费|要钱吗|(?:缴纳|交)(?:什么|哪些)?费用|费用(?:是|要|大概|一般)?多少|多少费用|"
+    r"多少钱|收费|收不收费|要钱吗|(?:缴纳|交|收取)(?:什么|哪些|任何)?费用|费用(?:是|要|大概|一般)?多少|多少费用|"
     r"\bhow much (?:does|do|will|would|is|are)\b[^.?!]{0,60}\bcosts?\b|\bwhat (?:does|will) it cost\b|"
     r"\bhow much (?:do|does|will|would)\b[^.?!]{0,60}\bcharge\b|\b(?:lowest|cheapest) price\b|"
     r"\b(?:filing|application|certification|assessment|government|official) (?:fees?|charges?)\b|"
@@ -350,6 +351,14 @@ _COUNTRY_INSTRUMENT = re.compile(
     re.IGNORECASE,
 )
 
+# The EU's (and the UK's) own standard clauses, however a question points at them
+# ("欧盟那个scc 2021版", "欧盟的标准合同条款"): not the corpus's standard contract.
+_FOREIGN_SCC = re.compile(
+    r"(?:欧盟|英国)(?:的|那个|这个|那套|版|版本的)?\s*(?:sccs?(?![a-z])|标准合同条款|标准合同)|"
+    r"\b(?:eu|european|uk)\s+(?:commission(?:'s)?\s+)?(?:sccs?|standard contractual clauses)\b",
+    re.I,
+)
+
 
 def _foreign_laws(text: str, lexicon: Lexicon, country_laws: Iterable[re.Match[str]]) -> list[tuple[int, str]]:
     """(where, words) of each foreign law the question uses as a subject: the lexicon's, and
@@ -388,7 +397,7 @@ def analyse(
     gba = [m.span() for m in _GBA_CONTRACT.finditer(text)]
     unknown = _unknown_titles(text, lexicon, titles)
     unknown_names = {m.group(1).strip() for m in unknown}
-    country_laws = list(_COUNTRY_INSTRUMENT.finditer(text))
+    country_laws = [*_COUNTRY_INSTRUMENT.finditer(text), *_FOREIGN_SCC.finditer(text)]
     # Other texts' names do not name the corpus's instruments: neither the other contract's
     # (粤港澳大湾区…标准合同) nor a title ending in 办法 nor Japan's 个人信息保护法.
     named = _named_docs(_blank(text, [*gba, *(m.span() for m in (*unknown, *country_laws))]), lexicon)

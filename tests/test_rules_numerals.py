@@ -277,6 +277,17 @@ def test_ciio(question, ciio):
         ("The documents contain no personal information or important data.", False),
         # a term asked about, not a fact stated
         ("“重要数据”在数据出境安全评估办法里是怎么定义的？", None),
+        # spoken denials with a bare 没
+        ("非ciio 今年累计才出境3万人 没敏感没重要数据", False),
+        ("没个人信息也没重要数据 出境要申报啥吗", False),
+        ("3万人，没涉及重要数据", False),
+        # unsure is not denied, even after a negation
+        ("尚未确认是否属于重要数据，走哪条路？", None),
+        ("还没确定是不是重要数据", None),
+        ("我们没法判断有没有重要数据", None),
+        # the notice denied in the next sentence (Provisions Art. 2)
+        ("安全团队担心可能算重要数据。但从来没有哪个主管部门或地区通知过我们。", False),
+        ("这批数据可能算重要数据。我们没通知用户。", True),
     ],
 )
 def test_important_data(question, important):
@@ -307,6 +318,8 @@ def test_periods(question, period):
         ("跨境人力资源管理需要提供员工个人信息", "hr_management"),
         ("紧急情况下为保护生命健康", "emergency"),
         ("出境数据不包含个人信息", "no_personal_info"),
+        ("设备运行数据（不含任何员工或客户的个人信息）要上传到德国总部", "no_personal_info"),
+        ("外贸订单物流数据 没个人信息也没重要数据", "no_personal_info"),
         ("在境外收集的个人信息传回境外", "collected_abroad"),
         ("德国客户把在欧洲收集的员工档案传到上海处理，再传回德国", "collected_abroad"),
         ("Data collected in the EU is processed in Shanghai and sent back", "collected_abroad"),
@@ -334,6 +347,21 @@ def test_scenarios_not_read_into_near_misses(question):
 
 
 @pytest.mark.parametrize(
+    "question",
+    [
+        "今年向境外提供3万人个人信息，不含敏感的个人信息",  # only the sensitive kind is denied
+        "无论谁的个人信息，出境都要评估吗",
+        "我们没想到会传这么多个人信息",
+        # other information denied, or information from home denied, is not none at all
+        "800名受检者的基因测序结果，除此之外没有其他的个人信息",
+        "境外收集的数据传回国内处理再传回境外，中间没混入境内的个人信息",
+    ],
+)
+def test_personal_information_not_denied_by_near_misses(question):
+    assert "no_personal_info" not in extract_facts(question, AS_OF).scenarios
+
+
+@pytest.mark.parametrize(
     ("question", "asks"),
     [
         # "can we file it ourselves" asks about the procedure, not which mechanism applies
@@ -347,6 +375,9 @@ def test_scenarios_not_read_into_near_misses(question):
         ("Can we split the transfer across subsidiaries so that each can use the standard contract?", False),
         # a route question that happens to mention batches still asks the route
         ("我们拆成两批各8万人，走哪条路？", True),
+        # what some mechanism is, not which one to take
+        ("有些境外机构会被列入黑名单，不准向他们提供个人信息，这是什么机制？", False),
+        ("今年向境外提供5万人个人信息，需要什么手续？", True),
     ],
 )
 def test_what_counts_as_asking_the_route(question, asks):

@@ -505,6 +505,18 @@ def test_no_personal_information_in_the_abbreviation_exempts(engine):
     assert "provisions_2024#第三条" in {c.key for c in result.citations}
 
 
+def test_important_data_never_notified_is_decided_and_quotes_article_two(engine):
+    q = (
+        "物流轨迹聚合数据（不含个人信息），安全团队担心可能算重要数据。但从来没有哪个主管部门或地区通知过我们。"
+        "同步到海外之前，必须按重要数据去申报安全评估吗？"
+    )
+    result = engine.evaluate(q, NEW)
+    assert mech(result) == EX and result.facts["important_data"] is False
+    article_two = next(c for c in result.citations if c.key == "provisions_2024#第二条")
+    assert "不需要作为重要数据申报" in article_two.quote
+    assert "未被相关部门、地区告知或者公开发布为重要数据" in result.statement
+
+
 def test_anonymised_data_with_facts_stated_is_still_decided(engine):
     q = "我们只向境外提供匿名化处理后的统计结果，不含任何个人信息，也不涉及重要数据，需要申报安全评估吗？"
     assert mech(engine.evaluate(q, NEW)) == EX

@@ -125,11 +125,24 @@ def test_packaged_lexicon_loads_and_maps_colloquial_terms():
 
 
 
+def test_personal_information_by_whose_it_is_and_the_article_42_list_are_the_subject():
+    lx = load_lexicon()
+    for q in ("hr处理员工信息 必须要员工同意吗", "被列进限制提供清单 是啥意思", "同事问个人资料的查阅权利有哪些"):
+        assert analyse(q, lx, LOCATORS).in_domain, q
+    assert not analyse("员工的社保要去哪里交", lx, LOCATORS).in_domain
+
+
 def test_foreign_law_alone_is_out_of_scope_but_a_comparison_with_chinas_is_not():
     lx = load_lexicon()
     locators = {"第五条": ("standard_contract",)}
     assert analyse("欧盟GDPR的标准合同条款（SCC）分为哪几个模块？", lx, locators).foreign_law
     assert analyse("What do the EU SCCs require?", lx, locators).foreign_law
+    # the EU's clauses pointed at in speech are the EU's, not the corpus's contract
+    for q in ("欧盟那个scc 2021版有几个模块来着", "欧盟的SCC有几个模块"):
+        eu = analyse(q, lx, locators)
+        assert eu.foreign_law and eu.docs == ()
+    # a contract signed with an EU customer is still China's
+    assert not analyse("跟欧盟客户签标准合同要备案吗", lx, locators).foreign_law
     compare = analyse("Does the Chinese standard contract give individuals rights like the EU SCCs?", lx, locators)
     assert not compare.foreign_law and "standard_contract" in compare.docs
     # "SCC" on its own is China's standard contract
@@ -307,6 +320,7 @@ def test_the_texts_set_no_fee_so_a_price_question_is_not_covered():
     assert analyse("安全评估申报要交多少钱？", lx, {}).asks_price
     assert analyse("标准合同备案收费吗？", lx, {}).asks_price
     assert analyse("How much does the certification cost?", lx, {}).asks_price
+    assert analyse("标准合同备案，网信办会不会收取任何费用？", lx, {}).asks_price
     # a price term in the contract's own sense is no question of cost
     assert not analyse("境外接收方可以用自动化决策对不同用户定不同的交易价格吗？", lx, {}).asks_price
     assert not analyse("违约了要赔偿对方的损失吗？", lx, {}).asks_price
@@ -365,6 +379,9 @@ def test_the_greater_bay_areas_own_contract_is_not_the_corpuss():
     # a company in the area asking about the standard contract asks about the corpus's
     ours = analyse("我们在大湾区，往香港传客户数据要签标准合同吗？", lx, {})
     assert ours.docs == ("standard_contract",) and ours.unknown_titles == ()
+    # named with a demonstrative or in quotation marks
+    for q in ("粤港澳大湾区那份「个人信息跨境流动标准合同」适用条件是什么？", "大湾区那个港澳版标准合同咋备案"):
+        assert analyse(q, lx, {}).unknown_titles == (GBA_CONTRACT,)
 
 
 def test_a_title_the_corpus_lacks_does_not_name_an_instrument_inside_it():

@@ -207,7 +207,9 @@ _IMPORTANT_NEG_BEFORE = re.compile(
     r"|none of (?:which|it|them|the data|this) (?:is|are|counts? as)|nothing (?:here |in it )?(?:is|counts as)|"
     r"(?:does|do|did)n't (?:involve|include|contain)(?: any)?)\s*(?:任何)?\s*$|"
     + _EN_LIST_NEGATED + "|"
-    r"(?:不涉及|没有|没被|并无|无(?!论)|不含|不包含|不包括|未(?!来))[^，。；,;但]{0,14}$",
+    r"(?:不涉及|没有|没被|并无|无(?!论)|不含|不包含|不包括|未(?!来))[^，。；,;但]{0,14}$|"
+    # a bare 没 only right before ("没敏感没重要数据"): further back it is "没想到…有重要数据"
+    r"没(?:涉及|包含|包括|含|有)?\s*$",
     re.I,
 )
 # Provisions Art. 2: data nobody has notified or published as important data need not be
@@ -236,8 +238,11 @@ _SENTENCE = re.compile(r"[^。；;？?!！\n]+")
 # A term asked about: "“重要数据”是怎么定义的？"
 _TERM_QUOTED = re.compile(r"[“\"「『]\s*$")
 _IMPORTANT_NEG_AFTER = re.compile(r"^\s*(?:[:：])?\s*(?:无|没有|不涉及|none|no\b)", re.I)
+# Asked or unsure, not denied, even after a negation: "尚未确认是否属于重要数据", "没法判断有没有
+# 重要数据" leave the status open (the rules then assume Provisions Art. 2 and say so).
 _IMPORTANT_QUESTION_BEFORE = re.compile(
-    r"(?:是否|是不是|whether|if)\s*(?:涉及|包括|包含|involves?|includes?)?\s*$", re.I
+    r"(?:是否|是不是|有没有|有无|算不算|属不属于|whether|if)\s*(?:涉及|包括|包含|属于|算|involves?|includes?)?\s*$",
+    re.I,
 )
 
 # Purposes that are the company's own, not what a contract with the individual needs: a
@@ -296,7 +301,11 @@ _SCENARIOS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "no_personal_info",
         re.compile(
-            r"(?:不(?:包含|含|涉及|包括)|没有|无)(?:任何)?(?:人的)?(?:个人信息|个信)|并非个人信息|不是个人信息|"
+            # "不含任何员工或客户的个人信息", "没个人信息也没重要数据"; only whose information it
+            # would be may stand between, never "没有其他的" or "没混入境内的"
+            r"(?:不(?:包含|含|涉及|包括)|没有|没|无(?!论))(?:任何)?"
+            r"(?:(?:员工|客户|用户|消费者|会员|患者|自然人|人)(?:或者?|和|及|与|、)?){0,3}的?"
+            r"(?:个人信息|个信)|并非个人信息|不是个人信息|"
             r"(?:no|not contain any|does not contain|doesn't contain|without any?|none of it contains?(?: any)?) "
             # "no personal information of people in China" is Art. 4's condition, not Art. 3's
             r"personal (?:information|data)(?! (?:of|about|from) (?:people|persons|individuals|users|residents) "
@@ -338,8 +347,9 @@ _NOT_REMEDY = r"(?!(?:来|去|进行|寻求)?(?:维权|救济|投诉|举报|起�
 _ASKS_WHICH_PATH = re.compile(
     r"(?<!重新)(?<!重)(?:走|选)(?:哪|什么)|(?:用|适用|采用|采取)(?:哪|什么)(?:条|种|个)?(?:路|途径|路径|机制|出境方式|程序|手续)|"
     r"哪(?:条|种|个|一种|一条)(?:路|途径|路径|机制|方式|程序|手续|通道)" + _NOT_REMEDY + "|"
-    # not "什么手续都没办" (having done none at all), which states a fact and asks nothing
-    r"什么(?:程序|途径|路径|机制|手续|方式|合规)(?![都也](?:没|不|未))" + _NOT_REMEDY + "|"
+    # not "什么手续都没办" (having done none at all), which states a fact and asks nothing, nor
+    # "这是什么机制" (what some mechanism is)
+    r"(?<!这是)(?<!那是)(?<!个是)什么(?:程序|途径|路径|机制|手续|方式|合规)(?![都也](?:没|不|未))" + _NOT_REMEDY + "|"
     r"\bwhich (?:mechanism|path|route|procedure|option)|\bwhat (?:mechanism|path|route|procedure)",
     re.I,
 )
@@ -774,21 +784,28 @@ def _important_data_mentions(text: str) -> list[str]:
     for m in _IMPORTANT.finditer(text):
         before = text[max(0, m.start() - 48) : m.start()]
         after = text[m.end() : m.end() + 6]
-        if _IMPORTANT_NEG_BEFORE.search(before) or _IMPORTANT_NEG_AFTER.match(after):
+        if _IMPORTANT_NEG_AFTER.match(after):
             out.append("denied")
         elif _IMPORTANT_QUESTION_BEFORE.search(before) or _TERM_QUOTED.search(before):
             out.append("asked")
+        elif _IMPORTANT_NEG_BEFORE.search(before):
+            out.append("denied")
         else:
             out.append("stated")
     return out
 
 
 def _not_notified(text: str) -> bool:
-    """A sentence names important data and says nobody notified or published any."""
-    for m in _SENTENCE.finditer(text):
-        sentence = m.group()
+    """A sentence names important data and says nobody notified or published any, or the
+    sentence after it does ("…可能算重要数据。但从来没有哪个主管部门通知过我们")."""
+    sentences = [m.group() for m in _SENTENCE.finditer(text)]
+    for i, sentence in enumerate(sentences):
         named = _IMPORTANT.search(sentence)
-        if named and (_NOT_NOTIFIED.search(sentence) or _NOTICE_DENIED_AFTER.search(sentence, named.end())):
+        if not named:
+            continue
+        if _NOT_NOTIFIED.search(sentence) or _NOTICE_DENIED_AFTER.search(sentence, named.end()):
+            return True
+        if i + 1 < len(sentences) and _NOT_NOTIFIED.search(sentences[i + 1]):
             return True
     return False
 

@@ -306,6 +306,8 @@ def note_text(code: str, rule: Rule, as_of: date, en: bool) -> str:
             if rule.has("important_data_notified")
             else "问题未提及重要数据：按不涉及重要数据处理；如涉及重要数据，应当申报数据出境安全评估。"
         ),
+        "important_data_not_notified": "问题所述数据未被相关部门、地区告知或者公开发布为重要数据：不需要作为重要数据"
+        "申报数据出境安全评估（第二条）。",
         "scenarios_not_in_force": "问题所述场景豁免（《促进和规范数据跨境流动规定》第三条至第六条）自该规定施行之"
         "日起才适用，截至该日不适用。",
         "period_longer_than_rule": "问题给出的是自上年1月1日起的累计人数，而现行规定按自当年1月1日起累计计算，"
@@ -335,6 +337,8 @@ def note_text(code: str, rule: Rule, as_of: date, en: bool) -> str:
             else "The question does not mention important data: treated as none; important data would require a "
             "security assessment."
         ),
+        "important_data_not_notified": "The data has not been notified or published as important data, so it "
+        "need not be declared as important data for a security assessment (Art. 2).",
         "scenarios_not_in_force": "The scenario exemptions of the Provisions (Arts. 3-6) apply only from the day "
         "the Provisions took effect, not on this date.",
         "period_longer_than_rule": "The count given runs since 1 January of the previous year, but the Provisions "

@@ -1,0 +1,73 @@
+"""Questions written in Traditional characters or Cantonese are read as Simplified Mandarin."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.writing import Reader
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def reader() -> Reader:
+    return Reader.load()
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("標準合同簽完多久要備案？", "标准合同签完多久要备案？"),
+        # Cantonese denials must reach the rules as denials
+        ("我哋唔係關鍵信息基礎設施運營者，冇敏感個人資料", "我们不是关键信息基础设施运营者，没有敏感个人资料"),
+        ("使唔使簽標準合同？係咪要申報？", "需不需要签标准合同？是不是要申报？"),
+        ("評估結果要幾耐先有？", "评估结果要多久先有？"),
+        # 係 meaning "relation" or "coefficient" is not the copula
+        ("關係 係數", "关系 系数"),
+    ],
+)
+def test_traditional_and_cantonese_are_read_as_mandarin(reader, written, read):
+    assert reader.read(written) == read
+
+
+def test_simplified_questions_and_the_corpus_are_left_as_they_are(reader):
+    # Every question of the evaluation sets written in Simplified characters (all but the
+    # Traditional-character set) and every corpus file pass through unchanged.
+    questions = [
+        json.loads(line)["question"]
+        for path in sorted((ROOT / "eval").glob("*.jsonl"))
+        if path.stem != "heldout36"
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    assert len(questions) > 2000
+    assert [q for q in questions if reader.read(q) != q] == []
+    for path in (ROOT / "corpus").glob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        assert reader.read(text) == text, path.name
+
+
+def test_a_cantonese_route_question_is_decided_with_its_denials(assistant):
+    question = (
+        "我哋係深圳一間網購公司，唔係關鍵信息基礎設施運營者。今年1月1號起累計將大約6萬個內地客戶嘅"
+        "姓名同電話傳咗去香港母公司做分析，冇敏感個人資料，亦冇重要數據。使唔使簽標準合同？"
+    )
+    answer = assistant.ask(question, "2026-06-01")
+    assert answer.question == question  # shown as asked
+    assert answer.outcome == "answered"
+    assert answer.rule.decision["mechanism"] == "exempt"
+    assert answer.rule.facts["ciio"] is False and answer.rule.facts["important_data"] is False
+    assert "provisions_2024#第五条" in [c.key for c in answer.citations]
+
+
+def test_a_question_in_traditional_characters_finds_the_filing_article(assistant):
+    answer = assistant.ask("標準合同生效後幾多個工作日內要去備案？", "2025-06-01")
+    cite = next(c for c in answer.citations if c.key == "measures#第七条")
+    assert "10个工作日" in cite.quote
+
+
+def test_a_text_the_corpus_lacks_is_named_before_an_answer_from_the_others(assistant):
+    answer = assistant.ask("粵港澳大灣區嗰份「個人信息跨境流動標準合同」同一般標準合同有咩分別？")
+    assert answer.outcome == "answered"
+    assert answer.answer.startswith("本助手未收录《粤港澳大湾区（内地、香港）个人信息跨境流动标准合同》")

@@ -285,6 +285,8 @@ def test_ciio(question, ciio):
         ("尚未确认是否属于重要数据，走哪条路？", None),
         ("还没确定是不是重要数据", None),
         ("我们没法判断有没有重要数据", None),
+        # a form's question answered after it
+        ("是否涉及重要数据：否", False),
         # the notice denied in the next sentence (Provisions Art. 2)
         ("安全团队担心可能算重要数据。但从来没有哪个主管部门或地区通知过我们。", False),
         ("这批数据可能算重要数据。我们没通知用户。", True),

@@ -87,6 +87,11 @@ def test_explicit_references():
     assert analyse("What does Appendix 1 require?", lx, LOCATORS).refs == ("standard_contract#附录一",)
     # a reference to an article the instrument lacks is kept, so the caller can say so
     assert analyse("《办法》第九十九条", lx, LOCATORS).refs == ("measures#第九十九条",)
+    # "安评办法" is the Security Assessment Measures, not the 办法 it ends with
+    real = load_lexicon()
+    for number in ("第七条", "第九条", "第十九条"):
+        q = analyse(f"《安评办法》{number}要求什么？", real, LOCATORS)
+        assert q.refs == (f"security_assessment_measures#{number}",)
 
 
 def test_expansion_scope_and_whole_words():

@@ -237,7 +237,7 @@ _NOTICE_DENIED_AFTER = re.compile(_NOTICE_DENIED, re.I)
 _SENTENCE = re.compile(r"[^。；;？?!！\n]+")
 # A term asked about: "“重要数据”是怎么定义的？"
 _TERM_QUOTED = re.compile(r"[“\"「『]\s*$")
-_IMPORTANT_NEG_AFTER = re.compile(r"^\s*(?:[:：])?\s*(?:无|没有|不涉及|none|no\b)", re.I)
+_IMPORTANT_NEG_AFTER = re.compile(r"^\s*(?:[:：])?\s*(?:无|没有|不涉及|否|none|no\b)", re.I)
 # Asked or unsure, not denied, even after a negation: "尚未确认是否属于重要数据", "没法判断有没有
 # 重要数据" leave the status open (the rules then assume Provisions Art. 2 and say so).
 _IMPORTANT_QUESTION_BEFORE = re.compile(

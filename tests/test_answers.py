@@ -170,6 +170,9 @@ def test_follow_ups_carry_facts_forward(assistant):
     assert bigger.rule.decision["mechanism"] == "security_assessment"
     smaller = assistant.ask("如果是5万人呢？", "2025-06-01", previous=first)
     assert smaller.rule.decision["mechanism"] == "exempt"
+    # the people named before the number
+    counted = assistant.ask("如果人数是150万呢？", "2025-06-01", previous=first)
+    assert counted.rule.decision["mechanism"] == "security_assessment"
     # "last year" asks the same question a year earlier, when the Measures' thresholds governed
     last_year = assistant.ask("如果是去年呢？", "2024-06-01", previous=first)
     assert last_year.as_of == date(2023, 6, 1) and last_year.rule.id == "R-TRANSFER-2023"

@@ -398,6 +398,13 @@ def test_facts_are_json_serialisable():
     assert json.loads(json.dumps(facts.to_dict()))["dates"] == [{"date": "2024-09-30", "raw": "2024年9月30日"}]
 
 
+def test_people_named_before_the_number_are_counted():
+    assert [(c.category, c.value) for c in extract_facts("如果人数是20万呢？", AS_OF).counts] == [("general", 200000)]
+    sensitive = extract_facts("敏感个人信息人数为2万", AS_OF).counts
+    assert [(c.category, c.value) for c in sensitive] == [("sensitive", 20000)]
+    assert extract_facts("人数有多少", AS_OF).counts == ()
+
+
 def test_wan_yi_in_case_is_not_a_count():
     facts = extract_facts("万一用户起诉，我们和境外接收方要一起担责吗？", AS_OF)
     assert facts.counts == ()

@@ -555,6 +555,16 @@ def test_the_duties_every_route_keeps_are_cited_when_the_question_raises_them(en
     assert "provisions_2024#第十条" not in {c.key for c in told.citations}
 
 
+def test_a_duties_question_on_an_exemption_taken_as_given_is_not_held_up_for_route_facts(engine):
+    # the duties hold whatever the route (Art. 10), so a CIIO status or sensitive count the
+    # question leaves out is not asked for; the texts answer it
+    q = "我们出境人数不到10万，已经不用签SCC了，那是不是PIA也不用做、用户单独同意也不用拿了？"
+    assert engine.evaluate(q, NEW) is None
+    # asking the route as well still asks for what the route needs
+    asked = engine.evaluate("我们出境人数不到10万，走哪条路？还要做PIA吗？", NEW)
+    assert asked is not None and asked.missing_facts
+
+
 @pytest.mark.parametrize(
     ("question", "read"),
     [

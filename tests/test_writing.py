@@ -61,6 +61,19 @@ def test_a_cantonese_route_question_is_decided_with_its_denials(assistant):
     assert "provisions_2024#第五条" in [c.key for c in answer.citations]
 
 
+def test_a_cantonese_follow_up_carries_the_facts_forward(assistant):
+    first = assistant.ask(
+        "我哋唔係CIIO，今年1月1號起累計將大約6萬個內地客戶嘅個人資料傳去香港母公司，冇敏感個人資料，冇重要數據。"
+        "使唔使簽標準合同？",
+        "2026-06-01",
+    )
+    assert first.rule.decision["mechanism"] == "exempt"
+    sensitive = assistant.ask("咁如果係敏感個人資料呢？", "2026-06-01", previous=first)
+    assert sensitive.rule.decision["mechanism"] == "security_assessment"  # 6万 sensitive: Art. 7
+    more = assistant.ask("如果人數係20萬呢？", "2026-06-01", previous=first)
+    assert more.rule.decision["mechanism"] == "standard_contract_or_certification"
+
+
 def test_a_question_in_traditional_characters_finds_the_filing_article(assistant):
     answer = assistant.ask("標準合同生效後幾多個工作日內要去備案？", "2025-06-01")
     cite = next(c for c in answer.citations if c.key == "measures#第七条")

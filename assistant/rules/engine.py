@@ -67,7 +67,13 @@ class RuleEngine:
             return self._deadline(rule, facts, as_of, en) if rule else None
         if kind == "transfer":
             rule = self._table.find("transfer", "transfer", as_of)
-            return self._transfer(rule, facts, as_of, en) if rule else None
+            result = self._transfer(rule, facts, as_of, en) if rule else None
+            if result is not None and result.missing_facts and facts.asks_duties and not facts.asks_path:
+                # "出境人数不到10万，不用签SCC了，那PIA也不用做了吗？" asks about duties that hold
+                # whatever the route (Provisions Art. 10): the texts answer it, and the
+                # facts a route would need are not asked for.
+                return None
+            return result
         return None
 
     # --- transfer -----------------------------------------------------------------------

@@ -56,7 +56,12 @@ _PEOPLE_AFTER = re.compile(
     re.I,
 )
 # "40,000 patients, of whom 15,000 also have health information": the people come first.
-_PEOPLE_BEFORE = re.compile(r"\b(?:of|among) (?:whom|them)\s+$", re.I)
+# "…of whom 3,000", "人数是20万", "出境人数达到约15万": the people are named before the number.
+_PEOPLE_BEFORE = re.compile(
+    r"\b(?:of|among) (?:whom|them)\s+$|"
+    r"人数\s*(?:是|为|有|达|达到|到|变成|变为|增加到|涨到|共|共计|合计|总共|约|大约|大概|超过|不到|不满|将近|接近)*\s*$",
+    re.I,
+)
 # "第一", and an annex by its number ("附录一“个人信息出境说明”").
 _NOT_A_COUNT_BEFORE = re.compile(r"(?:第|附录|附件|appendix|annex)\s*$", re.I)
 # "一个个人信息处理者", "出一个个人信息出境标准合同办法": a classifier and then the noun 个人信息

@@ -173,7 +173,11 @@ class Assistant:
         return self.embedder.id
 
     def analyse(self, question: str) -> Query:
-        return analyse(self.reader.read(question), self.lexicon, self._locators, self._titles)
+        return self._analyse(self.reader.read(question))
+
+    def _analyse(self, reading: str) -> Query:
+        """``reading``: the question already in the corpus's writing (``Reader.read``)."""
+        return analyse(reading, self.lexicon, self._locators, self._titles)
 
     def retrieve(self, question: str, as_of: date | str | None = None, k: int | None = None) -> list[Hit]:
         text, when = clean_question(question), parse_as_of(as_of)
@@ -220,7 +224,7 @@ class Assistant:
         text, when = clean_question(question), parse_as_of(as_of)
         # Everything below reads the question in the corpus's writing; the answer keeps it as asked.
         reading = self.reader.read(text)
-        query = analyse(reading, self.lexicon, self._locators, self._titles)
+        query = self._analyse(reading)
         timings: dict[str, float] = {}
         plan = _Plan(text, when, query, None, (), timings, started, ())
         if when < EARLIEST_COVERED:

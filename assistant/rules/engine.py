@@ -110,9 +110,7 @@ class RuleEngine:
                 names = [n for n, _ in rule.numbers] + names
             if "important_data_assumed_none" in notes and rule.has("important_data_notified"):
                 extra_cites.append("important_data_notified")
-            elif facts.important_data is False and facts.important_data_status_asked and rule.has(
-                "important_data_notified"
-            ):
+            elif facts.important_data_not_notified and rule.has("important_data_notified"):
                 # "可能算重要数据，但从来没有部门通知过我们": Art. 2 is what settles it, so it is
                 # quoted beside the decision, not only used
                 notes.append("important_data_not_notified")

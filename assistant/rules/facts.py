@@ -526,6 +526,7 @@ class Facts:
     counts: tuple[CountMention, ...]
     important_data: bool | None
     important_data_status_asked: bool  # the question is whether its data counts as important data
+    important_data_not_notified: bool  # says no one notified or published it as important data (Art. 2)
     scenarios: tuple[str, ...]
     period: str | None  # the counting period named anywhere in the question
     old_terms: bool  # framed in the Measures' pre-2024 terms (上年, 《办法》第四条, 处理…人)
@@ -589,6 +590,7 @@ def extract_facts(question: str, as_of: date) -> Facts:
         important_data=_important_data(important, not_notified),
         # "从来没有被通知过哪些是重要数据，还要按重要数据申报吗？": whether the data counts as important data
         important_data_status_asked=not_notified or ("denied" in important and "stated" in important),
+        important_data_not_notified=not_notified,
         scenarios=_scenarios(text),
         period=_period(text),
         old_terms=bool(_OLD_TERMS.search(text)) or any(c.category == "processed" for c in counts),

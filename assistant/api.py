@@ -235,7 +235,7 @@ class Assistant:
             return plan.finish("not_covered", self._missing_reference(missing, query))
         if query.foreign_law:
             return plan.finish("not_covered", self._not_covered(query, foreign=True))
-        if query.unknown_titles and not query.docs and not query.refs:
+        if query.other_contract or (query.unknown_titles and not query.docs and not query.refs):
             return plan.finish("not_covered", self._unknown_titles(query))
         if (query.other_field and not query.in_domain) or query.asks_elsewhere:
             # Another field's matter (customs on a trip abroad, tax on fees paid abroad, the

@@ -105,6 +105,9 @@ class Query:
     in_domain: bool
     other_field: bool  # names another field's matter (tax, customs, an investment's filing)
     unknown_titles: tuple[str, ...]  # 《texts》 named that the corpus does not hold
+    # names the Greater Bay Area's contract: whatever the national contract's texts say would be
+    # read as said of that other contract, so nothing is answered from them
+    other_contract: bool
     asks_price: bool  # asks what something costs, which none of the texts says
     foreign_law: bool  # about another jurisdiction's law, not comparing it with China's
     asks_elsewhere: bool  # what is asked belongs to another field or to a text the corpus lacks
@@ -183,9 +186,11 @@ _APPENDIX = re.compile(r"附录\s*([一二12])|\bappendix\s*([12]|i{1,2})\b", re
 # The Greater Bay Area's own standard contract (for flows between the Mainland and Hong Kong
 # inside the area) is another instrument, which the corpus does not hold; its name holds 标准合同.
 _GBA_CONTRACT = re.compile(
-    # "大湾区那份「个人信息跨境流动标准合同」", "大湾区那个港澳版标准合同"
-    r"(?:粤港澳)?大湾区(?:的|版|版本的|[这那][份个])?(?:港澳版)?[「“\"]?(?:\(内地、香港\))?(?:个人信息跨境流动)?标准合同|"
-    r"greater bay area(?:'s)? (?:version of the )?standard contract",
+    # "大湾区那份「个人信息跨境流动标准合同」", "粤港澳大湾区有个专门的简化版合同", "大湾区那个港澳版标准合同":
+    # only words describing the contract may stand between, so "大湾区内的企业签标准合同" is ours.
+    r"(?:粤港澳)?大湾区(?:有个|有|的|专门的|专用的|简化版的?|[这那][份个]|港澳版本?的?|版本?的?|"
+    r"内地(?:和|与|、)香港(?:之间)?的?|[(（]内地、香港[)）]|个人信息跨境(?:流动)?的?|[「“\"])*(?:标准)?合同|"
+    r"(?:greater bay area|\bGBA)(?:'s)?(?: \(?mainland[-\u2013\u2014 ]+hong kong\)?)?(?: version of the)?(?: standard)? contract",
     re.I,
 )
 GBA_CONTRACT = "粤港澳大湾区（内地、香港）个人信息跨境流动标准合同"
@@ -431,6 +436,7 @@ def analyse(
         in_domain=bool(keys) or bool(docs) or foreign_body or sent_abroad or _about_subject(text, lexicon, other_field),
         other_field=other_field,
         unknown_titles=_as_written(question, unknown_names) + ((GBA_CONTRACT,) if gba else ()),
+        other_contract=bool(gba),
         asks_price=_PRICE.search(text) is not None and not _FINE.search(text),
         foreign_law=foreign_asked or _about_foreign_law(text, [t for _, t in laws], docs),
         # 附录一《个人信息出境说明》 names a unit

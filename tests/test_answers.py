@@ -253,3 +253,20 @@ def test_a_text_the_corpus_lacks_is_named_in_the_answer(assistant):
     answer = assistant.ask("《数据出境安全评估申报指南（第三版）》要求提交哪些材料？")
     assert answer.outcome == "not_covered" and answer.citations == ()
     assert "本助手未收录《数据出境安全评估申报指南（第三版）》" in answer.answer
+
+
+def test_a_text_the_corpus_lacks_is_named_before_an_answer_from_the_texts_it_holds(assistant):
+    answer = assistant.ask("《网络数据安全管理条例》出台以后，《个人信息出境标准合同办法》规定的备案时限还是10个工作日吗？")
+    assert answer.outcome == "answered"
+    assert answer.answer.startswith("本助手未收录《网络数据安全管理条例》，以下只依据已收录的文本作答。")
+    assert "measures#第七条" in [c.key for c in answer.citations]
+
+
+def test_a_question_comparing_the_greater_bay_areas_contract_with_the_national_one_is_not_answered(assistant):
+    # Quotes from the national contract's texts would read as saying how the other contract works.
+    for question in (
+        "向香港关联公司传数据，能不能只签粤港澳大湾区个人信息跨境流动标准合同？它和国家网信办的标准合同有什么区别？",
+        "Can we use the Greater Bay Area Mainland\u2013Hong Kong standard contract instead of the CAC standard contract?",
+    ):
+        answer = assistant.ask(question)
+        assert answer.outcome == "not_covered" and answer.citations == (), question

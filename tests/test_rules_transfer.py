@@ -670,3 +670,57 @@ def test_a_denied_notice_after_the_data_it_concerns(engine):
                 "出境前是否必须按重要数据申报安全评估？")
     # Provisions Art. 2 answers whether it counts as important data; no route is decided
     assert engine.evaluate(question, NEW) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "basis"),
+    [
+        # "没被认定为关基" denies CIIO status like "未被认定为"
+        ("我们公司没被认定为关基单位，也没被告知有重要数据，今年给海外母公司传了20万名会员的普通信息，没有敏感信息，走哪条路？",
+         SC, "provisions_2024#第八条"),
+        # a purpose denied at some distance ("不是为了给旅客出票") is not the contract exemption
+        ("我们已被认定为关基。市场部想把5000名常旅客的姓名电话发给国外一家服务商，不是为了给旅客出票值机，没有敏感信息，直接发可以吗？",
+         SA, "provisions_2024#第七条"),
+        # hotels booked for travellers, with places between the verb and the hotels (Art. 5(1))
+        ("我们是旅行社，不是关基，没有重要数据，今年为12万名游客订了日本、韩国的酒店，要把姓名和护照号发给酒店，要签标准合同吗？",
+         EX, "provisions_2024#第五条"),
+        # sensitive information denied with a verb of sending; last year's count does not count
+        ("我们不是关基，没有重要数据，也不传敏感信息。去年发了8万人，今年1月1日到现在发了4万人，今年要签标准合同吗？",
+         EX, "provisions_2024#第五条"),
+        # data collected abroad "在当地" and processed here, sent back (Art. 4)
+        ("我们在苏州给新加坡公司的员工核算薪资：员工数据在当地收集后传到苏州处理，再把结果传回新加坡，没有混入境内个人信息，也没有重要数据，要申报吗？",
+         EX, "provisions_2024#第四条"),
+        # treatment records are health information; doctors are people
+        ("We are not a CIIO. This year we sent 12,000 patients' treatment records and 30,000 doctors' work emails to "
+         "our research team in Boston. No important data. Which route?", SA, "provisions_2024#第七条"),
+        # someone who collapsed abroad needs their medical history (Art. 5(3))
+        ("A colleague collapsed on a trip to Peru and the clinic asks for his medical history from our files in China. "
+         "We are not a CIIO. Do we need a standard contract before we send it?", EX, "provisions_2024#第五条"),
+    ],
+)
+def test_facts_as_travel_retail_and_hr_staff_tell_them(engine, question, expected, basis):
+    result = engine.evaluate(question, NEW)
+    assert mech(result) == expected and basis in {c.key for c in result.citations}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # one person a story is about is not a number of people sent abroad
+        "一位老会员说他的资料去年被我们传给了泰国的合作方，现在要求那边删除，我们该怎么处理？",
+        # the 要 of 重要数据 is no modal verb: a question about statistics decides no route
+        "听说涉及重要数据的出境申报通过率很低，官方公布过通过了多少个项目吗？",
+        # "by what means the contact is made known" asks no route
+        "标准合同要求境外接收方指定联系人，联系人的信息要通过什么方式让个人知悉？",
+        # a premise granting the exemption: what is asked is the duties, which the texts answer
+        "既然我们今年出境不到10万人可以不签标准合同了，那单独同意是不是也不用取得了？",
+        "If we're exempt because we send fewer than 100,000 people's data, can we skip getting separate consent too?",
+    ],
+)
+def test_questions_that_decide_no_route(engine, question):
+    assert engine.evaluate(question, NEW) is None
+
+
+def test_everyday_words_for_notice_and_consent_bring_article_ten_beside_an_exemption(engine):
+    result = engine.evaluate("我们帮客户订国外的酒店，听说可以不签出境合同。那是不是连告诉客户、让客户同意都可以省了？", NEW)
+    assert mech(result) == EX and "provisions_2024#第十条" in {c.key for c in result.citations}

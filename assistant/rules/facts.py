@@ -47,10 +47,10 @@ _PEOPLE_AFTER = re.compile(
     # or they are some of those already counted ("8,000 of those records include bank details")
     r"(?:of (?:those|these|the|them)\s+)?"
     r"(?:个人|人|用户|客户|员工|职工|工人|消费者|会员|患者|乘客|旅客|学员|学生|校友|家长|候选人|求职者|"
-    r"应聘者|住客|住户|业主|租客|居民|投保人|被保险人|玩家|车主|司机|自然人|病人|病患|顾客|客人|游客|买家|粉丝|"
+    r"应聘者|住客|住户|业主|租客|居民|投保人|被保险人|玩家|车主|司机|自然人|病人|病患|顾客|客人|游客|买家|粉丝|医生|护士|"
     r"(?:people|persons?|individuals?|users?|customers?|employees?|workers?|data subjects?|records?|"
     r"consumers?|patients?|members?|clients?|students?|alumni|candidates?|applicants?|guests?|buyers?|"
-    r"shoppers?|passengers?|travell?ers?|policyholders?|residents?|tenants?|players?|drivers?|"
+    r"shoppers?|passengers?|travell?ers?|policyholders?|residents?|tenants?|players?|drivers?|doctors?|nurses?|physicians?|"
     # "…sensitive personal information on about 15,000 of them"
     r"subscribers?|visitors?|of (?:them|those|these))\b))",
     re.I,
@@ -68,6 +68,11 @@ _NOT_A_COUNT_BEFORE = re.compile(r"(?:第|附录|附件|appendix|annex)\s*$", re
 # is "a" thing about personal information, not a number of people.
 # "指定一个人来处理投诉": a person named to do something, not a person whose data goes abroad.
 _NOT_A_COUNT_AFTER = re.compile(r"\s*个个人信息|\s*个?人\s*(?:来|去)?(?:处理|负责|对接|担任)")
+# "一位老客户说…要求删掉": one person the story is about, not a number of people sent abroad.
+_ONE_WHO_ACTS = re.compile(
+    r"[位名个][\u4e00-\u9fff]{0,3}?(?:客户|员工|用户|会员|患者|游客|旅客|乘客|顾客|消费者|同事|团员|住客)"
+    r"(?:说|要求|提出|投诉|反映|问|来|想|打电话|找|申请|称|表示)"
+)
 _CLAUSE_BREAK = re.compile(r"[。；;！？!?\n，]|,(?!\d{3})|(?<=[a-z])\.\s")
 _CONNECTIVE = re.compile(
     r"和|及|以及|与|、|另有|另外|此外|其中|\band\b|\bplus\b|\bas well as\b|\bof which\b|\bincluding\b", re.I
@@ -82,7 +87,7 @@ _SENSITIVE_KIND = re.compile(
     r"生物识别|人脸|刷脸|面部|指纹|虹膜|声纹|宗教|特定身份|医疗健康|(?:医疗|健康)(?:信息|数据|状况|档案|记录|报告)|"
     r"病历|病史|诊疗|病情|体检|就诊|化验|基因|金融账户|银行账户|银行卡|信用卡|行踪|轨迹|"
     r"不满十四周岁|不满14周?岁|未满14|未满十四|14岁以下|十四岁以下|儿童的?(?:个人)?(?:信息|数据)|"
-    r"biometric|facial|fingerprint|religio|(?:medical|health) (?:records?|history|data|information|conditions?)|"
+    r"biometric|facial|fingerprint|religio|(?:medical|health|treatment|clinical) (?:records?|history|data|information|conditions?)|"
     r"diagnos|genetic|financial account|bank account|card number|whereabouts|location history|"
     r"health[\s-]?checks?|check-?ups?|medical (?:exam|examination|test)s?|"
     r"children(?:'s)? (?:data|information)|under 14",
@@ -93,7 +98,7 @@ _NON_SENSITIVE = re.compile(r"非敏感|non-?sensitive", re.I)
 _KIND_NEGATED = re.compile(r"(?:不含|不包括|不涉及|没有|无|非|\bno|\bnot|without)\s*$", re.I)
 _SENSITIVE_NEGATED = re.compile(
     # "没有任何sensitive PI": the English term inside a Chinese sentence
-    r"(?:不含|不包含|不包括|不涉及|没有|没|并无|无任何|无|均不是|都不是|不属于)(?:任何|其他)?\s*(?:敏感|sensitive)|"
+    r"(?:不含|不包含|不包括|不涉及|没有|没|并无|无任何|无|均不是|都不是|不属于|不(?:会)?(?:传|发|提供|给))(?:任何|其他)?\s*(?:敏感|sensitive)|"
     # the negation governing a short list: "不涉及重要数据和敏感个人信息"
     r"(?:不含|不包含|不包括|不涉及|没有|并无|无)[^，。；,;、和及或]{1,8}(?:和|及|以及|、|或者?)(?:任何|其他)?敏感|"
     r"敏感(?:个人)?信息(?:为|是)?(?:零|0|无)|"
@@ -189,7 +194,7 @@ _CIIO = re.compile(
 )
 _CIIO_NEG_BEFORE = re.compile(
     # "肯定不是什么关键信息基础设施", "不是一家关基": a filler word may follow the negation
-    r"(?:(?:不是|并非|非|不属于|不算|不为|不构成|没有被认定为|未被认定为)(?:什么|啥|一家|一个|任何|所谓的?)?"
+    r"(?:(?:不是|并非|非|不属于|不算|不为|不构成|(?:没有?|未|从未|并未)被?(?:认定|列|确定|划)(?:为|成|入))(?:什么|啥|一家|一个|任何|所谓的?)?"
     r"|\bnot(?: an?)?|\bnon-?|aren't(?: an?)?"
     r"|\bnot (?:been )?(?:designated|classified|identified|recogni[sz]ed)(?: as)?(?: an?)?"
     r"|isn't(?: an?)?)\s*$",
@@ -271,7 +276,7 @@ _SCENARIOS: tuple[tuple[str, re.Pattern[str]], ...] = (
             # the article's own examples, and the same services by their everyday names
             r"跨境购物|跨境电商|跨境网购|海外直邮|海淘|跨境寄递|跨境快递|国际快递|跨境汇款|跨境支付|跨境开户|"
             r"机票|订机票|买机票|购买机票|航班预订|值机|出票|"
-            r"酒店预订|预订酒店|订[^，。；,;]{0,4}酒店|订房|客房预订|(?:预订|预定)[^，。；,;]{0,12}租车|租车预订|"
+            r"酒店预订|预订酒店|订(?!单)[^，。；,;]{0,8}酒店|订房|客房预订|(?:预订|预定)[^，。；,;]{0,12}租车|租车预订|"
             r"签证办理|办(?:理)?[^，。；,;]{0,2}签证|考试服务|"
             r"个人作为一方当事人的合同|为订立、履行.{0,12}合同|"
             r"cross-border (?:shopping|e-?commerce|online (?:store|shop)|delivery|parcels?|remittance|payment)|"
@@ -299,6 +304,7 @@ _SCENARIOS: tuple[tuple[str, re.Pattern[str]], ...] = (
             # someone taken ill on a trip: "突然晕倒送医院了，医院要她以前的病史"
             r"晕倒|昏倒|昏迷|送医|送(?:往|到|进)?医院|"
             r"protect (?:the )?(?:life|lives|health)|(?:seriously|critically) ill|life-threatening|"
+            r"\bcollapsed\b|\bunconscious\b|heart attack|"
             r"urgent (?:medical|treatment|care)|intensive care|(?<![A-Za-z])ICU(?![A-Za-z])|重症监护|病危",
             re.I,
         ),
@@ -338,6 +344,8 @@ _SCENARIOS: tuple[tuple[str, re.Pattern[str]], ...] = (
             # "在欧洲收集的": a named place counts as abroad, unless the clause brings the
             # collecting back home ("美国客户的数据在国内收集").
             places.pattern_zh() + r"(?:(?!境内|国内|中国|本地)[^，。；,;？?]){0,8}?(?:收集|采集)|"
+            # "日韩员工数据在当地收集后传到大连处理": 当地 is the place named before it
+            + places.pattern_zh() + r"[^。；;？?]{0,40}?当地(?:收集|采集)|(?:境外|海外|国外)(?:收集|采集)|"
             r"(?:collected|gathered) (?:abroad|overseas|outside (?:mainland )?China|in "
             + places.pattern_en() + ")",
             re.I,
@@ -354,7 +362,7 @@ _ASKS_WHICH_PATH = re.compile(
     r"哪(?:条|种|个|一种|一条)(?:路|途径|路径|机制|方式|程序|手续|通道)" + _NOT_REMEDY + "|"
     # not "什么手续都没办" (having done none at all), which states a fact and asks nothing, nor
     # "这是什么机制" (what some mechanism is)
-    r"(?<!这是)(?<!那是)(?<!个是)什么(?:程序|途径|路径|机制|手续|方式|合规)(?![都也](?:没|不|未))" + _NOT_REMEDY + "|"
+    r"(?<!这是)(?<!那是)(?<!个是)什么(?:程序|途径|路径|机制|手续|方式(?!让|使|向|告知|通知|公开|公布|告诉|联系|送达|提交|备案|报送)|合规)(?![都也](?:没|不|未))" + _NOT_REMEDY + "|"
     r"\bwhich (?:mechanism|path|route|procedure|option)|\bwhat (?:mechanism|path|route|procedure)",
     re.I,
 )
@@ -362,7 +370,8 @@ _ASKS_PATH = re.compile(
     _ASKS_WHICH_PATH.pattern + "|"
     # Whether a mechanism is needed: a modal of necessity, then the mechanism (not one to be
     # done again: "重新备案/重签合同" after a change is Measures Art. 8, not a choice of route)...
-    r"(?:需要|要不要|是否需要|需不需要|是否要|必须|应当|应该|得|要|是否应当|是否必须)"
+    # (not the 要 of 重要数据 or 主要)
+    r"(?:需要|要不要|是否需要|需不需要|是否要|必须|应当|应该|得|(?<![重主只])要|是否应当|是否必须)"
     r"(?:(?!重新|重签|重做)[^，。；,;?？]){0,8}(?<!重新)(?<!重)"
     # (the consular legalisation of a signature, "使领馆认证", is not the certification route)
     r"(?:申报|安全评估|标准合同|签(?:订|署)?(?:标准)?合同|订立|(?<!使领馆)(?<!领事)(?<!公证)认证|豁免|免予|免于|免除)|"
@@ -420,14 +429,20 @@ _CERTIFICATION_BODY = re.compile(
 # The duties Provisions Art. 10 keeps whatever the route: telling people, their separate
 # consent, the impact assessment ("被告知为重要数据" is the company being told, not a duty).
 _DUTIES = re.compile(
-    r"告知(?:义务|用户|个人|员工|客户|本人|主体)|(?:向|对)(?:个人|用户|员工|客户)告知|单独同意|"
+    r"(?:告知|告诉)(?:义务|用户|个人|员工|客户|本人|主体)|(?:向|对)(?:个人|用户|员工|客户)告知|单独同意|"
+    r"(?:让|经|经过)(?:用户|个人|员工|客户|本人)[^，。；,;？?]{0,4}同意|"
     r"(?:取得|征得|获得)[^，。；,;？?]{0,6}同意|影响评估|\bnotice\b|\bnotify (?:the |our )?(?:individuals|users|"
     r"data subjects|employees|customers|people)|\bconsent\b|impact assessment|\b(?:PIA|PIPIA|DPIA)\b",
     re.I,
 )
 # A concessive clause ("even if we need no contract, ...") takes the route as given; what
 # is asked comes after it.
-_CONCESSIVE = re.compile(r"(?:即使|就算|哪怕|即便)[^，。；,;?？]*[，,]|\beven (?:if|though)\b[^,.;?]*,", re.I)
+_CONCESSIVE = re.compile(
+    r"(?:即使|就算|哪怕|即便|既然)[^，。；,;?？]*[，,]|\beven (?:if|though)\b[^,.;?]*,|"
+    # "If we're exempt from the contract because…, can we also skip…?"
+    r"\b(?:if|since|given that|as) (?:we(?:'re| are)|our transfer is|the transfer is|it is|it's) exempt\b[^,.;?]*,",
+    re.I,
+)
 
 # An information question (what, how long, who...) rather than a yes/no one.
 _WH_QUESTION = re.compile(
@@ -619,6 +634,8 @@ _ZH_DENIAL = r"(?:不是|并非|不属于|不涉及|不符合|不为|不做|不�
 _SCENARIO_DENIED = re.compile(
     # at most two characters between: "也不是紧急救治", but not "非关基的跨境电商公司"
     _ZH_DENIAL + r"[^，。；,;]{0,2}$|"
+    # a purpose denied: "不是为了给旅客出票值机"
+    r"(?:不是|并非|不)(?:为了|用于|用来)[^，。；,;]{0,10}$|"
     + _EN_LIST_NEGATED + "|"
     r"(?:\bno\b|\bnot\b|\bnot for\b|without|isn't|is not|aren't)\s+(?:an?\s+|the\s+|any\s+)?$|"
     # "…run by the parent, not something needed for HR management"
@@ -697,6 +714,7 @@ def _counts(text: str, date_spans: list[tuple[int, int]]) -> list[CountMention]:
         if (_PEOPLE_AFTER.match(text, n.end) or _PEOPLE_BEFORE.search(text, max(0, n.start - 16), n.start))
         and not _NOT_A_COUNT_BEFORE.search(text, 0, n.start)
         and not _NOT_A_COUNT_AFTER.match(text, n.end)
+        and not (n.value == 1 and _ONE_WHO_ACTS.match(text, n.end))
         and not any(s <= n.start < e for s, e in date_spans)
     ]
     out = []

@@ -235,6 +235,8 @@ class Assistant:
             return plan.finish("not_covered", self._missing_reference(missing, query))
         if query.foreign_law:
             return plan.finish("not_covered", self._not_covered(query, foreign=True))
+        if query.asks_absent:
+            return plan.finish("not_covered", self._not_covered(query))
         if query.other_contract or (query.unknown_titles and not query.docs and not query.refs):
             return plan.finish("not_covered", self._unknown_titles(query))
         if (query.other_field and not query.in_domain) or query.asks_elsewhere:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +39,7 @@ class Lexicon:
     places: tuple[str, ...] = ()
     elsewhere: tuple[str, ...] = ()
     generic: tuple[str, ...] = ()
+    absent: tuple[str, ...] = ()
 
     def terms(self) -> list[str]:
         """Every legal term the lexicon can add, for the tokenizer's dictionary."""
@@ -92,6 +93,7 @@ def load_lexicon(path: Path = _DEFAULT_LEXICON) -> Lexicon:
         places=tuple(normalize(p) for p in data["scope"]["places"]),
         elsewhere=tuple(normalize(e) for e in data["scope"]["elsewhere"]),
         generic=tuple(normalize(g) for g in data["scope"]["generic"]),
+        absent=tuple(normalize(a) for a in data["scope"]["absent"]),
     )
 
 
@@ -111,6 +113,7 @@ class Query:
     asks_price: bool  # asks what something costs, which none of the texts says
     foreign_law: bool  # about another jurisdiction's law, not comparing it with China's
     asks_elsewhere: bool  # what is asked belongs to another field or to a text the corpus lacks
+    asks_absent: bool  # what is asked is a matter of the subject that none of the texts deals with
 
 
 def int_to_chinese(n: int) -> str:
@@ -178,7 +181,7 @@ _FOREIGN_BODY = re.compile(
     re.IGNORECASE,
 )
 # Sending something to a named place is sending it abroad ("传到新加坡总部").
-_TO_PLACE = re.compile(r"(?:传|发|送|提供|转|交)(?:到|至|往|给)" + places.pattern_zh())
+_TO_PLACE = re.compile(r"(?:传|发|送|提供|转|交)了?(?:到|至|往|给)了?" + places.pattern_zh())
 _FOREIGN_BODY_TERMS = "外国司法或者执法机构 政府部门 司法机构"
 _APPENDIX = re.compile(r"附录\s*([一二12])|\bappendix\s*([12]|i{1,2})\b", re.IGNORECASE)
 
@@ -190,7 +193,11 @@ _GBA_CONTRACT = re.compile(
     # only words describing the contract may stand between, so "大湾区内的企业签标准合同" is ours.
     r"(?:粤港澳)?大湾区(?:有个|有|的|专门的|专用的|简化版的?|[这那][份个]|港澳版本?的?|版本?的?|"
     r"内地(?:和|与|、)香港(?:之间)?的?|[(（]内地、香港[)）]|个人信息跨境(?:流动)?的?|[「“\"])*(?:标准)?合同|"
-    r"(?:greater bay area|\bGBA)(?:'s)?(?: \(?mainland[-\u2013\u2014 ]+hong kong\)?)?(?: version of the)?(?: standard)? contract",
+    # or described in a clause of its own: "大湾区有一个专门给内地和香港之间传个人信息用的简化版合同"
+    r"(?:粤港澳)?大湾区[^，,。；;？?！!]{0,30}?(?:专门|专用|简化|简易|内地(?:和|与|、)香港|港澳版)[^，,。；;？?！!]{0,20}?合同|"
+    r"(?:greater bay area|\bGBA)(?:'s)?(?: \(?mainland[-\u2013\u2014 ]+hong kong\)?)?(?: version of the)?(?: standard)? contract|"
+    # "a simpler special contract … under the Greater Bay Area scheme"
+    r"\b(?:special|simpler|simplified|separate|own)\b[^.?!;]{0,20}\bcontract\b[^.?!;]{0,120}?(?:greater bay area|\bGBA\b)",
     re.I,
 )
 GBA_CONTRACT = "粤港澳大湾区（内地、香港）个人信息跨境流动标准合同"
@@ -235,16 +242,25 @@ _COMMA = re.compile(r"[，,]")
 _POINTS_BACK = re.compile(r"\s*(?:那个|这个|那些|这些|那|这|该|其(?!他|实|余)|它)")
 
 
-def _asking_start(text: str, english: bool) -> int:
-    """Where the part of ``text`` that asks begins; it runs to the end."""
+def _asking_start(text: str, english: bool, names_matter: Callable[[str], bool] = lambda part: False) -> int:
+    """Where the part of ``text`` that asks begins; it runs to the end. ``names_matter`` says
+    whether a clause names a matter of its own (a field's or the subject's words)."""
     ends = [m for m in _SENTENCE_END.finditer(text) if text[m.end() :].strip()]
+    # Questions in a row all ask ("需不需要办出口许可？这类软件出口归哪个部门管？"): the
+    # asking part begins with the first of them.
+    while ends and re.search(r"[?？]", ends[-1].group(0)):
+        ends.pop()
     start = ends[-1].end() if ends else 0
     if not english:
-        commas = list(_COMMA.finditer(text, start))
+        first = _SENTENCE_END.search(text, start)
+        commas = list(_COMMA.finditer(text, start, first.start() if first else len(text)))
         # A last clause that points back ("…听说还要找科技部批人类遗传资源，那个审批要多久",
-        # "…改一改再签，这样行吗") asks about the clause before it.
+        # "…改一改再签，这样行吗") asks about the clause before it, unless it names its own
+        # matter ("…收取数据服务费，这笔收入在增值税上如何处理").
         if commas and _POINTS_BACK.match(text, commas[-1].end()):
-            commas.pop()
+            clause_end = first.start() if first else len(text)
+            if not names_matter(text[commas[-1].end() : clause_end]):
+                commas.pop()
         start = commas[-1].end() if commas else start
     return start
 
@@ -259,6 +275,16 @@ def _asks_elsewhere(part: str, lexicon: Lexicon, unknown_titles: Iterable[str]) 
         return False
     rest = _blank(part, [*titles, *fields])
     return not any(_contains(rest, term) for term in lexicon.domain) and not _named_docs(rest, lexicon)
+
+
+def _asks_absent(text: str, asked: str, lexicon: Lexicon) -> bool:
+    """A matter none of the texts deals with is what is asked: it is named in the part that
+    asks, or that part names nothing of its own ("网信办要求的个人信息保护合规审计，…，是每年
+    做一次还是每两年一次？")."""
+    if any(_contains(asked, term) for term in lexicon.absent):
+        return True
+    own = any(_contains(asked, term) for term in lexicon.domain) or _named_docs(asked, lexicon)
+    return not own and any(_contains(text, term) for term in lexicon.absent)
 
 
 def _references(text: str, named: list[tuple[int, int, str]]) -> list[tuple[str | None, str]]:
@@ -339,6 +365,10 @@ _LIKENED = re.compile(
 )
 
 
+# "China's GDPR", "中国版GDPR": a nickname for the PIPL (an alias in the lexicon), not the EU's law.
+_NICKNAMED = re.compile(r"(?:china's|chinese|prc's?|中国版?的?)\s*$", re.I)
+
+
 # A named country's own instrument, which no fixed list covers: "越南的个人数据保护法令",
 # "Vietnam's Decree 13", "Australia's Privacy Act". Only instruments' names (法令, 条例, a
 # privacy or data protection Act …), not a bare 法 or law, nor an English verb "act" ("our
@@ -347,7 +377,8 @@ _LIKENED = re.compile(
 _COUNTRY_INSTRUMENT = re.compile(
     places.pattern_countries_zh()
     + r"的?(?:(?!出境|境外|传|提供|发|中国|国内|境内|按照|遵守|适用)[^，。；,;？?！!\s]){0,10}?"
-    r"(?:法令|条例|法案|保护法|数据法)|"
+    # "美国出了新规，限制…传给中国企业": a country's new rule, unnamed
+    r"(?:法令|条例|法案|保护法|数据法|新规|行政令)|"
     + places.pattern_en()
     + r"(?:'s)?\s+(?:(?!transfer|send|export)[a-z0-9()'-]+\s+){0,5}?"
     r"(?:(?:privacy|protection|data|information|security|cybersecurity|\(privacy\))\s+(?:act|ordinance|decree)"
@@ -371,7 +402,8 @@ def _foreign_laws(text: str, lexicon: Lexicon, country_laws: Iterable[re.Match[s
     def as_law(start: int, end: int, term: str) -> bool:
         # "美国法院" is a court (法院, 法官, 法庭), not American law (美国法).
         court = term.endswith("法") and text[end : end + 1] in ("院", "官", "庭")
-        return not court and not _LIKENED.search(text, max(0, start - 20), start)
+        nickname = _NICKNAMED.search(text, max(0, start - 12), start)
+        return not court and not nickname and not _LIKENED.search(text, max(0, start - 20), start)
 
     listed = [(start, t) for t in lexicon.foreign for start, end in _spans(text, t) if as_law(start, end, t)]
     named = [(m.start(), m.group(0)) for m in country_laws if as_law(m.start(), m.end(), m.group(0))]
@@ -423,7 +455,9 @@ def analyse(
         added.append("向境外提供个人信息")
     search_text = question if not added else question + " " + " ".join(added)
     laws = _foreign_laws(text, lexicon, country_laws)
-    ask_start = _asking_start(text, english)
+    ask_start = _asking_start(
+        text, english, lambda part: _other_field(part, lexicon) or any(_contains(part, t) for t in lexicon.domain)
+    )
     # a foreign law in the asking clause, with none of the corpus's texts beside it, is what
     # is asked about whatever the sentences before say of China
     foreign_asked = any(at >= ask_start for at, _ in laws) and not any(at >= ask_start for at, _, _ in named)
@@ -441,4 +475,5 @@ def analyse(
         foreign_law=foreign_asked or _about_foreign_law(text, [t for _, t in laws], docs),
         # 附录一《个人信息出境说明》 names a unit
         asks_elsewhere=not keys and _asks_elsewhere(text[ask_start:], lexicon, unknown_names),
+        asks_absent=not keys and _asks_absent(text, text[ask_start:], lexicon),
     )

@@ -270,3 +270,25 @@ def test_a_question_comparing_the_greater_bay_areas_contract_with_the_national_o
     ):
         answer = assistant.ask(question)
         assert answer.outcome == "not_covered" and answer.citations == (), question
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # a recipient bought by another company: its actual control changes (Art. 14)
+        ("境外接收方被一家美国公司收购了，我们之前通过的安全评估结果还能继续用吗？", "security_assessment_measures#第十四条"),
+        ("Our overseas recipient was acquired by a competitor last month. Is our security assessment approval still valid?",
+         "security_assessment_measures#第十四条"),
+        # a server moved abroad changes where the data are kept (Measures Art. 8)
+        ("境外接收方要把服务器从东京搬到新加坡，我们的标准合同需要怎么处理？", "measures#第八条"),
+        # how long a record is kept (PIPL Art. 56)
+        ("个人信息保护影响评估报告做完以后要留多久？", "pipl_excerpt#第五十六条"),
+        # staff abroad exporting reports from a system in China (the filing guide's scope)
+        ("新加坡同事有我们国内系统的访问权限，可以把客户报表导出到本地，这算出境吗？", "filing_guide_v2#一、适用范围"),
+        # English speakers' "security review" is the security assessment, and a challenge is an objection
+        ("We failed the security review. Can we challenge the result?", "security_assessment_measures#第十三条"),
+    ],
+)
+def test_everyday_words_for_what_the_texts_name_otherwise(assistant, question, expected):
+    answer = assistant.ask(question, "2026-06-01")
+    assert answer.citations and answer.citations[0].key == expected, (question, [c.key for c in answer.citations])

@@ -452,3 +452,60 @@ def test_vocabulary_of_small_firms():
         "毕业证翻译件拿去国外用，需要海牙认证吗，去哪办",
     ):
         assert not analyse(question, lx, {}).in_domain, question
+
+
+def test_matters_none_of_the_texts_deals_with_are_not_covered():
+    # the premise of Query.asks_absent, for each matter the lexicon lists
+    corpus = load_corpus(CORPUS)
+    texts = {u.key: u.text for u in corpus.units.values()}
+    officer = [k for k, t in texts.items() if "个人信息保护负责人" in t]
+    assert officer == ["pipl_excerpt#第六十六条"]  # only among those a penalty may bar
+    assert "指定" not in texts[officer[0]] and "任命" not in texts[officer[0]]
+    assert not [k for k, t in texts.items() if re.search(r"英文|英语|译本|翻译|English", t)]
+    assert not [k for k, t in texts.items() if "个人信息保护合规审计" in t or "合规审计管理" in t]
+    lx = load_lexicon()
+    for question in (
+        "处理多少人的个人信息以上必须指定个人信息保护负责人？",
+        "标准合同可以只签英文版吗？",
+        "Does our subsidiary have to appoint a data protection officer, and above what volume?",
+        "个人信息保护合规审计多久做一次？",
+        "Can the CAC contract be signed in an English version only?",
+        # the part that asks names nothing of its own: the matter named before it is asked
+        "网信办要求的个人信息保护合规审计，我们公司8000人，是每年一次还是两年一次？",
+    ):
+        assert analyse(question, lx, {}).asks_absent, question
+    # named outside the part that asks, such a matter does not decide the question
+    for question in (
+        "我们的个人信息保护负责人想知道，标准合同生效后多久要备案？",
+        "Our DPO asks how many working days we have to file the standard contract.",
+    ):
+        assert not analyse(question, lx, {}).asks_absent, question
+
+
+def test_questions_in_a_row_all_ask_and_a_last_clause_naming_its_own_field_is_asked():
+    lx = load_lexicon()
+    # the export licence is asked in the first of two questions
+    assert analyse("我们要把带加密功能的软件源代码发给越南子公司，需不需要办出口许可？这类软件出口归哪个部门管？", lx, {}).asks_elsewhere
+    # "这笔收入" points back, but the clause names the tax it asks about
+    assert analyse("我们向境外关联方提供个人信息并收取服务费，这笔收入在增值税上怎么处理？", lx, {}).asks_elsewhere
+    # a clause pointing back with no matter of its own still asks about the one before it
+    assert analyse("除了个人信息出境这一块，人类遗传资源审批要怎么走？那个审批要多久", lx, {}).asks_elsewhere
+    # questions in a row about the subject stay the subject's
+    q = analyse("标准合同要备案吗？技术出口这块我们已经办好了，备案要多久？", lx, {})
+    assert not q.asks_elsewhere and q.in_domain
+
+
+def test_chinas_gdpr_is_the_pipl_and_a_countrys_new_rule_is_foreign_law():
+    lx = load_lexicon()
+    pipl = analyse("Under China's GDPR, does our subsidiary need the CAC contract for 200,000 customers?", lx, {})
+    assert not pipl.foreign_law and "pipl_excerpt" in pipl.docs and "standard_contract" in pipl.docs
+    assert analyse("Does China's privacy law reach a shop abroad selling to Chinese consumers?", lx, {}).docs == ("pipl_excerpt",)
+    assert analyse("Does the GDPR require a DPIA before sending data to China?", lx, {}).foreign_law
+    assert analyse("听说美国出了新规，限制把美国人的敏感数据传给中国企业，我们从美国拿数据受影响吗？", lx, {}).foreign_law
+
+
+def test_more_wordings_of_sending_to_a_place_and_of_other_fields():
+    lx = load_lexicon()
+    assert "向境外提供个人信息" in analyse("客户资料去年传给了马来西亚的合作方，怎么删？", lx, {}).search_text
+    for question in ("技术图纸带去德国总部，技术出口这块要办许可证吗？", "患者样本信息给境外药企，要向科技主管部门办什么审批？"):
+        assert analyse(question, lx, {}).other_field, question

@@ -292,3 +292,17 @@ def test_a_question_comparing_the_greater_bay_areas_contract_with_the_national_o
 def test_everyday_words_for_what_the_texts_name_otherwise(assistant, question, expected):
     answer = assistant.ask(question, "2026-06-01")
     assert answer.citations and answer.citations[0].key == expected, (question, [c.key for c in answer.citations])
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我们属于免于订立标准合同的情形，那告知用户、取得单独同意、做影响评估这些还要做吗？",
+        "If we are exempt from the standard contract, do we still need to notify people and get their consent?",
+    ],
+)
+def test_duties_asked_beside_a_contract_not_needed_come_from_article_ten_first(assistant, question):
+    # the contract is named only as not needed, so its own clauses on notice do not outrank
+    # the article that keeps the duties under every route
+    answer = assistant.ask(question, "2026-06-01")
+    assert answer.citations[0].key == "provisions_2024#第十条", [c.key for c in answer.citations]

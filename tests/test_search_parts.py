@@ -509,3 +509,17 @@ def test_more_wordings_of_sending_to_a_place_and_of_other_fields():
     assert "向境外提供个人信息" in analyse("客户资料去年传给了马来西亚的合作方，怎么删？", lx, {}).search_text
     for question in ("技术图纸带去德国总部，技术出口这块要办许可证吗？", "患者样本信息给境外药企，要向科技主管部门办什么审批？"):
         assert analyse(question, lx, {}).other_field, question
+
+
+def test_an_instrument_named_only_as_not_needed_is_waived():
+    lx = load_lexicon()
+    for question in (
+        "既然我们可以不签标准合同了，那告知和单独同意也不用了吗？",
+        "我们属于免于订立标准合同的情形，影响评估还要做吗？",
+        "If we are exempt from the standard contract, do we still need consent?",
+    ):
+        q = analyse(question, lx, {})
+        assert q.docs == ("standard_contract",) and q.waived == ("standard_contract",), question
+    # named as needed anywhere, it is asked about
+    for question in ("我们要签标准合同吗？", "不用签标准合同的话，标准合同第三条还适用吗？"):
+        assert analyse(question, lx, {}).waived == (), question

@@ -104,9 +104,10 @@ class Query:
     english: bool
     refs: tuple[str, ...]  # unit keys named explicitly, existing or not
     docs: tuple[str, ...]  # doc_ids of instruments named
-    # of those, the ones named only as not needed ("不用签标准合同了，那告知也不用了？"): what
-    # is asked is something else, so retrieval does not favour them
-    waived: tuple[str, ...]
+    # of those, the ones named only as something signed or not signed ("分别签标准合同",
+    # "不用签标准合同了，那告知也不用了？"), not as a text whose words are asked about: retrieval
+    # does not favour them
+    incidental: tuple[str, ...]
     in_domain: bool
     other_field: bool  # names another field's matter (tax, customs, an investment's filing)
     unknown_titles: tuple[str, ...]  # 《texts》 named that the corpus does not hold
@@ -157,12 +158,13 @@ def _named_docs(text: str, lexicon: Lexicon) -> list[tuple[int, int, str]]:
     return sorted(found)
 
 
-# An instrument named as one that need not be concluded: "不用签标准合同", "免于订立标准合同",
-# "exempt from the standard contract", "don't need an SCC".
-_WAIVED_BEFORE = re.compile(
-    r"(?:不用|不需要|无需|免于|免予|不必|可以不|不|免)(?:再)?(?:签|签订|签署|订立|走)(?:那个|这个|一份|个)?$|"
-    r"(?:exempt from|no need (?:for|to sign)|(?:don't|do not|doesn't|does not) need(?: to sign)?|without)"
-    r"\s+(?:the\s+|a\s+|an\s+)?$",
+# Just before an instrument's name: it is named as a thing signed, used or not needed, which
+# is the route (the Measures' matter), not the contract's text: "各自签标准合同", "免于订立
+# 标准合同", "use the SCC", "exempt from the standard contract".
+_INCIDENTAL_BEFORE = re.compile(
+    r"(?:签|签订|签署|订立|走|用|采用)(?:了|一份|份|个|各|那个|这个)?$|"
+    r"\b(?:sign|signing|signed|use|using|exempt from|no need (?:for|to sign)|(?:don't|do not|doesn't|does not) "
+    r"need(?: to sign)?|without)\s+(?:the\s+|a\s+|an\s+)?$",
     re.I,
 )
 _ZH_ARTICLE = re.compile(rf"第\s*([{_CN_NUMERAL}\d]+)\s*条")
@@ -450,8 +452,8 @@ def analyse(
     # (粤港澳大湾区…标准合同) nor a title ending in 办法 nor Japan's 个人信息保护法.
     named = _named_docs(_blank(text, [*gba, *(m.span() for m in (*unknown, *country_laws))]), lexicon)
     docs = tuple(dict.fromkeys(doc for _, _, doc in named))
-    needed = {doc for start, _, doc in named if not _WAIVED_BEFORE.search(text, max(0, start - 12), start)}
-    waived = tuple(doc for doc in docs if doc not in needed)
+    as_text = {doc for start, _, doc in named if not _INCIDENTAL_BEFORE.search(text, max(0, start - 24), start)}
+    incidental = tuple(doc for doc in docs if doc not in as_text)
     keys: list[str] = []
     for doc, locator in _references(text, named):
         if doc is None:
@@ -480,7 +482,7 @@ def analyse(
         english=english,
         refs=tuple(dict.fromkeys(keys)),
         docs=docs,
-        waived=waived,
+        incidental=incidental,
         in_domain=bool(keys) or bool(docs) or foreign_body or sent_abroad or _about_subject(text, lexicon, other_field),
         other_field=other_field,
         unknown_titles=_as_written(question, unknown_names) + ((GBA_CONTRACT,) if gba else ()),

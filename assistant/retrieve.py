@@ -128,7 +128,7 @@ class Retriever:
         for key in dense:
             score = w.sparse * sparse_scaled[key] + w.dense * dense_scaled[key] + w.phrase * phrase.get(key, 0.0)
             doc = key.split("#", 1)[0]
-            if doc in query.docs and doc not in query.waived:
+            if doc in query.docs and doc not in query.incidental:
                 # Naming an instrument asks about it on purpose, in force or not.
                 score *= w.named_doc
             elif not self._applicability.instrument_in_force(key, as_of):

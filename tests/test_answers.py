@@ -306,3 +306,16 @@ def test_duties_asked_beside_a_contract_not_needed_come_from_article_ten_first(a
     # the article that keeps the duties under every route
     answer = assistant.ask(question, "2026-06-01")
     assert answer.citations[0].key == "provisions_2024#第十条", [c.key for c in answer.citations]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "集团想把数据拆成三份，由三家子公司各自签标准合同，每份都在门槛以下，这样合规吗？",
+        "为了不做安全评估，把用户数据拆到两个公司名下分别签标准合同，规定允许吗？",
+    ],
+)
+def test_a_contract_named_as_what_each_company_would_sign_does_not_hide_the_ban_on_splitting(assistant, question):
+    # "各自签标准合同" names the route, which the Measures govern, not the contract's text
+    top = [h.key for h in assistant.retrieve(question, "2026-06-01", k=3)]
+    assert {"measures#第四条", "filing_guide_v2#一、适用范围"} & set(top), top

@@ -511,15 +511,18 @@ def test_more_wordings_of_sending_to_a_place_and_of_other_fields():
         assert analyse(question, lx, {}).other_field, question
 
 
-def test_an_instrument_named_only_as_not_needed_is_waived():
+def test_an_instrument_named_only_as_signed_or_not_needed_is_incidental():
     lx = load_lexicon()
     for question in (
         "既然我们可以不签标准合同了，那告知和单独同意也不用了吗？",
         "我们属于免于订立标准合同的情形，影响评估还要做吗？",
+        "集团想把数据拆给三家子公司各自签标准合同，这样可以吗？",
         "If we are exempt from the standard contract, do we still need consent?",
+        "Could we sign the standard contract through two entities to stay under the threshold?",
     ):
         q = analyse(question, lx, {})
-        assert q.docs == ("standard_contract",) and q.waived == ("standard_contract",), question
-    # named as needed anywhere, it is asked about
-    for question in ("我们要签标准合同吗？", "不用签标准合同的话，标准合同第三条还适用吗？"):
-        assert analyse(question, lx, {}).waived == (), question
+        assert q.docs == ("standard_contract",) and q.incidental == ("standard_contract",), question
+    # named as a text anywhere, its words are asked about
+    for question in ("标准合同里境外接收方有什么义务？", "不用签标准合同的话，标准合同第三条还适用吗？",
+                     "What does the standard contract say about onward transfers?"):
+        assert analyse(question, lx, {}).incidental == (), question

@@ -3,8 +3,10 @@
 ``analyse`` turns a question into a ``Query``: the text both retrieval legs search with
 (the question plus the legal terms the lexicon maps its wording to), the unit keys it names
 explicitly ("第七条", "《办法》第八条", "标准合同第三条", "Article 38 of the PIPL"), the
-instruments it names, and two scope signals: whether it is about this corpus's subject at
-all, and whether it asks about another jurisdiction's law.
+instruments it names (and which of them only as something signed or not needed), and the
+scope signals: whether it is about this corpus's subject at all, and whether what it asks
+belongs to another field, another jurisdiction's law, a text the corpus lacks or a matter
+none of the texts deals with.
 
 The lexicon is reviewed data (``data/lexicon.toml``), loaded once by the caller. Nothing
 here knows any particular question; it only knows how the law is worded.

@@ -22,6 +22,8 @@ COUNTRIES = (
     "卢森堡", "瑞士", "瑞典", "丹麦", "挪威", "芬兰", "意大利", "西班牙", "葡萄牙", "波兰", "奥地利",
     "俄罗斯", "土耳其", "以色列", "阿联酋", "迪拜", "沙特", "日本", "韩国", "新加坡", "马来西亚", "泰国",
     "越南", "印尼", "印度尼西亚", "菲律宾", "印度", "澳大利亚", "澳洲", "新西兰", "南非", "香港", "澳门", "台湾",
+    "匈牙利", "捷克", "希腊", "柬埔寨", "老挝", "缅甸", "孟加拉", "巴基斯坦", "哈萨克斯坦", "乌兹别克斯坦", "卡塔尔",
+    "埃及", "尼日利亚", "肯尼亚", "阿根廷", "智利", "秘鲁", "哥伦比亚",
     # regions
     "东南亚", "东亚", "南亚", "中东", "北美", "南美", "拉美", "非洲",
 )
@@ -34,6 +36,8 @@ ENGLISH = (
     "vietnam", "vietnamese", "thailand", "thai", "malaysia", "malaysian", "indonesia", "indonesian",
     "philippines", "brazil", "brazilian", "switzerland", "swiss", "netherlands", "ireland", "new zealand",
     "mexico", "uae", "dubai",
+    "hungary", "hungarian", "czech", "poland", "polish", "spain", "spanish", "italy", "italian", "cambodia",
+    "pakistan", "bangladesh", "kazakhstan", "egypt", "nigeria", "kenya", "argentina", "chile", "peru", "colombia",
 )
 
 

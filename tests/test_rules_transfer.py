@@ -724,3 +724,22 @@ def test_questions_that_decide_no_route(engine, question):
 def test_everyday_words_for_notice_and_consent_bring_article_ten_beside_an_exemption(engine):
     result = engine.evaluate("我们帮客户订国外的酒店，听说可以不签出境合同。那是不是连告诉客户、让客户同意都可以省了？", NEW)
     assert mech(result) == EX and "provisions_2024#第十条" in {c.key for c in result.citations}
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "basis"),
+    [
+        # a long list under one negation ends in important data: it is denied, not stated
+        ("我们在西安有个客服中心服务东南亚用户。数据由马来西亚公司在当地收集，每年约60万人，传到西安处理后再传回马来西亚，"
+         "处理中没有混入任何国内用户的个人信息或者重要数据，公司也不是关基。回传要走出境手续吗？", EX, "provisions_2024#第四条"),
+        # goods shipped by a supplier abroad to a buyer in China: the sale performed (Art. 5(1))
+        ("我们做跨境进口电商，消费者下单后要把收件人信息发给韩国供货商直发。今年约30万人，非关基，无敏感信息和重要数据，要签标准合同吗？",
+         EX, "provisions_2024#第五条"),
+        # a country the list now names: staff data collected in Hungary (Art. 4)
+        ("匈牙利工厂员工的人事数据是在匈牙利收集的，存在我们国内的HR系统里，匈牙利同事登录查询。没有混入国内员工数据，也没有重要数据，"
+         "公司非关基。这种境外访问要签标准合同吗？", EX, "provisions_2024#第四条"),
+    ],
+)
+def test_flows_of_companies_working_abroad(engine, question, expected, basis):
+    result = engine.evaluate(question, NEW)
+    assert mech(result) == expected and basis in {c.key for c in result.citations}

@@ -218,6 +218,8 @@ _IMPORTANT_NEG_BEFORE = re.compile(
     r"(?:does|do|did)n't (?:involve|include|contain)(?: any)?)\s*(?:任何)?\s*$|"
     + _EN_LIST_NEGATED + "|"
     r"(?:不涉及|没有|没被|并无|无(?!论)|不含|不包含|不包括|未(?!来))[^，。；,;但]{0,14}$|"
+    # a longer list the negation governs, ending just here: "没有混入任何国内用户的个人信息或者重要数据"
+    r"(?:不涉及|没有|并无|不含|不包含|不包括)[^，。；,;但]{0,30}(?:或者?|和|及|以及|、)\s*$|"
     # a bare 没 only right before ("没敏感没重要数据"): further back it is "没想到…有重要数据"
     r"没(?:涉及|包含|包括|含|有)?\s*$",
     re.I,
@@ -274,7 +276,9 @@ _SCENARIOS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "contract_with_individual",
         re.compile(
             # the article's own examples, and the same services by their everyday names
-            r"跨境购物|跨境电商|跨境网购|海外直邮|海淘|跨境寄递|跨境快递|国际快递|跨境汇款|跨境支付|跨境开户|"
+            r"跨境购物|跨境(?:进口|出口)?电商|跨境网购|海外直邮|海淘|跨境寄递|跨境快递|国际快递|跨境汇款|跨境支付|跨境开户|"
+            # a sale performed: "为了履约发货"
+            r"(?:为了?|用于)履约|"
             r"机票|订机票|买机票|购买机票|航班预订|值机|出票|"
             r"酒店预订|预订酒店|订(?!单)[^，。；,;]{0,8}酒店|订房|客房预订|(?:预订|预定)[^，。；,;]{0,12}租车|租车预订|"
             r"签证办理|办(?:理)?[^，。；,;]{0,2}签证|考试服务|"

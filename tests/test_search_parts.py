@@ -388,8 +388,8 @@ def test_the_greater_bay_areas_own_contract_is_not_the_corpuss():
     for q in ("粤港澳大湾区那份「个人信息跨境流动标准合同」适用条件是什么？", "大湾区那个港澳版标准合同咋备案",
               "粤港澳大湾区有个专门的简化版合同，要交的材料少吗", "粤港澳大湾区专用的个人信息跨境标准合同怎么备案",
               "粤港澳大湾区有个内地和香港之间个人信息跨境的标准合同，能用吗", "Can we sign the GBA contract instead?"):
-        q = analyse(q, lx, {})
-        assert q.unknown_titles == (GBA_CONTRACT,) and q.other_contract, q.text
+        query = analyse(q, lx, {})
+        assert query.unknown_titles == (GBA_CONTRACT,) and query.other_contract, q
     # words that are not about the contract between the area and 合同: a company in the area
     ours = analyse("大湾区内的企业签标准合同要备案吗？", lx, {})
     assert ours.unknown_titles == () and not ours.other_contract

@@ -113,13 +113,16 @@ class Query:
     in_domain: bool
     other_field: bool  # names another field's matter (tax, customs, an investment's filing)
     unknown_titles: tuple[str, ...]  # 《texts》 named that the corpus does not hold
-    # names the Greater Bay Area's contract: whatever the national contract's texts say would be
-    # read as said of that other contract, so nothing is answered from them
-    other_contract: bool
     asks_price: bool  # asks what something costs, which none of the texts says
     foreign_law: bool  # about another jurisdiction's law, not comparing it with China's
     asks_elsewhere: bool  # what is asked belongs to another field or to a text the corpus lacks
     asks_absent: bool  # what is asked is a matter of the subject that none of the texts deals with
+
+    @property
+    def other_contract(self) -> bool:
+        """Names the Greater Bay Area's contract: whatever the national contract's texts say
+        would be read as said of that other contract, so nothing is answered from them."""
+        return GBA_CONTRACT in self.unknown_titles
 
 
 def int_to_chinese(n: int) -> str:
@@ -257,7 +260,7 @@ _COMMA = re.compile(r"[，,]")
 _POINTS_BACK = re.compile(r"\s*(?:那个|这个|那些|这些|那|这|该|其(?!他|实|余)|它)")
 
 
-def _asking_start(text: str, english: bool, names_matter: Callable[[str], bool] = lambda part: False) -> int:
+def _asking_start(text: str, english: bool, names_matter: Callable[[str], bool]) -> int:
     """Where the part of ``text`` that asks begins; it runs to the end. ``names_matter`` says
     whether a clause names a matter of its own (a field's or the subject's words)."""
     ends = [m for m in _SENTENCE_END.finditer(text) if text[m.end() :].strip()]
@@ -280,6 +283,11 @@ def _asking_start(text: str, english: bool, names_matter: Callable[[str], bool] 
     return start
 
 
+def _names_subject(part: str, lexicon: Lexicon) -> bool:
+    """``part`` uses one of the subject's own words or names one of the corpus's instruments."""
+    return any(_contains(part, term) for term in lexicon.domain) or bool(_named_docs(part, lexicon))
+
+
 def _asks_elsewhere(part: str, lexicon: Lexicon, unknown_titles: Iterable[str]) -> bool:
     """The asking ``part`` names another field's matter or a text the corpus lacks, and none of
     the subject's own words: "除了个人信息出境这一块，人类遗传资源审批要怎么走？" asks about
@@ -289,7 +297,7 @@ def _asks_elsewhere(part: str, lexicon: Lexicon, unknown_titles: Iterable[str]) 
     if not titles and not fields:
         return False
     rest = _blank(part, [*titles, *fields])
-    return not any(_contains(rest, term) for term in lexicon.domain) and not _named_docs(rest, lexicon)
+    return not _names_subject(rest, lexicon)
 
 
 def _asks_absent(text: str, asked: str, lexicon: Lexicon) -> bool:
@@ -298,8 +306,7 @@ def _asks_absent(text: str, asked: str, lexicon: Lexicon) -> bool:
     做一次还是每两年一次？")."""
     if any(_contains(asked, term) for term in lexicon.absent):
         return True
-    own = any(_contains(asked, term) for term in lexicon.domain) or _named_docs(asked, lexicon)
-    return not own and any(_contains(text, term) for term in lexicon.absent)
+    return not _names_subject(asked, lexicon) and any(_contains(text, term) for term in lexicon.absent)
 
 
 def _references(text: str, named: list[tuple[int, int, str]]) -> list[tuple[str | None, str]]:
@@ -472,9 +479,7 @@ def analyse(
         added.append("向境外提供个人信息")
     search_text = question if not added else question + " " + " ".join(added)
     laws = _foreign_laws(text, lexicon, country_laws)
-    ask_start = _asking_start(
-        text, english, lambda part: _other_field(part, lexicon) or any(_contains(part, t) for t in lexicon.domain)
-    )
+    ask_start = _asking_start(text, english, lambda part: _other_field(part, lexicon) or _names_subject(part, lexicon))
     # a foreign law in the asking clause, with none of the corpus's texts beside it, is what
     # is asked about whatever the sentences before say of China
     foreign_asked = any(at >= ask_start for at, _ in laws) and not any(at >= ask_start for at, _, _ in named)
@@ -488,7 +493,6 @@ def analyse(
         in_domain=bool(keys) or bool(docs) or foreign_body or sent_abroad or _about_subject(text, lexicon, other_field),
         other_field=other_field,
         unknown_titles=_as_written(question, unknown_names) + ((GBA_CONTRACT,) if gba else ()),
-        other_contract=bool(gba),
         asks_price=_PRICE.search(text) is not None and not _FINE.search(text),
         foreign_law=foreign_asked or _about_foreign_law(text, [t for _, t in laws], docs),
         # 附录一《个人信息出境说明》 names a unit

@@ -26,6 +26,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
+import numpy as np
+
 from .applicability import load_applicability
 from .compose import Composer
 from .config import Config
@@ -36,11 +38,12 @@ from .glosses import load_glosses
 from .index import open_index
 from .llm import LLMComposer, LLMSettings, StreamDelta
 from .query import Query, analyse, load_lexicon
+from .relevance import load_relevance
 from .retrieve import Retriever
 from .rules import RuleEngine, load_rule_table
 from .rules.followup import looks_like_followup, shifted_as_of
 from .types import Answer, Hit, RuleResult
-from .writing import Reader
+from .writing import Reader, canonical
 
 MAX_QUESTION_CHARS = 2000
 EARLIEST_AS_OF = date(1990, 1, 1)
@@ -67,6 +70,33 @@ _CARRIED_ZH = "（承接上一个问题：沿用其中已说明的事实，本�
 _CARRIED_EN = "(Follow-up: the facts of the previous question are carried forward; what this question changes replaces them.)\n"
 
 
+REFUSALS = (
+    "before_coverage",  # the as-of date is before any text was in force
+    "missing_article",  # names an article the corpus does not hold
+    "foreign_law",  # about another jurisdiction's law
+    "absent_matter",  # a matter of the subject no text deals with
+    "unknown_text",  # names a text the corpus lacks (the Greater Bay Area's contract …)
+    "other_field",  # another field's matter (tax, customs, export licences …)
+    "price",  # what something costs: no text sets a fee
+    "out_of_scope",  # nothing of the subject at all
+    "like_unanswered",  # the labelled questions nearest to it are ones the texts do not answer
+    "nothing_found",  # retrieval found nothing to quote
+)
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where a question goes before retrieval: ``refuse`` (with one of ``REFUSALS``),
+    ``rule`` (with the rule's decision) or ``retrieve``."""
+
+    kind: str
+    query: Query
+    when: date  # a follow-up may shift it ("那如果是明年呢？")
+    reason: str | None = None
+    rule: RuleResult | None = None
+    context: tuple[str, ...] = ()  # the questions whose facts a follow-up carries forward
+
+
 @dataclass(frozen=True)
 class _Plan:
     """What ``ask`` has settled before an answer is composed."""
@@ -79,11 +109,21 @@ class _Plan:
     timings: dict[str, float]  # filled in as stages finish
     started: float
     context: tuple[str, ...]  # the questions whose facts a follow-up carries forward
+    vector: np.ndarray | None = None  # the question's embedding, when retrieval ran
 
-    def finish(self, outcome: str, body: str, citations=(), extra=None) -> Answer:
+    def finish(self, outcome: str, body: str, citations=(), extra=None, reason: str = "") -> Answer:
         self.timings["total"] = (time.perf_counter() - self.started) * 1000
         return Answer(
-            self.text, self.when, outcome, body, tuple(citations), self.rule, dict(self.timings), extra or {}, self.context
+            self.text,
+            self.when,
+            outcome,
+            body,
+            tuple(citations),
+            self.rule,
+            dict(self.timings),
+            extra or {},
+            self.context,
+            reason,
         )
 
 
@@ -115,7 +155,7 @@ def clean_question(question: object) -> str:
     text = _CONTROL.sub(" ", question).strip()
     if _SURROGATE.search(text):
         raise UsageError("the question contains characters that are not valid text (undecodable bytes?)")
-    if not text:
+    if not canonical(text).strip():
         raise UsageError("the question is empty")
     if len(text) > MAX_QUESTION_CHARS:
         raise UsageError(f"the question is too long ({len(text)} characters; at most {MAX_QUESTION_CHARS})")
@@ -136,6 +176,7 @@ class Assistant:
         self.reader = Reader.load()
         self.applicability = load_applicability(self.corpus)
         self.embedder = embedder or make_embedder(config.embedder)
+        self.relevance = load_relevance(config.relevance_dir, self.embedder.id)
         self.index = open_index(
             self.corpus,
             self.embedder,
@@ -144,8 +185,10 @@ class Assistant:
             load_glosses(self.corpus),
             rebuild=rebuild,
             notify=notify,
+            cache_dir=config.embed_cache_dir,
+            model_digest=self.relevance.digest if self.relevance else "",
         )
-        self.retriever = Retriever(self.index, self.applicability)
+        self.retriever = Retriever(self.index, self.applicability, model=self.relevance)
         self.composer = Composer(
             self.corpus,
             self.applicability,
@@ -154,6 +197,9 @@ class Assistant:
             # or common in the corpus only because of how the units were described.
             self.index.plain_bm25.idf,
             self.index.sentence_words,
+            self.index.sentence_vectors,
+            # how much meaning counts beside shared words in choosing a clause (``eval.train``)
+            meaning_weight=float(self.relevance.card.get("clause_meaning", 0.0)) if self.relevance else 0.0,
         )
         locators: dict[str, list[str]] = {}
         for unit in self.corpus.units.values():
@@ -218,36 +264,30 @@ class Assistant:
                 plan.timings["generate"] = (time.perf_counter() - t) * 1000
                 yield self._generated(plan, event.result)
 
-    def _plan(self, question: str, as_of: date | str | None, previous: Answer | None) -> _Plan | Answer:
-        """Everything decided before composing; a finished ``Answer`` when nothing is left to compose."""
-        started = time.perf_counter()
+    def route(self, question: str, as_of: date | str | None = None, previous: Answer | None = None) -> Route:
+        """Where a question goes, decided before anything is retrieved: refused (with the
+        reason), decided by a rule, or retrieved. The evaluation and training read it too."""
         text, when = clean_question(question), parse_as_of(as_of)
-        # Everything below reads the question in the corpus's writing; the answer keeps it as asked.
-        reading = self.reader.read(text)
-        query = self._analyse(reading)
-        timings: dict[str, float] = {}
-        plan = _Plan(text, when, query, None, (), timings, started, ())
-        if when < EARLIEST_COVERED:
-            return plan.finish("not_covered", self._before_coverage(when, query))
+        return self._route(text, self.reader.read(text), when, previous)
 
-        missing = [k for k in query.refs if k not in self.corpus.units]
-        if missing and len(missing) == len(query.refs):
-            return plan.finish("not_covered", self._missing_reference(missing, query))
+    def _route(self, text: str, reading: str, when: date, previous: Answer | None) -> Route:
+        query = self._analyse(reading)
+        refuse = lambda reason: Route("refuse", query, when, reason=reason)  # noqa: E731
+        if when < EARLIEST_COVERED:
+            return refuse("before_coverage")
+        if query.refs and all(k not in self.corpus.units for k in query.refs):
+            return refuse("missing_article")
         if query.foreign_law:
-            return plan.finish("not_covered", self._not_covered(query, foreign=True))
+            return refuse("foreign_law")
         if query.asks_absent:
-            return plan.finish("not_covered", self._not_covered(query))
+            return refuse("absent_matter")
         if query.other_contract or (query.unknown_titles and not query.docs and not query.refs):
-            return plan.finish("not_covered", self._unknown_titles(query))
+            return refuse("unknown_text")
         if (query.other_field and not query.in_domain) or query.asks_elsewhere:
             # Another field's matter (customs on a trip abroad, tax on fees paid abroad, the
             # export licence asked for after the contract) is not a transfer question however
             # many people it mentions: the rules are not asked.
-            if query.unknown_titles:
-                return plan.finish("not_covered", self._unknown_titles(query))
-            return plan.finish("not_covered", self._not_covered(query))
-
-        t = time.perf_counter()
+            return refuse("unknown_text" if query.unknown_titles else "other_field")
         rule = self.rules.evaluate(reading, when)
         context: tuple[str, ...] = ()
         if previous is not None and previous.rule is not None and looks_like_followup(reading):
@@ -257,15 +297,48 @@ class Assistant:
                 carried = self.rules.evaluate_followup(reading, context, when)
                 rule = carried or rule
                 context = (*context, reading) if carried else ()
-        timings["rules"] = (time.perf_counter() - t) * 1000
         if rule is not None:
-            return _Plan(text, when, query, rule, (), timings, started, context)
-        if not query.in_domain or query.asks_price:
-            return plan.finish("not_covered", self._not_covered(query, price=query.asks_price))
+            return Route("rule", query, when, rule=rule, context=context)
+        if query.asks_price:
+            return refuse("price")
+        if not query.in_domain:
+            return refuse("out_of_scope")
+        return Route("retrieve", query, when)
+
+    def _plan(self, question: str, as_of: date | str | None, previous: Answer | None) -> _Plan | Answer:
+        """Everything decided before composing; a finished ``Answer`` when nothing is left to compose."""
+        started = time.perf_counter()
+        text, when = clean_question(question), parse_as_of(as_of)
+        # Everything below reads the question in the corpus's writing; the answer keeps it as asked.
+        reading = self.reader.read(text)
+        timings: dict[str, float] = {}
         t = time.perf_counter()
-        hits = tuple(self.retriever.search(query, when, self.config.top_k))
+        route = self._route(text, reading, when, previous)
+        timings["route"] = (time.perf_counter() - t) * 1000
+        plan = _Plan(text, route.when, route.query, route.rule, (), timings, started, route.context)
+        if route.kind == "refuse":
+            return self._refused(plan, route.reason or "out_of_scope")
+        if route.kind == "rule":
+            return plan
+        t = time.perf_counter()
+        found, vector = self.retriever.ranked(route.query, route.when, self.config.top_k)
         timings["retrieve"] = (time.perf_counter() - t) * 1000
-        return _Plan(text, when, query, None, hits, timings, started, ())
+        if self.relevance is not None and self.relevance.refuses(vector):
+            # the labelled questions nearest to this one are ones the texts do not answer
+            return self._refused(plan, "like_unanswered")
+        return _Plan(text, route.when, route.query, None, tuple(found), timings, started, (), vector)
+
+    def _refused(self, plan: _Plan, reason: str) -> Answer:
+        query, when = plan.query, plan.when
+        if reason == "before_coverage":
+            body = self._before_coverage(when, query)
+        elif reason == "missing_article":
+            body = self._missing_reference([k for k in query.refs if k not in self.corpus.units], query)
+        elif reason == "unknown_text":
+            body = self._unknown_titles(query)
+        else:
+            body = self._not_covered(query, foreign=reason == "foreign_law", price=reason == "price")
+        return plan.finish("not_covered", body, reason=reason)
 
     def _extractive(self, plan: _Plan) -> Answer:
         t = time.perf_counter()
@@ -274,17 +347,17 @@ class Assistant:
             body = (_CARRIED_EN if plan.query.english else _CARRIED_ZH) + composed.text if plan.context else composed.text
             outcome = "needs_facts" if plan.rule.missing_facts else "answered"
         else:
-            composed = self.composer.answer(plan.query, plan.hits, plan.when)
+            composed = self.composer.answer(plan.query, plan.hits, plan.when, plan.vector)
             body, outcome = composed.text, "answered"
         plan.timings["compose"] = (time.perf_counter() - t) * 1000
         if not composed.citations and plan.rule is None:
-            return plan.finish("not_covered", self._not_covered(plan.query))
+            return self._refused(plan, "nothing_found")
         return plan.finish(outcome, self._unheld_note(plan.query) + body, composed.citations)
 
     def _generated(self, plan: _Plan, generated) -> Answer:
         extra = {"verification": generated.verification.to_dict()}
         if plan.rule is None and not generated.citations:
-            return plan.finish("not_covered", self._not_covered(plan.query), extra=extra)
+            return plan.finish("not_covered", self._not_covered(plan.query), extra=extra, reason="nothing_found")
         outcome = "needs_facts" if plan.rule and plan.rule.missing_facts else "answered"
         return plan.finish(outcome, self._unheld_note(plan.query) + generated.text, generated.citations, extra=extra)
 

@@ -57,7 +57,11 @@ class Applicability:
     def instrument_in_force(self, key: str, as_of: date) -> bool:
         """False when the whole instrument is not yet in force (or published) or replaced.
         A unit displaced only in part still counts: its other provisions keep applying."""
-        inst = self.corpus.instruments[self.corpus.units[key].doc_id]
+        return self.doc_in_force(self.corpus.units[key].doc_id, as_of)
+
+    def doc_in_force(self, doc_id: str, as_of: date) -> bool:
+        """``instrument_in_force`` for an instrument by its doc_id."""
+        inst = self.corpus.instruments[doc_id]
         if inst.effective and as_of < inst.effective:
             return False
         if not inst.effective and inst.published and as_of < inst.published:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -56,12 +57,28 @@ def render_human(answer) -> str:
     return "\n".join(lines)
 
 
+MAX_BATCH_BYTES = 20 * 2**20  # far more than any real batch; /dev/zero is refused, not read
+
+
+def _strict_number(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is not a finite number")
+    return value
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not valid JSON")
+
+
 def _batch_lines(assistant, lines: Iterable[str], out: TextIO) -> None:
+    """One output line per input line, in order, whatever goes wrong on a line."""
     for number, line in enumerate(lines, start=1):
         record_id = None
         try:
             try:
-                item = json.loads(line)
+                # strict JSON: NaN, Infinity and 1e999 are no numbers, so none is echoed back
+                item = json.loads(line, parse_constant=_reject_constant, parse_float=_strict_number)
             except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
                 raise UsageError(f"line {number}: not valid JSON") from None
             if not isinstance(item, dict):
@@ -71,8 +88,26 @@ def _batch_lines(assistant, lines: Iterable[str], out: TextIO) -> None:
             result = {"id": record_id, **answer.to_dict()}
         except AssistantError as exc:
             result = {"id": record_id, "error": str(exc)}
-        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+        except Exception as exc:
+            result = {"id": record_id, "error": f"line {number}: could not be answered ({type(exc).__name__})"}
+        out.write(json.dumps(result, ensure_ascii=False, allow_nan=False) + "\n")
         out.flush()
+
+
+def _read_batch(path: Path) -> list[str]:
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(MAX_BATCH_BYTES + 1)
+    except OSError as exc:
+        raise UsageError(f"cannot read batch file {path}: {exc.strerror or exc}") from None
+    if len(data) > MAX_BATCH_BYTES:
+        raise UsageError(f"batch file {path} is larger than {MAX_BATCH_BYTES // 2**20} MB; split it")
+    try:
+        text = data.decode("utf-8-sig")  # -sig: a leading BOM is not data
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"batch file {path} is not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    # Split on newlines only: str.splitlines would also split at U+2028 or U+0085 inside a JSON string.
+    return [line.removesuffix("\r") for line in text.removesuffix("\n").split("\n")] if text else []
 
 
 def _ask(args, config: Config) -> int:
@@ -84,19 +119,14 @@ def _ask(args, config: Config) -> int:
     if args.batch is not None:
         if args.question:
             raise UsageError("give either a question or --batch FILE, not both")
-        try:
-            text = args.batch.read_text(encoding="utf-8-sig")  # -sig: a leading BOM is not data
-            # Split on newlines only: str.splitlines would also split at U+2028 or U+0085 inside a JSON string.
-            lines = [line.removesuffix("\r") for line in text.removesuffix("\n").split("\n")] if text else []
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"cannot read batch file {args.batch}: {exc}") from None
+        lines = _read_batch(args.batch)
         assistant = Assistant(config, notify=_notify, rebuild=not args.no_rebuild)
         _batch_lines(assistant, lines, sys.stdout)
         return 0
     assistant = Assistant(config, notify=_notify, rebuild=not args.no_rebuild)
     answer = assistant.ask(args.question, args.as_of)
     if args.json:
-        print(json.dumps(answer.to_dict(), ensure_ascii=False))
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, allow_nan=False))
     else:
         print(render_human(answer))
     return 0
@@ -109,19 +139,28 @@ def _build(args, config: Config) -> int:
     from .glosses import load_glosses
     from .index import build_index, check_index
     from .query import load_lexicon
+    from .relevance import load_relevance
 
     corpus = load_corpus(config.corpus_dir)
     embedder = make_embedder(config.embedder)
     terms, glosses = load_lexicon().terms(), load_glosses(corpus)
+    model = load_relevance(config.relevance_dir, embedder.id)
+    digest = model.digest if model else ""
     if not args.force:
         try:
-            check_index(corpus, embedder.id, config.index_dir, terms, glosses)
+            check_index(corpus, embedder.id, config.index_dir, terms, glosses, digest)
             print(f"index is current: {config.index_dir}", file=sys.stderr)
             return 0
         except IndexError_ as reason:
             print(f"building index: {reason}", file=sys.stderr)
-    index = build_index(corpus, embedder, config.index_dir, terms, glosses)
-    print(f"index built: {len(index.chunks)} chunks in {index.manifest['build_seconds']} s", file=sys.stderr)
+    index = build_index(
+        corpus, embedder, config.index_dir, terms, glosses, cache_dir=config.embed_cache_dir, model_digest=digest
+    )
+    fresh = index.manifest["chunks_embedded"]
+    print(
+        f"index built: {len(index.chunks)} chunks ({fresh} embedded, the rest cached) in {index.manifest['build_seconds']} s",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -129,7 +168,10 @@ def _feedback(args, config: Config) -> int:
     from .feedback import FeedbackStore
 
     store = FeedbackStore(config.db_path)
-    out = args.out.open("w", encoding="utf-8") if args.out else sys.stdout
+    try:
+        out = args.out.open("w", encoding="utf-8") if args.out else sys.stdout
+    except OSError as exc:
+        raise UsageError(f"cannot write {args.out}: {exc.strerror or exc}") from None
     try:
         count = store.export_gold(out)
     finally:
@@ -157,3 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         # The reader went away (``... | head``): nothing more can be printed, and that is fine.
         sys.stderr.close()
         return 0
+    except OSError as exc:  # an operator's path: a missing folder, no permission, a full disk
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 2

@@ -18,12 +18,21 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
+
 from .applicability import Applicability
 from .query import Query
-from .text import sentences, source_label
+from .text import QUOTE_WHOLE_UNIT, sentences, source_label
 from .types import Citation, Corpus, Hit, RuleResult
 
-QUOTE_WHOLE_UNIT = 320  # a unit this short is quoted whole: it reads better than a fragment
+# What a question for a period or an amount asks, and what a clause that states one holds.
+_ASKS_QUANTITY = re.compile(
+    r"多久|多长时间|多少天|几天|几个工作日|多少个工作日|期限|时限|有效期|多少钱|罚款|罚多少|多少万|多高|上限|"
+    r"\bhow (?:long|many days|much)\b|\bdeadline\b|\btime limit\b|\bmaximum fine\b|\bfines?\b|\bvalid for\b",
+    re.I,
+)
+_STATES_QUANTITY = re.compile(r"[\d一二三四五六七八九十百千万两]+(?:个)?(?:工作日|日|天|个月|年|万元|元|倍)")
+QUANTITY_BONUS = 1.5
 KEEP_RATIO = 0.85  # a further unit is cited only when its score is this close to the best
 MAX_UNITS = 3
 
@@ -51,9 +60,10 @@ def _line(citation: Citation, label: str | None, english: bool) -> str:
     return line
 
 
-def best_span(text: str, score: Callable[[str], float], limit: int = QUOTE_WHOLE_UNIT) -> str:
+def best_span(text: str, score: Callable[[Sequence[str]], Sequence[float]], limit: int = QUOTE_WHOLE_UNIT) -> str:
     """The verbatim span of ``text`` to quote: the whole text when short, else the best
-    sentence, extended over the list that follows when the sentence introduces one."""
+    sentence (``score`` rates them all at once), extended over the list that follows when
+    the sentence introduces one."""
     if len(text) <= limit:
         return text.strip()
     parts = sentences(text)
@@ -62,7 +72,8 @@ def best_span(text: str, score: Callable[[str], float], limit: int = QUOTE_WHOLE
         starts.append(pos)
         pos += len(part)
     candidates = [i for i, p in enumerate(parts) if p.strip()]
-    best = max(candidates, key=lambda i: (score(parts[i]), -i))
+    values = dict(zip(candidates, score([parts[i] for i in candidates]), strict=True))
+    best = max(candidates, key=lambda i: (values[i], -i))
     end = best + 1
     # A sentence ending in a colon introduces items; quote them too while short enough.
     if parts[best].rstrip().endswith(("：", ":")):
@@ -70,6 +81,11 @@ def best_span(text: str, score: Callable[[str], float], limit: int = QUOTE_WHOLE
             end += 1
     span = text[starts[best] : starts[end - 1] + len(parts[end - 1])]
     return span.strip()
+
+
+def _scaled(values: Sequence[float]) -> list[float]:
+    low, high = min(values), max(values)
+    return [(v - low) / (high - low) if high > low else 0.0 for v in values]
 
 
 class Composer:
@@ -80,6 +96,8 @@ class Composer:
         tokens: Callable[[str], list[str]],
         idf,
         sentence_words: Mapping[str, frozenset[str]] | None = None,
+        sentence_vectors: Mapping[str, np.ndarray] | None = None,
+        meaning_weight: float = 0.0,
     ):
         self._corpus = corpus
         self._applicability = applicability
@@ -88,18 +106,34 @@ class Composer:
         # Words of the corpus sentences, segmented once by the index build; a sentence
         # missing from it (none, with an index of this corpus) is segmented on the spot.
         self._sentence_words = sentence_words or {}
+        # Vectors of the sentences of long units, and how much nearness in meaning to the
+        # question counts beside shared words when a clause is chosen (both scaled 0..1).
+        self._sentence_vectors = sentence_vectors or {}
+        self._meaning_weight = meaning_weight
 
-    def _scorer(self, query: Query) -> Callable[[str], float]:
+    def _scorer(self, query: Query, vector: np.ndarray | None) -> Callable[[Sequence[str]], list[float]]:
         wanted = set(self._tokens(query.search_text))
         ref_numbers = set(re.findall(r"\d+", query.text))
 
-        def score(sentence: str) -> float:
+        def words_shared(sentence: str) -> float:
             words = self._sentence_words.get(sentence)
             if words is None:
                 words = set(self._tokens(sentence))
             value = sum(self._idf.get(w, 0.0) for w in words & wanted)
-            value += 0.5 * len(ref_numbers & set(re.findall(r"\d+", sentence)))
-            return value
+            return value + 0.5 * len(ref_numbers & set(re.findall(r"\d+", sentence)))
+
+        wants_quantity = bool(_ASKS_QUANTITY.search(query.text))
+
+        def score(parts: Sequence[str]) -> list[float]:
+            lexical = [words_shared(p) for p in parts]
+            if wants_quantity:
+                # a question for a period or an amount is answered by the clause that states one
+                lexical = [v * QUANTITY_BONUS if _STATES_QUANTITY.search(p) else v for v, p in zip(lexical, parts, strict=True)]
+            vectors = [self._sentence_vectors.get(p) for p in parts]
+            if vector is None or not self._meaning_weight or any(v is None for v in vectors):
+                return lexical
+            meaning = _scaled([float(v @ vector) for v in vectors])  # type: ignore[operator]
+            return [a + self._meaning_weight * b for a, b in zip(_scaled(lexical), meaning, strict=True)]
 
         return score
 
@@ -119,8 +153,9 @@ class Composer:
         keep = [h.key for h in hits if h.score >= KEEP_RATIO * top]
         return keep[:MAX_UNITS]
 
-    def answer(self, query: Query, hits: Sequence[Hit], as_of: date) -> Composed:
-        score = self._scorer(query)
+    def answer(self, query: Query, hits: Sequence[Hit], as_of: date, vector: np.ndarray | None = None) -> Composed:
+        """``vector``: the question's embedding, which helps choose the clause to quote."""
+        score = self._scorer(query, vector)
         citations = []
         for key in self.chosen_units(query, hits):
             unit = self._corpus.units[key]

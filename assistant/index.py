@@ -42,14 +42,15 @@ import numpy as np
 
 from . import bm25
 from .embed import Embedder
+from .embed_cache import embed_with_cache
 from .errors import IndexError_
-from .text import sentences
+from .text import QUOTE_WHOLE_UNIT, sentences
 from .tokenize import Tokenizer, write_dictionary
 from .types import Corpus, Unit
 
-FORMAT = 7  # bump when chunking or file layout changes: old indexes become stale
+FORMAT = 8  # bump when chunking or file layout changes: old indexes become stale
 CHUNK_CHARS = 300
-_FILES = ("chunks.json", "phrases.json", "dense.faiss", "jieba.dict", "sentences.json")
+_FILES = ("chunks.json", "phrases.json", "dense.faiss", "jieba.dict", "sentences.json", "sentence_vectors.npz")
 _NO_GLOSSES: Mapping[str, tuple[str, ...]] = MappingProxyType({})
 
 
@@ -70,6 +71,8 @@ class HybridIndex:
     phrase_keys: tuple[str, ...]  # the unit each phrase document belongs to
     dense: object  # faiss.Index
     sentence_words: Mapping[str, frozenset[str]]  # sentence of a citable unit -> its words
+    # sentence of a unit too long to quote whole -> its passage vector (quotes pick a clause)
+    sentence_vectors: Mapping[str, np.ndarray]
     tokenizer: Tokenizer
     embedder: Embedder
     manifest: dict
@@ -109,11 +112,12 @@ def corpus_chunks(corpus: Corpus) -> list[Chunk]:
     return chunks
 
 
-def _unit_sentences(corpus: Corpus) -> dict[str, None]:
-    """Every non-blank sentence of the citable units, once each, in corpus order."""
+def _unit_sentences(corpus: Corpus, longer_than: int = 0) -> dict[str, None]:
+    """Every non-blank sentence of the citable units (of those longer than ``longer_than``
+    characters), once each, in corpus order."""
     found: dict[str, None] = {}
     for unit in corpus.units.values():
-        if corpus.instruments[unit.doc_id].citable:
+        if corpus.instruments[unit.doc_id].citable and len(unit.text) > longer_than:
             found.update((s, None) for s in sentences(unit.text) if s.strip())
     return found
 
@@ -141,8 +145,12 @@ def build_index(
     extra_terms: Iterable[str] = (),
     glosses: Mapping[str, Sequence[str]] = _NO_GLOSSES,
     progress: bool = True,
+    cache_dir: Path | None = None,
+    model_digest: str = "",
 ) -> HybridIndex:
-    """Build from scratch into ``index_dir`` (replacing what is there) and return it loaded."""
+    """Build from scratch into ``index_dir`` (replacing what is there) and return it loaded.
+    ``cache_dir`` keeps passage vectors between builds (``embed_cache``): only chunks whose
+    text changed are embedded again."""
     import faiss
     from tqdm import tqdm
 
@@ -154,20 +162,21 @@ def build_index(
     staging.mkdir(parents=True)
     texts = [f"{c.context}\n{c.text}" for c in chunks]
     write_dictionary(texts, extra_terms, staging / "jieba.dict")
-    tokenizer = Tokenizer(staging / "jieba.dict", staging)
+    tokenizer = Tokenizer(staging / "jieba.dict")
     tokens = [tokenizer.tokens(t) for t in texts]
     phrases = [{"key": key, "tokens": tokenizer.tokens(p)} for key, ps in glosses.items() for p in ps]
     words = {s: tokenizer.tokens(s) for s in _unit_sentences(corpus)}
 
-    batch = 16
-    vectors = []
-    bar = tqdm(total=len(chunks), desc="embedding chunks", unit="chunk", disable=not progress, file=sys.stderr)
-    for start in range(0, len(chunks), batch):
-        part = chunks[start : start + batch]
-        vectors.append(embedder.embed_passages(texts[start : start + batch]))
-        bar.update(len(part))
+    # The chunks, and the sentences a quote is chosen among (shorter units are quoted whole),
+    # in one call: the vector cache keeps exactly the texts of its last call.
+    clauses = list(_unit_sentences(corpus, QUOTE_WHOLE_UNIT))
+    total = len(texts) + len(clauses)
+    bar = tqdm(total=total, desc="embedding passages", unit="passage", disable=not progress, file=sys.stderr)
+    both, embedded = embed_with_cache(embedder, texts + clauses, cache_dir, bar.update)
     bar.close()
-    matrix = np.vstack(vectors).astype(np.float32)
+    matrix, clause_vectors = both[: len(texts)], both[len(texts) :]
+    with (staging / "sentence_vectors.npz").open("wb") as out:
+        np.savez(out, sentences=np.array(clauses), vectors=clause_vectors.astype(np.float32))
     dense = faiss.IndexFlatIP(matrix.shape[1])
     dense.add(matrix)
     faiss.write_index(dense, str(staging / "dense.faiss"))
@@ -183,20 +192,20 @@ def build_index(
         "corpus_digest": corpus.digest,
         "terms_digest": terms_digest(extra_terms),
         "glosses_digest": glosses_digest(glosses),
+        # the trained relevance model served with this index (``relevance``); "" for none
+        "relevance_model": model_digest,
         "embedder": embedder.id,
         "dim": int(matrix.shape[1]),
         "chunks": len(chunks),
+        "chunks_embedded": embedded,  # the rest came from the vector cache
         "build_seconds": round(time.perf_counter() - started, 2),
         "files": {name: _sha256(staging / name) for name in _FILES},
     }
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-    # Tidy jieba's cache next to the dictionary: it belongs to the staging path.
-    for leftover in staging.glob("jieba*.cache"):
-        leftover.unlink()
     if index_dir.exists():
         shutil.rmtree(index_dir)
     staging.rename(index_dir)
-    return load_index(corpus, embedder, index_dir, extra_terms, glosses)
+    return load_index(corpus, embedder, index_dir, extra_terms, glosses, model_digest=model_digest)
 
 
 def check_index(
@@ -205,6 +214,7 @@ def check_index(
     index_dir: Path,
     extra_terms: Iterable[str] = (),
     glosses: Mapping[str, Sequence[str]] = _NO_GLOSSES,
+    model_digest: str = "",
 ) -> dict:
     """Return the manifest if the index on disk is usable for this corpus and embedder;
     otherwise raise ``IndexError_`` saying why."""
@@ -223,6 +233,8 @@ def check_index(
         raise IndexError_("index is stale: the lexicon has changed since it was built")
     if manifest.get("glosses_digest") != glosses_digest(glosses):
         raise IndexError_("index is stale: the unit glosses have changed since it was built")
+    if manifest.get("relevance_model", "") != model_digest:
+        raise IndexError_("index is stale: the trained relevance model has changed since it was built")
     if manifest.get("embedder") != embedder_id:
         raise IndexError_(
             f"index was built with embedder {manifest.get('embedder')!r}, configured is {embedder_id!r}"
@@ -244,10 +256,11 @@ def load_index(
     index_dir: Path,
     extra_terms: Iterable[str] = (),
     glosses: Mapping[str, Sequence[str]] = _NO_GLOSSES,
+    model_digest: str = "",
 ) -> HybridIndex:
     import faiss
 
-    manifest = check_index(corpus, embedder.id, index_dir, extra_terms, glosses)
+    manifest = check_index(corpus, embedder.id, index_dir, extra_terms, glosses, model_digest)
     payload = json.loads((index_dir / "chunks.json").read_text(encoding="utf-8"))
     chunks = tuple(Chunk(p["key"], p["text"], p["context"]) for p in payload)
     plain = tuple(tuple(p["tokens"]) for p in payload)
@@ -261,6 +274,8 @@ def load_index(
     tokens = tuple(tuple(p["tokens"] * 2 + gloss_tokens.get(p["key"], [])) for p in payload)
     words = json.loads((index_dir / "sentences.json").read_text(encoding="utf-8"))
     dense = faiss.read_index(str(index_dir / "dense.faiss"))
+    with np.load(index_dir / "sentence_vectors.npz", allow_pickle=False) as data:
+        clause_vectors = {str(t): v for t, v in zip(data["sentences"], data["vectors"], strict=True)}
     if dense.ntotal != len(chunks) or dense.d != manifest["dim"]:
         raise IndexError_("dense index does not match the chunk list")
     return HybridIndex(
@@ -273,7 +288,8 @@ def load_index(
         phrase_keys=tuple(p["key"] for p in phrases),
         dense=dense,
         sentence_words={sentence: frozenset(w) for sentence, w in words.items()},
-        tokenizer=Tokenizer(index_dir / "jieba.dict", index_dir),
+        sentence_vectors=clause_vectors,
+        tokenizer=Tokenizer(index_dir / "jieba.dict"),
         embedder=embedder,
         manifest=manifest,
     )
@@ -287,14 +303,25 @@ def open_index(
     glosses: Mapping[str, Sequence[str]] = _NO_GLOSSES,
     rebuild: bool = True,
     notify: Callable[[str], None] | None = None,
+    cache_dir: Path | None = None,
+    model_digest: str = "",
 ) -> HybridIndex:
     """Load the index, rebuilding it (and saying why through ``notify``) when it is
     missing, stale or corrupt and ``rebuild`` is true; otherwise refuse with the reason."""
     try:
-        return load_index(corpus, embedder, index_dir, extra_terms, glosses)
+        return load_index(corpus, embedder, index_dir, extra_terms, glosses, model_digest)
     except IndexError_ as reason:
         if not rebuild:
             raise
         if notify:
             notify(f"rebuilding index: {reason}")
-        return build_index(corpus, embedder, index_dir, extra_terms, glosses, progress=notify is not None)
+        return build_index(
+            corpus,
+            embedder,
+            index_dir,
+            extra_terms,
+            glosses,
+            progress=notify is not None,
+            cache_dir=cache_dir,
+            model_digest=model_digest,
+        )

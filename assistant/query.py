@@ -110,6 +110,9 @@ class Query:
     # "不用签标准合同了，那告知也不用了？"), not as a text whose words are asked about: retrieval
     # does not favour them
     incidental: tuple[str, ...]
+    # docs one name stands for together (a law's text before and after an amendment): of
+    # those, retrieval favours the one in force on the date
+    versions: tuple[tuple[str, ...], ...]
     in_domain: bool
     other_field: bool  # names another field's matter (tax, customs, an investment's filing)
     unknown_titles: tuple[str, ...]  # 《texts》 named that the corpus does not hold
@@ -151,13 +154,17 @@ def _named_docs(text: str, lexicon: Lexicon) -> list[tuple[int, int, str]]:
         ((alias, doc) for doc, aliases in lexicon.instruments.items() for alias in aliases),
         key=lambda pair: -len(pair[0]),
     )
+    spans: set[tuple[int, int]] = set()
     for alias, doc in names:
         # A Latin name as whole words, plural allowed: "standard contracts" names the
         # instrument, "standard contractual clauses" (the EU's) does not.
         pattern = rf"(?<![a-z]){re.escape(alias)}s?(?![a-z])" if alias.isascii() else re.escape(alias)
         for m in re.finditer(pattern, text):
-            if not any(taken[m.start() : m.end()]):
+            # One name may stand for two texts of one law (the Cybersecurity Law before and
+            # after its amendment): the same words name both.
+            if m.span() in spans or not any(taken[m.start() : m.end()]):
                 found.append((m.start(), m.end(), doc))
+                spans.add(m.span())
                 for i in range(m.start(), m.end()):
                     taken[i] = True
     return sorted(found)
@@ -309,17 +316,21 @@ def _asks_absent(text: str, asked: str, lexicon: Lexicon) -> bool:
     return not _names_subject(asked, lexicon) and any(_contains(text, term) for term in lexicon.absent)
 
 
-def _references(text: str, named: list[tuple[int, int, str]]) -> list[tuple[str | None, str]]:
-    """(doc_id or None, locator) for each explicit reference, the doc being the nearest
-    instrument named before it in the same clause (English: anywhere, as in "of the PIPL")."""
-    refs: list[tuple[str | None, str]] = []
+def _references(text: str, named: list[tuple[int, int, str]]) -> list[tuple[tuple[str, ...], str]]:
+    """(doc_ids, locator) for each explicit reference, the docs being those of the nearest
+    instrument name before it in the same clause (English: the first name, as in "of the
+    PIPL"); several when one name stands for several texts, none when no name is near."""
+    refs: list[tuple[tuple[str, ...], str]] = []
 
-    def nearest_before(pos: int) -> str | None:
-        best = None
-        for _start, end, doc in named:
+    def named_at(span: tuple[int, int]) -> tuple[str, ...]:
+        return tuple(doc for start, end, doc in named if (start, end) == span)
+
+    def nearest_before(pos: int) -> tuple[str, ...]:
+        best: tuple[str, ...] = ()
+        for start, end, _doc in named:
             gap = text[end:pos]
             if end <= pos and not re.search(r"[。；;，,？?！!]", gap) and len(gap) <= 6:
-                best = doc
+                best = named_at((start, end))
         return best
 
     for m in _ZH_ARTICLE.finditer(text):
@@ -327,13 +338,13 @@ def _references(text: str, named: list[tuple[int, int, str]]) -> list[tuple[str 
         if n:
             refs.append((nearest_before(m.start()), f"第{int_to_chinese(n)}条"))
     for m in _EN_ARTICLE.finditer(text):
-        doc = named[0][2] if named else None
-        refs.append((doc, f"第{int_to_chinese(int(m.group(1)))}条") if 0 < int(m.group(1)) < 1000 else (doc, ""))
+        docs = named_at(named[0][:2]) if named else ()
+        refs.append((docs, f"第{int_to_chinese(int(m.group(1)))}条") if 0 < int(m.group(1)) < 1000 else (docs, ""))
     for m in _QA.finditer(text):
-        refs.append((nearest_before(m.start()) or "qa_2023", f"问{m.group(1)}"))
+        refs.append((nearest_before(m.start()) or ("qa_2023",), f"问{m.group(1)}"))
     for m in _APPENDIX.finditer(text):
         number = (m.group(1) or m.group(2)).lower()
-        refs.append(("standard_contract", "附录" + {"1": "一", "2": "二", "i": "一", "ii": "二"}.get(number, number)))
+        refs.append((("standard_contract",), "附录" + {"1": "一", "2": "二", "i": "一", "ii": "二"}.get(number, number)))
     return [r for r in refs if r[1]]
 
 
@@ -409,6 +420,17 @@ _COUNTRY_INSTRUMENT = re.compile(
     re.IGNORECASE,
 )
 
+# What a named country's (or the EU's) own rules require: "欧盟对数据保护官的任职资格有什么
+# 要求", "what does Singapore require of…". The place is the rule-maker here, not where data
+# goes ("传到新加坡要签标准合同吗" asks China's rules).
+_COUNTRY_REQUIRES = re.compile(
+    places.pattern_countries_zh()
+    + r"(?:的?(?:法律|法规|监管机构|监管部门|政府|当局))?对[^，。；,;？?！!]{1,24}?(?:有什么|有哪些|有何)?(?:要求|规定|限制|资格)|"
+    r"\bwhat\s+(?:does|do)\s+(?:the\s+)?" + places.pattern_en() + r"(?:'s)?(?:\s+law)?\s+require\b|"
+    r"\b" + places.pattern_en() + r"(?:'s)?\s+requirements?\s+(?:for|on)\b",
+    re.I,
+)
+
 # The EU's (and the UK's) own standard clauses, however a question points at them
 # ("欧盟那个scc 2021版", "欧盟的标准合同条款"): not the corpus's standard contract.
 _FOREIGN_SCC = re.compile(
@@ -456,19 +478,26 @@ def analyse(
     gba = [m.span() for m in _GBA_CONTRACT.finditer(text)]
     unknown = _unknown_titles(text, lexicon, titles)
     unknown_names = {m.group(1).strip() for m in unknown}
-    country_laws = [*_COUNTRY_INSTRUMENT.finditer(text), *_FOREIGN_SCC.finditer(text)]
+    country_laws = [*_COUNTRY_INSTRUMENT.finditer(text), *_FOREIGN_SCC.finditer(text), *_COUNTRY_REQUIRES.finditer(text)]
     # Other texts' names do not name the corpus's instruments: neither the other contract's
     # (粤港澳大湾区…标准合同) nor a title ending in 办法 nor Japan's 个人信息保护法.
     named = _named_docs(_blank(text, [*gba, *(m.span() for m in (*unknown, *country_laws))]), lexicon)
     docs = tuple(dict.fromkeys(doc for _, _, doc in named))
     as_text = {doc for start, _, doc in named if not _INCIDENTAL_BEFORE.search(text, max(0, start - 24), start)}
     incidental = tuple(doc for doc in docs if doc not in as_text)
+    by_span: dict[tuple[int, int], list[str]] = {}
+    for start, end, doc in named:
+        by_span.setdefault((start, end), []).append(doc)
+    versions = tuple(dict.fromkeys(tuple(group) for group in by_span.values() if len(group) > 1))
     keys: list[str] = []
-    for doc, locator in _references(text, named):
-        if doc is None:
-            holders = locators.get(locator, ())
+    for named_docs, locator in _references(text, named):
+        holders = locators.get(locator, ())
+        if not named_docs:
             # An unqualified article number means the core instrument when it has one.
             doc = "measures" if "measures" in holders or not holders else holders[0]
+        else:
+            # of the texts the name stands for, the one that has the article
+            doc = next((d for d in named_docs if d in holders), named_docs[0])
         keys.append(f"{doc}#{locator}")
     added = _expansions(text, lexicon.expand)
     foreign_body = _FOREIGN_BODY.search(text) is not None
@@ -490,6 +519,7 @@ def analyse(
         refs=tuple(dict.fromkeys(keys)),
         docs=docs,
         incidental=incidental,
+        versions=versions,
         in_domain=bool(keys) or bool(docs) or foreign_body or sent_abroad or _about_subject(text, lexicon, other_field),
         other_field=other_field,
         unknown_titles=_as_written(question, unknown_names) + ((GBA_CONTRACT,) if gba else ()),

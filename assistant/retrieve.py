@@ -1,25 +1,29 @@
 """Hybrid, date-aware retrieval of citable units.
 
-Both legs score chunks and a unit takes its best chunk's score:
+Every unit of the corpus gets a row of evidence for a question (``Legs``), and a fusion
+(``Fusion``) turns the row into one score. The legs, each scaled to 0..1 over the corpus
+(min-max; a unit takes its best chunk's score):
 
-- BM25 over jieba tokens of the question plus its lexicon expansions;
-- cosine similarity of the dense query vector (same expanded text) to every chunk.
+- ``sparse``: BM25 over jieba tokens of the question plus its lexicon expansions, each chunk
+  indexed with its unit's gloss;
+- ``dense``: cosine similarity of the query vector (same text) to every chunk;
+- ``phrase``: BM25 over single gloss phrases (a unit takes its best phrase), so a question
+  worded like one phrase is not drowned by a long article's other words;
+- ``adapted``: cosine similarity after a linear map of the query vector trained on labelled
+  questions (``relevance``); 0 when no trained model is loaded;
+- ``neighbours``: the labelled questions nearest to this one vote for the units that answer
+  them (``relevance``); 0 without a model.
 
-A third, lighter leg scores the units' gloss phrases one by one (BM25 over single phrases; a
-unit takes its best phrase), so that a question worded like one phrase is not drowned by a
-long article's other words; counted at 0.3 it raised MRR on the gold set from 0.927 to 0.937
-and on twenty pooled held-out sets from 0.814 to 0.822 (README, "Evaluation").
+And flags, each multiplying the fused score: the question names the unit's instrument (on
+purpose, not as something merely signed or not needed); the instrument is not in force on the
+as-of date, or the unit is displaced in part (both only when its instrument is not named); the
+unit is interpretive Q&A material; the unit is a section's overview. A unit the question names
+explicitly ("第七条", "标准合同第三条") comes first, whatever else.
 
-Each leg's unit scores are scaled to 0..1 over the corpus (min-max) and added. Reciprocal
-rank fusion keeps only the order, so a unit sharing far more of the question's words than
-any other (BM25 36 against 14) lost to one whose cosine similarity was 0.918 against 0.896;
-summing scaled scores raised MRR on the gold set from 0.875 to 0.907 and on each of four
-held-out sets by 0.02 to 0.07. On top of the fusion, three signals:
-a unit the question names explicitly ("第七条", "标准合同第三条") comes first; units of an
-instrument the question names get a boost; and, unless the question names their
-instrument, units that do not govern on the as-of date (instrument not yet in force or
-replaced; unit displaced in part) are pushed down but kept. Interpretive Q&A material ranks
-just below the law it restates.
+Reciprocal rank fusion keeps only the order, so a unit sharing far more of the question's
+words than any other lost to one a little closer in cosine similarity; summing scaled scores
+kept the margin (README history). The fusion's weights are hand-set by default and learned
+when a trained model ships (``relevance``, ``eval.train``).
 
 ``baseline_search`` is the plain recipe (raw question, RRF, nothing else), kept so the
 evaluation can show every figure beside it.
@@ -28,7 +32,7 @@ evaluation can show every figure beside it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -37,22 +41,46 @@ from . import bm25
 from .applicability import Applicability
 from .index import HybridIndex
 from .query import Query
+from .relevance import RelevanceModel
 from .types import Hit
 
 RRF_K = 60  # the plain recipe's constant, for ``baseline_search``
+LEGS = ("sparse", "dense", "phrase", "adapted", "neighbours")
+FLAGS = ("named", "not_in_force", "displaced", "interpretive", "overview")
 
 
 @dataclass(frozen=True)
-class Weights:
-    sparse: float = 1.0
-    dense: float = 1.0
-    phrase: float = 0.3
-    named_doc: float = 1.25
-    not_in_force: float = 0.6
-    displaced: float = 0.85  # a unit displaced in part: its other provisions still apply
-    interpretive: float = 0.9  # Q&A material restates the law; the law itself is cited first
-    overview: float = 0.8  # a section's own text only lists its sub-units, which say more
-    explicit: float = 10.0  # added to an explicitly named unit: more than any fused score
+class Fusion:
+    """score = (legs · weights) × the multiplier of every flag that is set, + ``explicit``
+    for a unit the question names. The defaults are the hand-set weights used without a
+    trained model."""
+
+    legs: tuple[float, ...] = (1.0, 1.0, 0.3, 0.0, 0.0)
+    # named 1.25; not in force 0.6; displaced in part 0.85 (its other provisions still apply);
+    # interpretive 0.9 (Q&A restates the law, which is cited first); overview 0.8 (a
+    # section's own text only lists its sub-units, which say more)
+    flags: tuple[float, ...] = (1.25, 0.6, 0.85, 0.9, 0.8)
+    explicit: float = 10.0  # more than any fused score
+
+    def __post_init__(self) -> None:
+        if len(self.legs) != len(LEGS) or len(self.flags) != len(FLAGS):
+            raise ValueError(f"a fusion needs {len(LEGS)} leg weights and {len(FLAGS)} flag multipliers")
+
+    def scores(self, legs: Legs) -> np.ndarray:
+        multipliers = np.where(legs.flags, np.asarray(self.flags), 1.0).prod(axis=1)
+        return legs.scores @ np.asarray(self.legs) * multipliers + self.explicit * legs.explicit
+
+
+@dataclass(frozen=True)
+class Legs:
+    """Every citable unit's evidence for one question, in index unit order."""
+
+    keys: tuple[str, ...]
+    scores: np.ndarray  # (units, LEGS), each column scaled to 0..1
+    flags: np.ndarray  # (units, FLAGS) bool
+    explicit: np.ndarray  # (units,) bool
+    best_chunk: np.ndarray = field(repr=False)  # (units,) index of the chunk a hit shows
+    vector: np.ndarray = field(repr=False)  # the query's embedding
 
 
 def _best_per_unit(index: HybridIndex, chunk_scores: np.ndarray) -> dict[str, tuple[float, int]]:
@@ -80,12 +108,15 @@ def _sparse(index: HybridIndex, tokens: Sequence[str], glosses: bool = True) -> 
     return _best_per_unit(index, bm25.scores(index.bm25 if glosses else index.plain_bm25, tokens))
 
 
-def _dense(index: HybridIndex, text: str) -> dict[str, tuple[float, int]]:
-    vector = index.embedder.embed_queries([text])
-    dense_scores, ids = index.dense.search(vector, index.dense.ntotal)
+def _cosines(index: HybridIndex, vector: np.ndarray) -> dict[str, tuple[float, int]]:
+    dense_scores, ids = index.dense.search(vector.reshape(1, -1).astype(np.float32), index.dense.ntotal)
     dense = np.zeros(len(index.chunks), dtype=np.float64)
     dense[ids[0]] = dense_scores[0]
     return _best_per_unit(index, dense)
+
+
+def _dense(index: HybridIndex, text: str) -> dict[str, tuple[float, int]]:
+    return _cosines(index, index.embedder.embed_queries([text])[0])
 
 
 def leg_scores(
@@ -110,45 +141,79 @@ def phrase_scores(index: HybridIndex, tokens: Sequence[str]) -> dict[str, float]
 
 
 class Retriever:
-    def __init__(self, index: HybridIndex, applicability: Applicability, weights: Weights = Weights()):
+    def __init__(
+        self,
+        index: HybridIndex,
+        applicability: Applicability,
+        fusion: Fusion | None = None,
+        model: RelevanceModel | None = None,
+    ):
         self._index = index
         self._applicability = applicability
-        self._weights = weights
+        self._model = model
+        self._fusion = fusion or (model.fusion if model else Fusion())
         corpus = applicability.corpus
         sections = {(u.doc_id, u.section) for u in corpus.units.values() if u.section}
         self._overviews = frozenset(u.key for u in corpus.units.values() if (u.doc_id, u.heading) in sections)
+        self._keys = tuple(dict.fromkeys(c.key for c in index.chunks))
+
+    def legs(self, query: Query, as_of: date, vector: np.ndarray | None = None) -> Legs:
+        """The evidence every unit has for ``query`` on ``as_of`` (what ``search`` fuses);
+        ``vector``: the query's embedding when the caller already has it."""
+        index = self._index
+        tokens = index.tokenizer.tokens(query.search_text)  # segmented once for both BM25 legs
+        if vector is None:
+            vector = index.embedder.embed_queries([query.search_text])[0]
+        sparse, dense = _sparse(index, tokens), _cosines(index, vector)
+        columns = [_scaled(sparse), _scaled(dense), phrase_scores(index, tokens)]
+        if self._model is not None:
+            columns.append(_scaled(_cosines(index, self._model.adapt(vector))))
+            columns.append(self._model.neighbour_votes(vector))
+        keys = self._keys
+        scores = np.zeros((len(keys), len(LEGS)))
+        for j, column in enumerate(columns):
+            scores[:, j] = [column.get(k, 0.0) for k in keys]
+        flags = np.array([self._flags(key, query, as_of) for key in keys], dtype=bool).reshape(len(keys), len(FLAGS))
+        explicit = np.array([key in query.refs for key in keys], dtype=bool)
+        # The chunk that shared the question's words, else the one nearest in meaning.
+        best = np.array([sparse[k][1] if sparse[k][0] > 0 else dense[k][1] for k in keys])
+        return Legs(keys, scores, flags, explicit, best, vector)
+
+    def _flags(self, key: str, query: Query, as_of: date) -> tuple[bool, ...]:
+        applicability = self._applicability
+        doc = key.split("#", 1)[0]
+        # Of two texts of one law a name stands for, the one out of force counts as unnamed
+        # when the other is in force: "网络安全法" as of 2026 means the amended text.
+        superseded = any(
+            doc in group
+            and not applicability.doc_in_force(doc, as_of)
+            and any(applicability.doc_in_force(other, as_of) for other in group)
+            for group in query.versions
+        )
+        # Naming an instrument asks about it on purpose, in force or not.
+        named = doc in query.docs and doc not in query.incidental and not superseded
+        in_force = applicability.instrument_in_force(key, as_of)
+        return (
+            named,
+            not named and not in_force,
+            not named and in_force and not applicability.governs(key, as_of),
+            applicability.interpretive(key),
+            key in self._overviews and key not in query.refs,
+        )
 
     def search(self, query: Query, as_of: date, k: int = 5) -> list[Hit]:
-        w = self._weights
-        tokens = self._index.tokenizer.tokens(query.search_text)  # segmented once for both BM25 legs
-        sparse, dense = _sparse(self._index, tokens), _dense(self._index, query.search_text)
-        sparse_scaled, dense_scaled = _scaled(sparse), _scaled(dense)
-        phrase = phrase_scores(self._index, tokens)
-        fused: dict[str, float] = {}
-        for key in dense:
-            score = w.sparse * sparse_scaled[key] + w.dense * dense_scaled[key] + w.phrase * phrase.get(key, 0.0)
-            doc = key.split("#", 1)[0]
-            if doc in query.docs and doc not in query.incidental:
-                # Naming an instrument asks about it on purpose, in force or not.
-                score *= w.named_doc
-            elif not self._applicability.instrument_in_force(key, as_of):
-                score *= w.not_in_force
-            elif not self._applicability.governs(key, as_of):
-                score *= w.displaced
-            if self._applicability.interpretive(key):
-                score *= w.interpretive
-            if key in self._overviews and key not in query.refs:
-                score *= w.overview
-            if key in query.refs:
-                score += w.explicit
-            fused[key] = score
-        order = sorted(fused, key=lambda key: -fused[key])[:k]
-        return [self._hit(key, fused[key], rank, sparse, dense) for rank, key in enumerate(order, start=1)]
+        return self.ranked(query, as_of, k)[0]
 
-    def _hit(self, key, score, rank, sparse, dense) -> Hit:
-        # The chunk that shared the question's words, else the one nearest in meaning.
-        chunk = sparse[key][1] if sparse[key][0] > 0 else dense[key][1]
-        return Hit(key=key, score=score, rank=rank, chunk=self._index.chunks[chunk].text)
+    def ranked(self, query: Query, as_of: date, k: int = 5) -> tuple[list[Hit], np.ndarray]:
+        """The best ``k`` hits, and the query vector they were found with."""
+        legs = self.legs(query, as_of)
+        fused = self._fusion.scores(legs)
+        order = np.argsort(-fused, kind="stable")[:k]
+        hits = [
+            Hit(key=legs.keys[i], score=float(fused[i]), rank=rank, chunk=self._index.chunks[legs.best_chunk[i]].text)
+            for rank, i in enumerate(order, start=1)
+        ]
+        return hits, legs.vector
 
 
 def baseline_search(index: HybridIndex, question: str, k: int = 5, rrf_k: int = RRF_K) -> list[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+QUOTE_WHOLE_UNIT = 320  # a unit this short is quoted whole: it reads better than a fragment
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 # A sentence ends at a full stop, semicolon, question or exclamation mark (either width),

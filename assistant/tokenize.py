@@ -40,22 +40,28 @@ def normalize(text: str) -> str:
 
 
 class Tokenizer:
-    """jieba segmentation with a given dictionary file; created lazily on first use."""
+    """jieba segmentation with a given dictionary file; created lazily on first use.
 
-    def __init__(self, dictionary: Path, cache_dir: Path):
+    jieba keeps a cache of its parsed dictionary and loads any cache file it finds under the
+    expected name; an altered one would silently change segmentation. The cache therefore
+    goes to a fresh private folder, so only the checksummed dictionary is ever read (the
+    small dictionary parses in milliseconds)."""
+
+    def __init__(self, dictionary: Path):
         if not dictionary.is_file():
             raise FileNotFoundError(f"tokenizer dictionary not found: {dictionary}")
         self._dictionary = dictionary
-        self._cache_dir = cache_dir
         self._jieba = None
 
     def _engine(self):
         if self._jieba is None:
+            import tempfile
+
             import jieba
 
             _quiet_jieba()
             engine = jieba.Tokenizer(dictionary=str(self._dictionary))
-            engine.tmp_dir = str(self._cache_dir)
+            engine.tmp_dir = tempfile.mkdtemp(prefix="assistant-jieba-")
             engine.initialize()
             self._jieba = engine
         return self._jieba

@@ -17,8 +17,10 @@ off its import path).
 
 from __future__ import annotations
 
+import hmac
 import ipaddress
 import logging
+import threading
 import time
 
 import gradio as gr
@@ -277,16 +279,22 @@ def build_ui(assistant: Assistant, store: FeedbackStore, config: Config) -> gr.B
                 log.warning("answer not recorded (%s): %s", store.db_path, exc)
                 answer_id = None
                 note = notice_html(f"本条回答未能记录（{exc}）。对它的反馈会在点击时重新尝试保存。", "warn")
-            yield "", [*shown, Turn(answer)], [*recs, answer_id], "", note
+            # the question box was emptied when the question was taken; whatever was typed
+            # since is the user's next question and stays
+            yield "", [*shown, Turn(answer)], [*recs, answer_id], skip, note
 
-        for trigger in (question.submit, send.click):
-            trigger(
-                submit,
-                inputs=[question, as_of, turns, records],
-                outputs=[pending, turns, records, question, status],
-                concurrency_limit=ASK_CONCURRENCY,
-                api_visibility="private",
-            )
+        # Enter and the button are one event, answered once at a time per page: a second
+        # submission while one is in flight (Enter then a click, or a question sent 0.1 s
+        # after another) is ignored, so no answer replaces another and none is recorded twice.
+        gr.on(
+            triggers=[question.submit, send.click],
+            fn=submit,
+            inputs=[question, as_of, turns, records],
+            outputs=[pending, turns, records, question, status],
+            concurrency_limit=ASK_CONCURRENCY,
+            trigger_mode="once",
+            api_visibility="private",
+        )
 
         reset.click(
             lambda: ([], [], None, CITATION_PLACEHOLDER, gr.Row(visible=False), "", ""),
@@ -302,6 +310,37 @@ def _after_feedback(result: tuple[list, str, bool], comment: str) -> tuple[list,
     return recs, message, "" if saved else comment
 
 
+class LoginGuard:
+    """Checks a login, slowing down guessing: after ``free`` failures within ``window``
+    seconds, every attempt (the right password included) waits twice as long as the last,
+    up to ``cap`` seconds. One shared count: Gradio does not tell who is trying."""
+
+    def __init__(self, username: str, password: str, free: int = 5, window: float = 300.0, cap: float = 30.0,
+                 sleep=time.sleep, clock=time.monotonic):
+        self._user, self._password = username.encode(), password.encode()
+        self._free, self._window, self._cap = free, window, cap
+        self._sleep, self._clock = sleep, clock
+        self._failures: list[float] = []
+        self._lock = threading.Lock()
+
+    def delay(self) -> float:
+        with self._lock:
+            now = self._clock()
+            self._failures = [t for t in self._failures if now - t < self._window]
+            over = len(self._failures) - self._free
+        return 0.0 if over < 0 else min(self._cap, 0.5 * 2**over)
+
+    def __call__(self, username: str, password: str) -> bool:
+        wait = self.delay()
+        if wait:
+            self._sleep(wait)
+        ok = hmac.compare_digest(username.encode(), self._user) & hmac.compare_digest(password.encode(), self._password)
+        if not ok:
+            with self._lock:
+                self._failures.append(self._clock())
+        return bool(ok)
+
+
 def _is_loopback(host: str) -> bool:
     if host in ("localhost", ""):
         return True
@@ -313,11 +352,8 @@ def _is_loopback(host: str) -> bool:
 
 def serve(demo: gr.Blocks, config: Config) -> None:
     """Launch on ``config.host:config.port``, with a login when a user and password are set."""
-    auth = None
-    if config.username and config.password:
-        auth = (config.username, config.password)
-    elif config.username or config.password:
-        log.warning("ASSISTANT_USER and ASSISTANT_PASSWORD must both be set; serving WITHOUT a login")
+    # (a half-configured login is refused by ``Config``, before anything is served)
+    auth = LoginGuard(config.username, config.password) if config.username else None
     if auth is None and not _is_loopback(config.host):
         log.warning("serving on %s without a password: anyone who can reach this address can use it", config.host)
     demo.queue(default_concurrency_limit=ASK_CONCURRENCY)

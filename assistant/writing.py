@@ -1,4 +1,12 @@
-"""Bring a question's writing to the corpus's: Simplified characters, Mandarin words.
+"""Bring a question's writing to the corpus's: one canonical form, Simplified characters,
+Mandarin words.
+
+0. Canonical form (``canonical``), before anything reads the question: Unicode NFKC (except
+   the full-width punctuation Chinese is written with, which the patterns expect), invisible
+   characters removed (zero-width spaces and joiners, soft hyphens, word joiners, BOM,
+   variation selectors — common in text pasted from chat apps and word processors), and in a
+   word of Latin letters the Cyrillic or Greek look-alikes folded to Latin ("not a CIIO"
+   typed with a Cyrillic o, U+043E, and a, U+0430). A word wholly in Cyrillic or Greek is left as it is.
 
 Colleagues in Hong Kong, Macau and Taiwan write Traditional characters, often with written
 Cantonese ("我哋唔係CIIO，使唔使簽標準合同？"). Every later stage matches the corpus's
@@ -19,11 +27,46 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 _DEFAULT_TABLE = Path(__file__).parent / "data" / "cantonese.toml"
+# Default-ignorable code points (Unicode's DerivedCoreProperties), which render as nothing.
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0000-\U000e0fff]"
+)
+# Full-width punctuation is how Chinese is written: NFKC would make it ASCII.
+_KEEP_WIDE = frozenset("，。、；：？！（）【】《》〈〉「」『』〔〕“”‘’…—～·")
+# Cyrillic and Greek letters that look like Latin ones.
+_LOOKALIKE = str.maketrans(
+    "аеорсухіјѕԁһӏԛԝАВЕКМНОРСТХУІЈЅαεικνορτυχΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
+    "aeopcyxijsdhlqwABEKMHOPCTXYIJSaeikvoptuxABEZHIKMNOPTYX",
+)
+_WORD = re.compile(r"[A-Za-z\u0370-\u03ff\u0400-\u04ff\u0500-\u052f]+")
+
+
+def canonical(text: str) -> str:
+    """The one form every stage reads (see the module docstring)."""
+    text = _INVISIBLE.sub("", text)
+    text = "".join(ch if ch in _KEEP_WIDE else unicodedata.normalize("NFKC", ch) for ch in text)
+    words = _WORD.findall(text)
+    # Text with a Cyrillic or Greek letter that looks like no Latin one is Russian or Greek:
+    # there only words mixing in Latin letters are disguised; elsewhere every look-alike is.
+    foreign = any(_FOREIGN_LETTER.search(w.translate(_LOOKALIKE)) for w in words)
+    return _WORD.sub(lambda m: _fold(m.group(0), foreign), text)
+
+
+_FOREIGN_LETTER = re.compile("[\u0370-\u03ff\u0400-\u04ff\u0500-\u052f]")
+
+
+def _fold(word: str, foreign_text: bool) -> str:
+    if foreign_text and not re.search("[A-Za-z]", word):
+        return word
+    return word.translate(_LOOKALIKE)
 # 係 as the copula; the compounds where it means "relation" or "coefficient" keep it.
 _COPULA = re.compile(r"(?<![關联聯])係(?!數)")
 
@@ -45,5 +88,5 @@ class Reader:
         return cls(opencc.OpenCC("t2s"), words, re.compile(alternation))
 
     def read(self, text: str) -> str:
-        simplified = self.converter.convert(_COPULA.sub("是", text))
+        simplified = self.converter.convert(_COPULA.sub("是", canonical(text)))
         return self.pattern.sub(lambda m: self.cantonese[m.group(0)], simplified)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 FIGURES = (
-    "pass_rate", "r_at_1", "r_at_5", "mrr", "citation_precision", "quotes_verbatim",
+    "pass_rate", "r_at_1", "r_at_5", "mrr", "citation_precision", "right_clause", "quotes_verbatim",
     "outcome_accuracy", "refusal_precision", "refusal_recall", "rule_accuracy",
     "latency_p50_ms", "latency_p95_ms",
 )

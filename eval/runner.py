@@ -41,6 +41,9 @@ class GoldItem:
     mechanism: str | None = None
     deadline: str | None = None
     warn: bool = False
+    # a phrase (any one of them) the quote of a right citation must hold: the clause that
+    # answers, not just the article
+    quote_contains: tuple[str, ...] = ()
 
 
 def load_gold(path: Path) -> list[GoldItem]:
@@ -63,6 +66,7 @@ def load_gold(path: Path) -> list[GoldItem]:
                     mechanism=raw.get("mechanism"),
                     deadline=raw.get("deadline"),
                     warn=bool(raw.get("warn")),
+                    quote_contains=tuple(raw.get("quote_contains") or ()),
                 )
             )
         except (ValueError, KeyError, TypeError) as exc:
@@ -84,6 +88,12 @@ class Outcome:
     warned: bool
     quotes_verbatim: bool
     seconds: float
+    quotes: tuple[tuple[str, str], ...] = ()  # (key, quote) of each citation
+
+    @property
+    def right_clause(self) -> bool:
+        """A citation of a right unit quotes one of the item's ``quote_contains`` phrases."""
+        return any(k in self.item.cite_any and any(p in q for p in self.item.quote_contains) for k, q in self.quotes)
 
     def failures(self) -> list[str]:
         it, out = self.item, []
@@ -104,6 +114,8 @@ class Outcome:
             out.append(f"deadline {self.deadline} != {it.deadline}")
         if it.warn and not self.warned:
             out.append("no warning")
+        if it.quote_contains and self.outcome == "answered" and not self.right_clause:
+            out.append(f"no quote of a right unit holds {list(it.quote_contains)}")
         return out
 
 
@@ -128,6 +140,7 @@ def run_assistant(assistant: Assistant, items: Iterable[GoldItem], progress=None
                 warned=bool(answer.rule and answer.rule.warnings),
                 quotes_verbatim=verbatim,
                 seconds=seconds,
+                quotes=tuple((c.key, c.quote) for c in answer.citations),
             )
         )
         if progress:
@@ -178,6 +191,7 @@ def metrics(results: Sequence[Outcome]) -> dict[str, Any]:
     predicted_refusals = [r for r in results if r.outcome == "not_covered"]
     true_refusals = [r for r in results if r.item.outcome == "not_covered"]
     ruled = [r for r in results if r.item.mechanism or r.item.deadline]
+    clauses = [r for r in results if r.item.quote_contains and r.item.outcome == "answered"]
     latencies = sorted(r.seconds * 1000 for r in results)
     return {
         "questions": len(results),
@@ -196,6 +210,7 @@ def metrics(results: Sequence[Outcome]) -> dict[str, Any]:
             sum((not r.item.mechanism or r.mechanism == r.item.mechanism) and (not r.item.deadline or r.deadline == r.item.deadline) for r in ruled),
             len(ruled),
         ),
+        "right_clause": _ratio(sum(r.right_clause for r in clauses), len(clauses)),
         "latency_p50_ms": round(statistics.median(latencies), 2) if latencies else None,
         "latency_p95_ms": round(latencies[max(0, round(0.95 * len(latencies)) - 1)], 2) if latencies else None,
     }

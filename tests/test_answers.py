@@ -46,7 +46,7 @@ def test_every_quote_is_verbatim(assistant):
         ("签完合同多久要报备？", "measures#第七条"),
         ("《办法》第八条规定了什么？", "measures#第八条"),
         ("标准合同第三条", "standard_contract#第三条"),
-        ("个保法第三十八条", "pipl_excerpt#第三十八条"),
+        ("个保法第三十八条", "pipl#第三十八条"),
         ("What must Appendix 1 of the standard contract describe?", "standard_contract#附录一"),
     ],
 )
@@ -61,8 +61,7 @@ def test_colloquial_and_explicit_questions(assistant, question, expected):
      # counts people and goes abroad, but customs is another field: the rules are not asked
      "公司派20名员工出境参加展会，带的样机过海关要申报吗？",
      # the sentence before is about the subject, the question asked is another field's or law's
-     "向境外药企提供患者数据，除了个人信息出境这一块，人类遗传资源审批要怎么走？",
-     "向境外提供了重要数据但没申报，按数据安全法要罚多少钱？"],
+     "向境外药企提供患者数据，除了个人信息出境这一块，人类遗传资源审批要怎么走？"],
 )
 def test_not_covered_cites_nothing(assistant, question):
     answer = assistant.ask(question)
@@ -192,13 +191,13 @@ def test_follow_up_needs_a_rule_question_before_it(assistant):
     ("as_of", "question", "rule_id", "decision"),
     [
         ("2025-06-01", "我们不是关基，今年累计向境外提供了正好10万人的个人信息，不含敏感个人信息，不涉及重要数据，走哪条路？",
-         "R-TRANSFER-2024", {"mechanism": "standard_contract_or_certification"}),
-        ("2025-06-01", "我们不是关基，今年累计向境外提供了9.9万人的个人信息，不含敏感个人信息，不涉及重要数据，走哪条路？",
+         "R-TRANSFER-2025", {"mechanism": "standard_contract_or_certification"}),
+        ("2024-06-01", "我们不是关基，今年累计向境外提供了9.9万人的个人信息，不含敏感个人信息，不涉及重要数据，走哪条路？",
          "R-TRANSFER-2024", {"mechanism": "exempt"}),
         ("2024-03-21", "我们不是关基，处理个人信息50万人，自上年1月1日起累计向境外提供了9.9万人的个人信息，不含敏感个人信息，走哪条路？",
          "R-TRANSFER-2023", {"mechanism": "standard_contract_or_certification"}),
-        ("2025-06-01", "非关基企业，今年累计向境外提供的敏感个人信息正好1万人，走哪条路？",
-         "R-TRANSFER-2024", {"mechanism": "security_assessment"}),
+        ("2026-06-01", "非关基企业，今年累计向境外提供的敏感个人信息正好1万人，走哪条路？",
+         "R-TRANSFER-2026", {"mechanism": "security_assessment"}),
         ("2024-09-01", "我们的标准合同2024年9月30日生效，最晚哪天要完成备案？",
          "R-DEADLINE-FILING-2024", {"deadline": "2024-10-18"}),
         ("2025-01-01", "标准合同于2025年1月24日生效，备案截止日是哪天？",
@@ -220,7 +219,7 @@ def test_cli_rule_decisions_in_json(as_of, question, rule_id, decision):
 def test_cli_warns_for_a_year_without_an_official_calendar():
     run = _cli("ask", "--json", "--as-of", "2026-12-01", "标准合同2026年12月28日生效，备案截止日是哪天？")
     data = json.loads(run.stdout)
-    assert data["rule"]["decision"]["deadline"] == "2027-01-11"
+    assert data["rule"]["decision"]["deadline"] == "2027-01-12"  # 2027-01-01 is 元旦 every year
     assert data["rule"]["warnings"] and "2027" in data["rule"]["warnings"][0]
     assert data["rule"]["warnings"][0] in data["answer"]
 
@@ -256,9 +255,9 @@ def test_a_text_the_corpus_lacks_is_named_in_the_answer(assistant):
 
 
 def test_a_text_the_corpus_lacks_is_named_before_an_answer_from_the_texts_it_holds(assistant):
-    answer = assistant.ask("《网络数据安全管理条例》出台以后，《个人信息出境标准合同办法》规定的备案时限还是10个工作日吗？")
+    answer = assistant.ask("《汽车数据安全管理若干规定》出台以后，《个人信息出境标准合同办法》规定的备案时限还是10个工作日吗？")
     assert answer.outcome == "answered"
-    assert answer.answer.startswith("本助手未收录《网络数据安全管理条例》，以下只依据已收录的文本作答。")
+    assert answer.answer.startswith("本助手未收录《汽车数据安全管理若干规定》，以下只依据已收录的文本作答。")
     assert "measures#第七条" in [c.key for c in answer.citations]
 
 
@@ -282,7 +281,7 @@ def test_a_question_comparing_the_greater_bay_areas_contract_with_the_national_o
         # a server moved abroad changes where the data are kept (Measures Art. 8)
         ("境外接收方要把服务器从东京搬到新加坡，我们的标准合同需要怎么处理？", "measures#第八条"),
         # how long a record is kept (PIPL Art. 56)
-        ("个人信息保护影响评估报告做完以后要留多久？", "pipl_excerpt#第五十六条"),
+        ("个人信息保护影响评估报告做完以后要留多久？", "pipl#第五十六条"),
         # staff abroad exporting reports from a system in China (the filing guide's scope)
         ("新加坡同事有我们国内系统的访问权限，可以把客户报表导出到本地，这算出境吗？", "filing_guide_v2#一、适用范围"),
         # English speakers' "security review" is the security assessment, and a challenge is an objection

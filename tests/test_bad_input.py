@@ -51,6 +51,8 @@ REFUSED_QUESTIONS = [
     pytest.param("问" * 10_000, "too long (10000 characters; at most 2000)", id="10000-chars"),
     pytest.param("问" * 2001, "too long (2001 characters; at most 2000)", id="2001-chars"),
     pytest.param("标准合同" + "\ud800" + "备案", "not valid text", id="lone-surrogate"),
+    # invisible characters only: nothing is asked once the canonical form drops them
+    pytest.param("\u200b\u200e\u202e\ufeff", "the question is empty", id="zero-width-and-bidi-only"),
     pytest.param(None, "the question must be text", id="none"),
     pytest.param(123, "the question must be text", id="number"),
     pytest.param(b"\xe6\xa0\x87\xe5\x87\x86", "the question must be text", id="bytes"),
@@ -125,9 +127,6 @@ ANSWERED = [
         id="traditional-and-english",
     ),
     pytest.param(
-        "\u200b\u200e\u202e\ufeff", "2025-06-01", "not_covered", NOT_COVERED_ZH, None, id="zero-width-and-bidi-only"
-    ),
-    pytest.param(
         "\u202e" + FILING, "2025-06-01", "answered", "10个工作日", "measures#第七条", id="bidi-override-prefix"
     ),
     pytest.param("<script>alert(1)</script>", "2025-06-01", "not_covered", NOT_COVERED_EN, None, id="script-tag"),
@@ -199,7 +198,7 @@ def test_api_empty_and_missing_dates_mean_today_in_china(assistant):
 def test_pipl_effective_day_is_covered(assistant):
     answer = assistant.ask("个人信息保护影响评估应当包括哪些内容？", "2021-11-01")
     assert answer.outcome == "answered"
-    assert "pipl_excerpt#第五十六条" in [c.key for c in answer.citations]
+    assert "pipl#第五十六条" in [c.key for c in answer.citations]
 
 
 # --- impossible counts: never a confident decision ----------------------------------------------
@@ -208,7 +207,8 @@ IMPOSSIBLE_COUNTS = [
     # (question, what the answer quotes back, the missing fact)
     pytest.param(PATH_Q.format(n="-5万"), "“-5万”", "count_general", id="minus-5wan"),
     pytest.param(PATH_Q.format(n="负5万"), "“负5万”", "count_general", id="fu-5wan"),
-    pytest.param(PATH_Q.format(n="－５万"), "“－5万”", "count_general", id="full-width-minus"),
+    # read in the canonical form (NFKC): the count is quoted back as "-5万"
+    pytest.param(PATH_Q.format(n="－５万"), "“-5万”", "count_general", id="full-width-minus"),
     pytest.param(PATH_Q.format(n="10^12"), "“10^12”", "count_general", id="power-caret"),
     pytest.param(PATH_Q.format(n="10**12"), "“10**12”", "count_general", id="power-stars"),
     pytest.param(PATH_Q.format(n="1e12"), "“1e12”", "count_general", id="e-notation"),
@@ -329,7 +329,7 @@ def test_cli_batch_file_not_utf8_exits_2(run_cli, tmp_path):
     bad.write_bytes('{"question": "标准合同"}\n'.encode("gb18030") + b"\xff\xfe\n")
     code, out, err = run_cli("ask", "--batch", str(bad))
     assert code == 2 and out == ""
-    assert "cannot read batch file" in err and "utf-8" in err
+    assert "is not UTF-8" in err
 
 
 def test_cli_unknown_option_is_a_usage_error(capsys):
@@ -414,7 +414,8 @@ BATCH = [
     ('{"id": 18, "question": "' + PATH_Q.format(n="-5万") + '"}', 18, None, "needs_facts"),
     ('{"id": 19, "question": "《办法》第九十九条规定了什么？"}', 19, None, "not_covered"),
     ('{"id": 20, "question": "标准合同\\u0000生效后多久要备案？"}', 20, None, "answered"),
-    ('{"id": 21, "question": NaN}', 21, "the question must be text", None),
+    # NaN is not JSON: the line is refused whole (nothing non-standard is echoed back)
+    ('{"id": 21, "question": NaN}', None, "not valid JSON", None),
     ('{"id": 22, "question": "' + FILING + '", "as_of": "1999-01-01"}', 22, None, "not_covered"),
     ('{"id": 23, "question": "' + FILING + '", "as_of": "3000-01-01"}', 23, "outside", None),
     ('{"id": 24, "question": "   "}', 24, "the question is empty", None),
@@ -565,7 +566,10 @@ def test_web_answers_and_escapes(web_page, monkeypatch, question, as_of, badge, 
 
     outputs = _submit(web_page, monkeypatch, question, as_of)
     pending, turns, records, question_box, status = outputs[-1]
-    assert pending == "" and question_box == "" and status == ""  # recorded, nothing to report
+    assert pending == "" and status == ""  # recorded, nothing to report
+    # the box is left alone at the end (it was emptied when the question was taken), so a
+    # question typed meanwhile is kept
+    assert question_box == {"__type__": "update"}
     assert len(turns) == 1 and len(records) == 1 and isinstance(records[0], int)
     answer = turns[0].answer
     html = question_html(answer.question) + answer_html(answer)

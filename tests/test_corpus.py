@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -75,3 +76,43 @@ def test_missing_folder_and_empty_folder(tmp_path):
         load_corpus(tmp_path / "nope")
     with pytest.raises(CorpusError, match="no corpus files"):
         load_corpus(tmp_path)
+
+
+def test_the_full_texts_load_with_every_article():
+    corpus = load_corpus(ROOT / "corpus")
+    counts = {}
+    for unit in corpus.units.values():
+        counts[unit.doc_id] = counts.get(unit.doc_id, 0) + 1
+    # article counts as the instruments' own front matter states them
+    assert counts["pipl"] == 74
+    assert counts["network_data_regulation"] == 64
+    assert counts["data_security_law"] == 55
+    assert counts["cybersecurity_law_excerpt"] == counts["cybersecurity_law_2016_excerpt"] == 3
+    assert "pipl_excerpt" not in corpus.instruments
+    # chapter headings (level one) are not citable units
+    assert not any(u.heading.startswith("第五章") for u in corpus.units.values())
+    # the old Cybersecurity Law text states the day it stopped governing
+    assert str(corpus.instruments["cybersecurity_law_2016_excerpt"].replaced_on) == "2026-01-01"
+    assert corpus.instruments["cybersecurity_law_excerpt"].replaced_on is None
+
+
+# A citation key as files write it: a doc_id of the corpus, '#', then a locator up to a quote,
+# bracket, comma, space or the end of the line.
+_KEY = re.compile(r"\b([a-z][a-z0-9_]*)#([^\s\"',.{\]\)}]+)")
+# Tests of how a missing article is reported name one on purpose.
+_ABSENT_ON_PURPOSE = {"measures#第九十九条"}
+_KEYED_FILES = ("eval/*.jsonl", "assistant/data/*.toml", "assistant/rules/*.toml", "tests/*.py", "assistant/*.py",
+                "assistant/rules/*.py", "bench/*.py", "eval/*.py")
+
+
+def test_every_key_any_file_names_is_in_the_corpus():
+    corpus = load_corpus(ROOT / "corpus")
+    doc_ids = set(corpus.instruments) | {"pipl_excerpt"}  # the retired excerpt must not be named either
+    wrong = []
+    for pattern in _KEYED_FILES:
+        for path in sorted(ROOT.glob(pattern)):
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+                for m in _KEY.finditer(line):
+                    if m.group(1) in doc_ids and m.group(0) not in set(corpus.units) | _ABSENT_ON_PURPOSE:
+                        wrong.append(f"{path.relative_to(ROOT)}:{number}: {m.group(0)}")
+    assert wrong == []

@@ -14,7 +14,7 @@ from assistant.errors import CorpusError, IndexError_
 from assistant.glosses import DEFAULT_GLOSSES, load_glosses
 from assistant.index import build_index, check_index, load_index
 from assistant.query import Lexicon, analyse
-from assistant.retrieve import Retriever, Weights, baseline_search, phrase_scores
+from assistant.retrieve import Fusion, Retriever, baseline_search, phrase_scores
 from tests.conftest import ROOT, HashEmbedder
 
 GLOSS = '["alpha#第二条"]\nzh = ["海外总部转给别家公司"]\nen = ["onward transfer by the importer"]\n'
@@ -125,8 +125,8 @@ def test_each_phrase_is_scored_on_its_own_for_its_unit(tiny_corpus, tmp_path):
     query = analyse("audit rights", Lexicon({}, {}, (), ()), {})
     app = Applicability(corpus, {})
     with_leg = {h.key: h.score for h in Retriever(index, app).search(query, date(2024, 6, 1), k=10)}
-    without = {h.key: h.score for h in Retriever(index, app, Weights(phrase=0.0)).search(query, date(2024, 6, 1), k=10)}
-    assert with_leg["alpha#第二条"] == pytest.approx(without["alpha#第二条"] + Weights().phrase)
+    without = {h.key: h.score for h in Retriever(index, app, Fusion(legs=(1.0, 1.0, 0.0, 0.0, 0.0))).search(query, date(2024, 6, 1), k=10)}
+    assert with_leg["alpha#第二条"] == pytest.approx(without["alpha#第二条"] + Fusion().legs[2])
     assert all(with_leg[k] == pytest.approx(without[k]) for k in without if k != "alpha#第二条")
     # an index without glosses has no phrases to score
     bare = build_index(corpus, HashEmbedder(), tmp_path / "bare", (), {}, progress=False)

@@ -4,6 +4,7 @@ import itertools
 import json
 from datetime import date
 
+import numpy as np
 import pytest
 
 from assistant.applicability import Applicability
@@ -30,7 +31,9 @@ def test_round_trip(tiny_corpus, tmp_path):
     manifest = json.loads((tmp_path / "index" / "manifest.json").read_text())
     assert manifest["corpus_digest"] == corpus.digest
     assert manifest["embedder"] == HashEmbedder.id and manifest["dim"] == 64
-    assert set(manifest["files"]) == {"chunks.json", "phrases.json", "dense.faiss", "jieba.dict", "sentences.json"}
+    assert set(manifest["files"]) == {
+        "chunks.json", "phrases.json", "dense.faiss", "jieba.dict", "sentences.json", "sentence_vectors.npz"
+    }
     assert not (tmp_path / ".index.building").exists()
     # Every sentence of every unit is stored with the words the tokenizer gives it.
     sentences = {s for u in corpus.units.values() for s in split_sentences(u.text) if s.strip()}
@@ -107,3 +110,40 @@ def test_changed_lexicon_makes_the_index_stale(tiny_corpus, tmp_path):
     check_index(corpus, HashEmbedder.id, tmp_path / "index", ["境外接收方"])
     with pytest.raises(IndexError_, match="lexicon has changed"):
         check_index(corpus, HashEmbedder.id, tmp_path / "index", ["境外接收方", "海外总部"])
+
+
+class CountingEmbedder(HashEmbedder):
+    """Counts the passages it is asked to embed."""
+
+    def __init__(self):
+        self.passages = 0
+
+    def embed_passages(self, texts):
+        self.passages += len(texts)
+        return self.embed_queries(texts)
+
+
+def test_a_rebuild_embeds_only_the_chunks_whose_text_changed(tiny_corpus, tmp_path):
+    cache = tmp_path / "cache"
+    first = CountingEmbedder()
+    built = build_index(load_corpus(tiny_corpus), first, tmp_path / "index", progress=False, cache_dir=cache)
+    assert first.passages == len(built.chunks) == built.manifest["chunks_embedded"]
+    path = tiny_corpus / "alpha.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("不得向第三方", "不得擅自向第三方"), encoding="utf-8")
+    again = CountingEmbedder()
+    rebuilt = build_index(load_corpus(tiny_corpus), again, tmp_path / "index", progress=False, cache_dir=cache)
+    assert again.passages == rebuilt.manifest["chunks_embedded"] == 1
+    # the cached vectors are the ones a fresh build computes
+    fresh = build_index(load_corpus(tiny_corpus), HashEmbedder(), tmp_path / "fresh", progress=False)
+    assert np.array_equal(rebuilt.dense.reconstruct_n(0, rebuilt.dense.ntotal), fresh.dense.reconstruct_n(0, fresh.dense.ntotal))
+
+
+def test_an_unreadable_vector_cache_is_rebuilt_not_trusted(tiny_corpus, tmp_path):
+    from assistant.embed_cache import cache_file
+
+    cache = tmp_path / "cache"
+    build_index(load_corpus(tiny_corpus), HashEmbedder(), tmp_path / "index", progress=False, cache_dir=cache)
+    cache_file(cache, HashEmbedder.id).write_bytes(b"not a numpy archive")
+    counting = CountingEmbedder()
+    index = build_index(load_corpus(tiny_corpus), counting, tmp_path / "index", progress=False, cache_dir=cache)
+    assert counting.passages == len(index.chunks)

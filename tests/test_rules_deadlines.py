@@ -14,6 +14,7 @@ from assistant.rules.calendar_days import (
     add_months,
     add_working_days,
     corresponding_day,
+    load_work_calendar,
     roll_past_rest_days,
     working_days_before,
 )
@@ -27,6 +28,11 @@ def engine():
     return RuleEngine(load_corpus(CORPUS), load_rule_table())
 
 
+@pytest.fixture(scope="module")
+def cal():
+    return load_work_calendar(load_corpus(CORPUS))
+
+
 @pytest.mark.parametrize(
     ("start", "n", "expected"),
     [
@@ -37,22 +43,22 @@ def engine():
         (date(2024, 6, 7), 1, date(2024, 6, 11)),  # Friday → weekend → Dragon Boat Festival (06-10) → Tuesday
     ],
 )
-def test_add_working_days_on_official_calendar(start, n, expected):
-    result = add_working_days(start, n)
+def test_add_working_days_on_official_calendar(cal, start, n, expected):
+    result = add_working_days(cal, start, n)
     assert result.day == expected
     assert result.estimated_years == ()
 
 
-def test_national_day_2024_details():
-    result = add_working_days(date(2024, 9, 30), 10)
+def test_national_day_2024_details(cal):
+    result = add_working_days(cal, date(2024, 9, 30), 10)
     assert result.makeup_days_counted == ("2024-10-12",)
     assert len(result.holidays_skipped) == 7
 
 
 @settings(max_examples=80, deadline=None)
 @given(start=st.dates(min_value=date(2023, 1, 1), max_value=date(2026, 11, 30)), n=st.integers(1, 20))
-def test_working_day_count_is_exact(start, n):
-    end = add_working_days(start, n).day
+def test_working_day_count_is_exact(cal, start, n):
+    end = add_working_days(cal, start, n).day
     assert chinese_calendar.is_workday(end)
     days = [start + timedelta(days=i) for i in range(1, (end - start).days + 1)]
     assert sum(chinese_calendar.is_workday(d) for d in days) == n
@@ -60,17 +66,18 @@ def test_working_day_count_is_exact(start, n):
 
 @settings(max_examples=60, deadline=None)
 @given(start=st.dates(min_value=date(2023, 3, 1), max_value=date(2026, 11, 30)), n=st.integers(1, 60))
-def test_counting_back_inverts_counting_forward(start, n):
-    end = add_working_days(start, n).day
-    back = working_days_before(end, n).day
+def test_counting_back_inverts_counting_forward(cal, start, n):
+    end = add_working_days(cal, start, n).day
+    back = working_days_before(cal, end, n).day
     assert back <= start
-    assert add_working_days(back, n).day == end
+    assert add_working_days(cal, back, n).day == end
 
 
-def test_year_without_data_is_weekends_only_and_flagged():
-    result = add_working_days(date(2026, 12, 25), 10)
-    assert result.estimated_years == (2027,)
-    assert result.day == date(2027, 1, 8)
+def test_a_year_without_an_arrangement_skips_the_statutory_holidays_and_is_flagged(cal):
+    result = add_working_days(cal, date(2026, 12, 25), 10)
+    assert result.estimated_years == (2027,) and result.weekend_years == ()
+    assert "2027-01-01 元旦" in result.holidays_skipped  # never weekends alone
+    assert result.day == date(2027, 1, 11)
 
 
 @pytest.mark.parametrize(
@@ -86,9 +93,9 @@ def test_corresponding_day(start, months, expected):
     assert corresponding_day(start, months) == expected
 
 
-def test_last_day_on_a_holiday_rolls_past_it():
-    assert roll_past_rest_days(date(2024, 10, 1)).day == date(2024, 10, 8)
-    nominal, result = add_months(date(2024, 9, 1), 1)  # 2024-10-01, National Day
+def test_last_day_on_a_holiday_rolls_past_it(cal):
+    assert roll_past_rest_days(cal, date(2024, 10, 1)).day == date(2024, 10, 8)
+    nominal, result = add_months(cal, date(2024, 9, 1), 1)  # 2024-10-01, National Day
     assert (nominal, result.day) == (date(2024, 10, 1), date(2024, 10, 8))
 
 
@@ -163,9 +170,9 @@ def test_filing_rule_depends_on_the_as_of_date(engine):
 
 def test_warning_path_for_2027(engine):
     result = engine.evaluate("标准合同2026年12月25日生效，最晚哪天要完成备案？", date(2026, 12, 25))
-    assert result.decision["deadline"] == "2027-01-08"
-    assert result.decision["calendar"] == "weekends_only_for_2027"
-    assert result.warnings and "2027" in result.warnings[0]
+    assert result.decision["deadline"] == "2027-01-11"
+    assert result.decision["calendar"] == "statutory_estimate_for_2027"
+    assert result.warnings and "2027" in result.warnings[0] and "调休" in result.warnings[0]
     assert result.warnings[0] in result.statement
 
 

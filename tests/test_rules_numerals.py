@@ -4,7 +4,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assistant.corpus import load_corpus
@@ -458,7 +458,7 @@ def _article(doc_id: str, locator: str) -> str:
 def test_a_kind_of_information_pipl_calls_sensitive_makes_the_count_sensitive(question):
     # PIPL Art. 28 names these kinds as sensitive personal information.
     for kind in ("生物识别", "医疗健康", "金融账户", "行踪轨迹", "不满十四周岁未成年人"):
-        assert kind in _article("pipl_excerpt", "第二十八条")
+        assert kind in _article("pipl", "第二十八条")
     facts = extract_facts(question, AS_OF)
     assert facts.count("sensitive") is not None and facts.count("general") is None, facts.counts
 
@@ -497,3 +497,76 @@ def test_everyday_names_of_the_provisions_scenarios(question, scenario, article)
     # cross-border HR management, emergencies) and Art. 6 (free trade zones) name these situations.
     assert article in "".join(_article("provisions_2024", n) for n in ("第三条", "第五条", "第六条"))
     assert scenario in extract_facts(question, AS_OF).scenarios
+
+
+# --- every form people write, read back: a property over 1 .. 10^12 ---------------------------
+
+
+def _section_zh(x: int, leading: bool) -> str:
+    """x < 10000 in Chinese; ``leading``: nothing of the numeral stands before it."""
+    out, zero = "", False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit = x // value % 10
+        if digit == 0:
+            zero = bool(out)
+            continue
+        if zero:
+            out += "零"
+            zero = False
+        if not (unit == "十" and digit == 1 and not out and leading):
+            out += _DIGITS[digit]
+        out += unit
+    return out
+
+
+def _big_chinese(n: int, leading: bool = True) -> str:
+    """The standard Chinese numeral for 1 <= n <= 10^12 (零 where a place is skipped)."""
+    for size, unit, gap in ((10**8, "亿", 10**7), (10**4, "万", 1000)):
+        if n >= size:
+            high, low = divmod(n, size)
+            out = _big_chinese(high, leading) + unit
+            return out + ("零" if 0 < low < gap else "") + (_big_chinese(low, False) if low else "")
+    return _section_zh(n, leading)
+
+
+def _forms(n: int) -> list[str]:
+    standard = _big_chinese(n)
+    forms = [str(n), f"{n:,}", str(n).translate({0x30 + i: 0xFF10 + i for i in range(10)}), standard]
+    if standard.startswith("二") and len(standard) > 1 and standard[1] in "千百万亿":
+        forms.append("两" + standard[1:])  # 两千, 两万, 两亿
+    if n % 10**4 == 0:
+        forms.append(f"{n // 10**4}万")
+        if n < 10**12:
+            forms.append(_big_chinese(n // 10**4) + "万")  # 四万万, 十二万万
+    if n % 10**8 == 0:
+        forms += [f"{n // 10**8}亿", f"{n // 10**8}万万"]  # 4亿, 4万万 (四万万 is the form above)
+    if n % 1000 == 0 and 10**4 <= n < 10**8:
+        whole, tenth = divmod(n // 1000, 10)
+        forms.append(f"{whole}.{tenth}万" if tenth else f"{whole}万")  # 1.2万
+    if 20 <= n % 100 < 30 and n < 100:
+        forms.append("廿" + (_DIGITS[n % 10] if n % 10 else ""))  # 廿五
+    return forms
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    n=st.one_of(
+        st.integers(1, 10**12),
+        st.integers(1, 10**5).map(lambda k: k * 10**4),
+        st.integers(1, 10**4).map(lambda k: k * 10**8),
+        st.integers(1, 99),
+    )
+)
+def test_every_written_form_of_a_number_reads_back_as_itself(n):
+    for form in _forms(n):
+        assert parse_numeral(form) == n, (n, form)
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [("四万万", 400_000_000), ("一万万", 100_000_000), ("两万万", 200_000_000), ("2万万", 200_000_000),
+     ("十万万", 1_000_000_000), ("一千万万", 100_000_000_000), ("廿五万", 250_000), ("一万五", 15_000),
+     ("一亿五", 150_000_000), ("一万零五", 10_005)],
+)
+def test_a_second_wan_multiplies_the_group_before_it(written, value):
+    assert parse_numeral(written) == value

@@ -77,7 +77,9 @@ def test_transfer_rules_are_contiguous_from_2022_09_01(table):
     for a, b in itertools.pairwise(rules):
         assert (b.valid_from - a.valid_until).days == 1
     assert rules[-1].valid_until is None
-    assert str(rules[-1].valid_from) == "2024-03-22"
+    # the Provisions from 2024-03-22, the Network Data Regulation beside them from 2025-01-01,
+    # the amended Cybersecurity Law's article from 2026-01-01
+    assert [str(r.valid_from) for r in rules[2:]] == ["2024-03-22", "2025-01-01", "2026-01-01"]
 
 
 def test_engine_refuses_a_number_not_in_the_law(corpus, table):

@@ -10,29 +10,36 @@ Not here: choosing which pieces a decision rests on (``transfer``, ``deadlines``
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from ..text import sentences
 from ..types import Citation, Corpus
-from .table import Rule, RuleTableError
+from .table import Quote, Rule, RuleTableError
 
 
 def cite(corpus: Corpus, rule: Rule, names: Iterable[str]) -> tuple[Citation, ...]:
-    """Citations for the named numbers/quotes of ``rule``, in the order of ``rule.cites``."""
+    """Citations for the named numbers/quotes of ``rule`` and those cited beside them
+    (``Rule.beside``), in the order of ``rule.cites``."""
+    return cite_quotes(corpus, [rule.anchor(n) for n in rule.with_beside(names)], rule.cites, rule.id)
+
+
+def cite_quotes(corpus: Corpus, quotes: Iterable[Quote], order: Sequence[str] = (), source: str = "") -> tuple[Citation, ...]:
+    """One citation per unit for pieces of law ``quotes``, each quoting the whole sentences
+    around its pieces; units in ``order`` first, in that order, then the others as met."""
     spans: dict[str, tuple[int, int]] = {}
-    for name in dict.fromkeys(names):
-        anchor = rule.anchor(name)
+    for anchor in dict.fromkeys(quotes):
         unit = corpus.units.get(anchor.key)
         at = unit.text.find(anchor.text) if unit else -1
         if unit is None or at < 0:
-            raise RuleTableError(f"{rule.id}: {name!r} is not verbatim in {anchor.key}")
+            raise RuleTableError(f"{source}: {anchor.text!r} is not verbatim in {anchor.key}")
         start, end = _sentence_bounds(unit.text, at, at + len(anchor.text))
         if anchor.key in spans:
             s0, e0 = spans[anchor.key]
             start, end = min(start, s0), max(end, e0)
         spans[anchor.key] = (start, end)
+    met = list(spans)
     out = []
-    for key in sorted(spans, key=lambda k: rule.cites.index(k) if k in rule.cites else len(rule.cites)):
+    for key in sorted(spans, key=lambda k: order.index(k) if k in order else len(order) + met.index(k)):
         unit = corpus.units[key]
         start, end = spans[key]
         quote = unit.text[start:end].strip()

@@ -32,8 +32,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from ..errors import UsageError
 from .calendar_days import (
+    Arrangement,
     CalendarResult,
+    WorkCalendar,
     add_months,
     add_working_days,
     add_years,
@@ -52,6 +55,9 @@ START_FACT = {
     "certificate_validity": "certificate_date",
 }
 _VALIDITY_TOPICS = ("assessment_validity", "certificate_validity")
+# Start dates a period can be counted from: the lunar calendar and the date arithmetic of
+# a period years long need room on both sides; no text here governs outside these years.
+CALENDAR_RANGE = (date(1990, 1, 1), date(2090, 12, 31))
 
 
 @dataclass(frozen=True)
@@ -69,29 +75,48 @@ class DeadlineDecision:
     start_as_written: str = ""  # the question's words for the start ("上周三"), shown beside the date
 
     @property
+    def _results(self) -> tuple[CalendarResult, ...]:
+        return tuple(r for r in (self.calendar, self.window_calendar) if r is not None)
+
+    @property
     def estimated_years(self) -> tuple[int, ...]:
-        years = set(self.calendar.estimated_years if self.calendar else ())
-        years |= set(self.window_calendar.estimated_years if self.window_calendar else ())
-        return tuple(sorted(years))
+        """Years counted by the statutory estimate (no published arrangement)."""
+        return tuple(sorted({y for r in self._results for y in r.estimated_years}))
+
+    @property
+    def weekend_years(self) -> tuple[int, ...]:
+        """Years counted on weekends alone (neither an arrangement nor the statutory table)."""
+        return tuple(sorted({y for r in self._results for y in r.weekend_years}))
+
+    @property
+    def notices(self) -> tuple[Arrangement, ...]:
+        """The published arrangements the count used, by year."""
+        found = {a.year: a for r in self._results for a in r.notices}
+        return tuple(found[y] for y in sorted(found))
 
 
-def compute(rule: Rule, facts: Facts) -> DeadlineDecision:
+def compute(rule: Rule, facts: Facts, cal: WorkCalendar) -> DeadlineDecision:
     period = rule.period("period")
     if rule.topic == "remediation":
         start = rule.day("start")
-        nominal, result = _span(start, period)
+        nominal, result = _span(cal, start, period)
         return DeadlineDecision(rule.topic, start, result.day, period, (), result, corresponding_day=nominal)
     mention = _start_date(facts, rule.topic)
     if mention is None:
         return DeadlineDecision(rule.topic, None, None, period, (START_FACT[rule.topic],), None)
     start, written = mention.day, mention.raw
+    if not CALENDAR_RANGE[0] <= start <= CALENDAR_RANGE[1]:
+        raise UsageError(
+            f"the date {start.isoformat()} is outside the years the working calendar covers "
+            f"({CALENDAR_RANGE[0].year}–{CALENDAR_RANGE[1].year})"
+        )
     notes = []
     if start < rule.valid_from:
         notes.append("start_before_rule")
     if rule.topic == "filing" and facts.signed_not_effective:
         notes.append("signing_date_taken_as_effective")
     if period.unit == "workday":
-        result = add_working_days(start, period.amount)
+        result = add_working_days(cal, start, period.amount)
         return DeadlineDecision(
             rule.topic, start, result.day, period, (), result, notes=tuple(notes), start_as_written=written
         )
@@ -99,9 +124,9 @@ def compute(rule: Rule, facts: Facts) -> DeadlineDecision:
         raise RuleTableError(f"{rule.id}: no computation for topic {rule.topic!r} with {period.text!r}")
     if rule.topic == "certificate_validity":
         notes.append("certificate_validity_from_issue")
-    nominal, result = _span(start, period)
+    nominal, result = _span(cal, start, period)
     window = rule.period("window")
-    back = _before(result.day, window)
+    back = _before(cal, result.day, window)
     return DeadlineDecision(
         rule.topic,
         start,
@@ -117,20 +142,20 @@ def compute(rule: Rule, facts: Facts) -> DeadlineDecision:
     )
 
 
-def _before(end: date, window: Period) -> CalendarResult:
+def _before(cal: WorkCalendar, end: date, window: Period) -> CalendarResult:
     """The day a window of working days or months before ``end`` begins."""
     if window.unit == "workday":
-        return working_days_before(end, window.amount)
+        return working_days_before(cal, end, window.amount)
     if window.unit == "month":
-        return CalendarResult(corresponding_day(end, -window.amount), (), (), ())
+        return CalendarResult(corresponding_day(end, -window.amount))
     raise RuleTableError(f"cannot count a window of {window.text!r} back from a day")
 
 
-def _span(start: date, period: Period) -> tuple[date, CalendarResult]:
+def _span(cal: WorkCalendar, start: date, period: Period) -> tuple[date, CalendarResult]:
     if period.unit == "month":
-        return add_months(start, period.amount)
+        return add_months(cal, start, period.amount)
     if period.unit == "year":
-        return add_years(start, period.amount)
+        return add_years(cal, start, period.amount)
     raise RuleTableError(f"cannot count a period of {period.text!r} in months or years")
 
 

@@ -25,7 +25,8 @@ from datetime import date, timedelta
 from ..text import is_english
 from ..types import Corpus, RuleResult
 from . import deadlines, followup, statements, transfer
-from .citations import cite
+from .calendar_days import WorkCalendar, load_work_calendar
+from .citations import cite, cite_quotes
 from .facts import Facts, extract_facts
 from .table import Rule, RuleTable, RuleTableError, check_table
 
@@ -33,12 +34,14 @@ _NOTE_AS_ASSUMPTION = ("important_data_assumed_none",)
 
 
 class RuleEngine:
-    def __init__(self, corpus: Corpus, table: RuleTable) -> None:
+    def __init__(self, corpus: Corpus, table: RuleTable, calendar: WorkCalendar | None = None) -> None:
         problems = check_table(table, corpus)
         if problems:
             raise RuleTableError("the rule table does not fit the corpus:\n" + "\n".join(problems))
         self._corpus = corpus
         self._table = table
+        # the statutory holidays and each year's arrangement, checked against the corpus once
+        self._calendar = calendar or load_work_calendar(corpus)
 
     @property
     def table(self) -> RuleTable:
@@ -79,6 +82,18 @@ class RuleEngine:
     # --- transfer -----------------------------------------------------------------------
 
     def _transfer(self, rule: Rule, facts: Facts, as_of: date, en: bool) -> RuleResult:
+        if facts.conflicts:
+            # "我们是关基 … 我们不是关基": neither statement is chosen over the other
+            return RuleResult(
+                id=rule.id,
+                version=rule.version,
+                decision={},
+                facts=facts.to_dict(),
+                missing_facts=facts.conflicts,
+                warnings=(),
+                citations=(),
+                statement=statements.conflict_statement(facts.conflicts, en),
+            )
         impossible = [c for c in facts.counts if c.impossible]
         if impossible:
             # Never decide a path from "-5万人" or "10^12人": ask for the real count.
@@ -126,7 +141,9 @@ class RuleEngine:
                 notes.append("other_duties")
                 extra_cites.append("other_duties")
         citations = cite(self._corpus, rule, names + extra_cites)
-        statement = statements.transfer_statement(rule, decision, citations, as_of, tuple(notes), en)
+        statement = statements.transfer_statement(
+            rule, decision, citations, as_of, tuple(notes), en, facts.asked_mechanism
+        )
         assumptions = [statements.note_text(n, rule, as_of, en) for n in notes if n in _NOTE_AS_ASSUMPTION]
         warnings = tuple(statements.note_text(n, rule, as_of, en) for n in notes if n not in _NOTE_AS_ASSUMPTION)
         return RuleResult(
@@ -143,7 +160,7 @@ class RuleEngine:
     # --- deadlines ----------------------------------------------------------------------
 
     def _deadline(self, rule: Rule, facts: Facts, as_of: date, en: bool) -> RuleResult:
-        d = deadlines.compute(rule, facts)
+        d = deadlines.compute(rule, facts, self._calendar)
         names = [n for n, _ in rule.numbers]
         if d.deadline is not None:
             names.append("first_day")
@@ -153,7 +170,10 @@ class RuleEngine:
                 if d.corresponding_day != d.deadline or facts.mentions_holiday:
                     names.append("holiday_roll")
         citations = cite(self._corpus, rule, names)
-        warnings = (statements.calendar_warning(d.estimated_years, en),) if d.estimated_years else ()
+        results = [r for r in (d.calendar, d.window_calendar) if r is not None]
+        holiday_law = [q for r in results for q in self._calendar.citations_needed(r)]
+        citations += tuple(c for c in cite_quotes(self._corpus, holiday_law) if c.key not in {x.key for x in citations})
+        warnings = statements.calendar_warnings(d.estimated_years, d.weekend_years, en)
         return RuleResult(
             id=rule.id,
             version=rule.version,
@@ -233,10 +253,10 @@ def _deadline_decision(rule: Rule, d: deadlines.DeadlineDecision) -> dict:
         "start": d.start.isoformat() if d.start else None,
         "period": d.period.text,
         "topic": d.topic,
-        "calendar": "official"
-        if not d.estimated_years
-        else "weekends_only_for_" + ",".join(map(str, d.estimated_years)),
+        "calendar": _calendar_label(d),
     }
+    if d.notices:
+        out["arrangements"] = [f"{a.title}（{a.number}）" for a in d.notices]
     if d.calendar is not None:
         out["holidays_skipped"] = list(d.calendar.holidays_skipped)
         out["makeup_workdays_counted"] = list(d.calendar.makeup_days_counted)
@@ -245,3 +265,13 @@ def _deadline_decision(rule: Rule, d: deadlines.DeadlineDecision) -> dict:
     if d.window is not None:
         out[_WINDOW_KEY.get(rule.logic, "reapply_by")] = d.window.isoformat()
     return out
+
+
+def _calendar_label(d: deadlines.DeadlineDecision) -> str:
+    """"official", or which years were estimated and how."""
+    parts = []
+    if d.estimated_years:
+        parts.append("statutory_estimate_for_" + ",".join(map(str, d.estimated_years)))
+    if d.weekend_years:
+        parts.append("weekends_only_for_" + ",".join(map(str, d.weekend_years)))
+    return ";".join(parts) or "official"

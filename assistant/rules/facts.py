@@ -26,6 +26,8 @@ from datetime import date
 from typing import Any
 
 from .. import places
+from .asked import asked_mechanism
+from .asserted import asserted
 from .dates import DateMention, find_dates
 from .numerals import Numeral, find_numerals, fold_digits, parse_numeral
 
@@ -201,6 +203,12 @@ _CIIO_NEG_BEFORE = re.compile(
     re.I,
 )
 _CIIO_NEG_AFTER = re.compile(r"^(?:运营者)?(?:以外|之外)")
+# The asker says it of themselves: "我们是关基", "本公司属于关键信息基础设施运营者", "we are a CIIO".
+_CIIO_SELF_BEFORE = re.compile(
+    r"(?:我们|我司|本公司|我公司|我们公司|我单位|本单位|我行|本行)(?:已经|已)?(?:是|属于|被认定为|被列为|作为)(?:一家|一个)?\s*$|"
+    r"\b(?:we are|we're|our company is|we have been designated as)(?: an?)?\s*$",
+    re.I,
+)
 _CIIO_QUESTION_BEFORE = re.compile(
     r"(?:是否|是不是|是否属于|算不算|whether(?: we are)?(?: an?)?|if we are(?: an?)?|are we(?: an?)?)\s*$", re.I
 )
@@ -310,6 +318,19 @@ _SCENARIOS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"protect (?:the )?(?:life|lives|health)|(?:seriously|critically) ill|life-threatening|"
             r"\bcollapsed\b|\bunconscious\b|heart attack|"
             r"urgent (?:medical|treatment|care)|intensive care|(?<![A-Za-z])ICU(?![A-Za-z])|重症监护|病危",
+            re.I,
+        ),
+    ),
+    (
+        # Network Data Regulation Art. 35(6): only as the transfer's purpose ("为履行法定义务…",
+        # "to meet a statutory obligation"), not a question about one's duties
+        "statutory_duty",
+        re.compile(
+            r"(?:为了?|用于|出于)(?:履行|遵守|满足)[^，。；,;？?]{0,10}?法定(?:职责|义务)|"
+            r"履行[^，。；,;？?]{0,10}?法定(?:职责|义务)(?:所需|需要|而|的需要)|"
+            r"\b(?:to|in order to) (?:fulfil|fulfill|perform|discharge|meet|comply with) (?:a |an |our |its |their |the )?"
+            r"(?:statutory|legal) (?:duty|duties|obligations?)\b|"
+            r"\b(?:statutory|legal) (?:duty|obligation) to (?:provide|report|disclose|send|transfer)\b",
             re.I,
         ),
     ),
@@ -568,6 +589,8 @@ class Facts:
     circumvents: bool = False  # plans a transfer so as to stay under a threshold (Measures Art. 4)
     asks_duties: bool = False  # speaks of notice, separate consent or the impact assessment
     mentions_holiday: bool = False  # raises a last day on a holiday, so Art. 203 is quoted
+    asked_mechanism: str | None = None  # a yes/no question whether this mechanism is needed (``asked``)
+    conflicts: tuple[str, ...] = ()  # facts the asker stated both ways ("ciio"): asked back, never chosen
 
     def count(self, category: str) -> CountMention | None:
         """The first count of that category, if any."""
@@ -586,7 +609,10 @@ class Facts:
 
 
 def extract_facts(question: str, as_of: date) -> Facts:
-    """Read every fact the rules use from ``question``; unstated facts are ``None``."""
+    """Read every fact the rules use from ``question``; unstated facts are ``None``. Only the
+    asker's own statements count: reported, disowned and system-addressed words are blanked
+    first (``asserted``)."""
+    question = asserted(question)
     text = fold_digits(question)
     period_spans = [(m.start(), m.end()) for _, p in _PERIODS for m in p.finditer(text)]
     # A date is the start of a counting period when a period's words hold it whole ("自今年1月1日
@@ -603,8 +629,10 @@ def extract_facts(question: str, as_of: date) -> Facts:
     important = _important_data_mentions(text)
     not_notified = _not_notified(text)
     which_path = bool(_ASKS_WHICH_PATH.search(asked))
+    ciio, ciio_conflict = _ciio(text)
     return Facts(
-        ciio=_ciio(text),
+        ciio=ciio,
+        conflicts=("ciio",) if ciio_conflict else (),
         counts=counts,
         important_data=_important_data(important, not_notified),
         # "从来没有被通知过哪些是重要数据，还要按重要数据申报吗？": whether the data counts as important data
@@ -621,6 +649,7 @@ def extract_facts(question: str, as_of: date) -> Facts:
         asks_duties=bool(_DUTIES.search(text)),
         mentions_holiday=bool(_HOLIDAY.search(text)),
         asks_which_path=which_path,
+        asked_mechanism=asked_mechanism(asked, which_path),
         wh_question=bool(_WH_QUESTION.search(text)),
         sensitive_denied=bool(_SENSITIVE_NEGATED.search(text)),
         deadline_topic=_deadline_topic(text),
@@ -794,17 +823,22 @@ def _bounds(value: int, before: str, after: str) -> tuple[int, int | None, bool]
     return value, value, approximate
 
 
-def _ciio(text: str) -> bool | None:
-    verdict: bool | None = None
+def _ciio(text: str) -> tuple[bool | None, bool]:
+    """(the CIIO status stated, whether the asker said both that they are one and that they
+    are not). A denial outweighs a mention that is not about the asker ("我们不是关基，听说
+    关基运营者必须…"); only the asker's own "we are" against a "not" is a conflict."""
+    denied = mentioned = claimed = False
     for m in _CIIO.finditer(text):
         before = text[max(0, m.start() - 24) : m.start()]
         after = text[m.end() : m.end() + 6]
         if _CIIO_NEG_BEFORE.search(before) or _CIIO_NEG_AFTER.match(after):
-            return False  # a stated "not a CIIO" settles it
-        if _CIIO_QUESTION_BEFORE.search(before):
-            continue  # "是否属于关基" asks, it does not state
-        verdict = True
-    return verdict
+            denied = True
+        elif not _CIIO_QUESTION_BEFORE.search(before):  # "是否属于关基" asks, it does not state
+            mentioned = True
+            claimed = claimed or bool(_CIIO_SELF_BEFORE.search(before))
+    if denied and claimed:
+        return None, True
+    return (False if denied else True if mentioned else None), False
 
 
 def _important_data_mentions(text: str) -> list[str]:

@@ -68,7 +68,8 @@ _EN_WORDS = {
     "ninety": 90,
 }
 
-_CN_CHARS = "零\u3007一二两三四五六七八九十百千万亿"
+_CEILING = Decimal(10) ** 18
+_CN_CHARS = "零\u3007一二两三四五六七八九十百千万亿廿卅"
 _ARABIC = r"\d+(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+)?"
 # One numeral: Arabic and Chinese pieces in any mix, then an optional English multiplier.
 _NUMERAL = re.compile(
@@ -118,7 +119,9 @@ def parse_numeral(text: str) -> int | None:
         return None
     if suffix:
         value *= _EN_MULTIPLIERS[suffix.lower()]
-    return int(value.to_integral_value())
+    # A numeral past any count or amount ("一亿亿亿…") is read as this ceiling, which every
+    # caller already treats as impossible, instead of an integer too long to print.
+    return int(min(value, _CEILING).to_integral_value())
 
 
 def find_numerals(text: str) -> list[Numeral]:
@@ -144,14 +147,37 @@ def find_numerals(text: str) -> list[Numeral]:
 
 
 def _parse_body(body: str) -> Decimal | None:
+    body = body.replace("廿", "二十").replace("卅", "三十")
     tokens = _TOKEN.findall(body)
     if not tokens or "".join(tokens) != body:
         return None
-    if tokens[0] in ("万", "亿"):
+    if tokens[0] in BIG_UNITS:
         # Nothing to multiply: "万一" means "in case", not 11,000 (百万 and 千万 still count).
         return None
-    total = Decimal(0)  # everything above the current 万/亿 group
-    section = Decimal(0)  # the part below 万 being built
+    return _value(tokens)
+
+
+def _value(tokens: list[str]) -> Decimal:
+    """The value of a token run: split at the last of its largest big unit (万 or 亿), so a
+    unit after a completed group multiplies it — 四万万 is (四万)×万 = 4亿, 一千万万 is 10^11 —
+    and whatever follows is added (一亿五千万 = 一×亿 + 五千万)."""
+    bigs = [i for i, tok in enumerate(tokens) if tok in BIG_UNITS]
+    if not bigs:
+        return _section(tokens)
+    largest = max(BIG_UNITS[tokens[i]] for i in bigs)
+    at = max(i for i in bigs if BIG_UNITS[tokens[i]] == largest)
+    left, right = tokens[:at], tokens[at + 1 :]
+    head = _value(left) if left else Decimal(0)
+    head = head if head else Decimal(1)  # a bare unit: 万 alone is ten thousand
+    if len(right) == 1 and right[0] in CN_DIGITS and CN_DIGITS[right[0]] and "零" not in left:
+        # Colloquial tail: "一万五" is 15000, "一亿五" is 150,000,000.
+        return head * largest + CN_DIGITS[right[0]] * (largest // 10)
+    return head * largest + (_value(right) if right else Decimal(0))
+
+
+def _section(tokens: list[str]) -> Decimal:
+    """A run below 万: digits with 十, 百, 千 ("三千五百", "二〇二四", "1.5千")."""
+    section = Decimal(0)
     current: Decimal | None = None  # the digit(s) waiting for a unit
     last_unit = 0
     saw_zero = False
@@ -165,27 +191,17 @@ def _parse_body(body: str) -> Decimal | None:
             try:
                 current = Decimal(tok)
             except InvalidOperation:
-                return None
-        elif tok in SMALL_UNITS:
+                current = Decimal(0)
+        else:
             unit = SMALL_UNITS[tok]
             section += (current if current is not None else Decimal(1)) * unit
             current, last_unit, saw_zero = None, unit, False
-        else:
-            unit = BIG_UNITS[tok]
-            group = section + (current if current is not None else Decimal(0))
-            if group == 0:
-                group = Decimal(1)  # "万" alone, as in "百万" handled above, or a bare "万"
-            if unit > 10_000:
-                total = (total + group) * unit
-            else:
-                total += group * unit
-            section, current, last_unit, saw_zero = Decimal(0), None, unit, False
     if current is not None:
-        # Colloquial tail: "一万五" is 15000 and "三千五" is 3500, unless a 零 intervened.
+        # Colloquial tail: "三千五" is 3500 and "一百五" 150, unless a 零 intervened.
         if last_unit >= 100 and not saw_zero and current < 10 and current == current.to_integral_value():
             current *= last_unit // 10
         section += current
-    return total + section
+    return section
 
 
 def _parse_english_words(text: str) -> int | None:

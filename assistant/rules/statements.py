@@ -16,11 +16,11 @@ from collections.abc import Iterable
 from datetime import date
 
 from ..types import Citation
-from .calendar_days import CalendarResult, holiday_name_zh
+from .calendar_days import CalendarResult, holiday_name_en
 from .deadlines import DeadlineDecision
 from .facts import CountMention
 from .table import Rule
-from .transfer import NO_CONTRACT_YET, TransferDecision
+from .transfer import NO_CONTRACT_YET, Branch, TransferDecision
 
 _COUNTING = {
     "current_year": ("自当年1月1日起", "since 1 January of the current year"),
@@ -121,6 +121,7 @@ def _reason(rule: Rule, name: str, en: bool) -> str:
         "hr_management": "按照依法制定的劳动规章制度和依法签订的集体合同实施跨境人力资源管理，"
         "确需向境外提供员工个人信息的，免予申报",
         "emergency": "紧急情况下为保护自然人的生命健康和财产安全，确需向境外提供个人信息的，免予申报",
+        "statutory_duty": "为履行法定职责或者法定义务，确需向境外提供个人信息的，可以向境外提供",
         "exempt_excludes_important": "场景豁免所称个人信息不包括重要数据，重要数据仍须申报安全评估",
         "measures_effective": f"《个人信息出境标准合同办法》："
         f"“{rule.quote('measures_effective').text if rule.has('measures_effective') else ''}”",
@@ -164,6 +165,8 @@ def _reason(rule: Rule, name: str, en: bool) -> str:
         "hr_management": "employee data truly needed for cross-border HR management under lawful labour rules and "
         "collective contracts is exempt",
         "emergency": "a transfer truly needed in an emergency to protect a person's life, health or property is exempt",
+        "statutory_duty": "a transfer truly needed to perform a statutory duty or obligation may be made "
+        "without a further mechanism",
         "exempt_excludes_important": "the scenario exemptions never cover important data, which still needs a "
         "security assessment",
         "measures_effective": "the Standard Contract Measures are not yet in force: “"
@@ -183,13 +186,31 @@ def transfer_statement(
     as_of: date,
     notes: tuple[str, ...],
     en: bool,
+    asked: str | None = None,
 ) -> str:
+    """``asked``: the mechanism a yes/no question asks about (``asked.asked_mechanism``)."""
     refs = _refs(citations, en)
     facts = _facts_line(decision, rule, en)
     zc, ec = _COUNTING[rule.counting or "current_year"]
     if decision.outcome is None:
         asks = [(_MISSING[m][1 if en else 0]).format(c=ec if en else zc) for m in decision.missing]
         possible = [_label(p, en) for p in decision.possible]
+        if decision.branches:
+            # one fact decides it: the answer under each of its values first, then the request
+            branches = _branch_lines(rule, decision, en)
+            count = len(decision.missing)
+            if en:
+                facts_word = "one fact" if count == 1 else f"{count} facts"
+                head = (
+                    f"As of {as_of.isoformat()}, the governing rules are {refs}. The answer turns on {facts_word} the "
+                    f"question does not give. {branches}. Please tell us {'; and '.join(asks)}."
+                )
+            else:
+                head = (
+                    f"截至{as_of.isoformat()}，适用{refs}。结论取决于问题未说明的{'一项' if count == 1 else f'{count}项'}事实。"
+                    f"{branches}。请补充：{'；'.join(asks)}。"
+                )
+            return " ".join(p for p in (head, facts, *_notes(notes, rule, as_of, en)) if p)
         if en:
             head = (
                 f"As of {as_of.isoformat()}, the governing rules are {refs}. The question does not give enough "
@@ -207,6 +228,7 @@ def transfer_statement(
         tail = ("Criteria: " + "; ".join(criteria) + ".") if en else ("判断标准：" + "；".join(criteria) + "。")
         return " ".join(p for p in (head, facts, tail, *_notes(notes, rule, as_of, en)) if p)
     outcome = decision.outcome
+    short = _short_answer(asked, outcome.label, en)
     reasons = [r for r in (_reason(rule, b, en) for b in outcome.basis) if r]
     if outcome.label == NO_CONTRACT_YET:
         # Say which security-assessment conditions were checked and not met.
@@ -221,7 +243,70 @@ def transfer_statement(
     else:
         head = f"截至{as_of.isoformat()}，适用{refs}。结论：{_label(outcome.label, en)}。"
         why = "依据：" + "；".join(reasons) + "。" if reasons else ""
-    return " ".join(p for p in (head, facts, why, *_notes(notes, rule, as_of, en)) if p)
+    return " ".join(p for p in (short, head, facts, why, *_notes(notes, rule, as_of, en)) if p)
+
+
+def _short_answer(asked: str | None, label: str, en: bool) -> str:
+    """Yes or no first, for a question whether one mechanism is needed."""
+    if asked is None or label == NO_CONTRACT_YET:
+        return ""
+    if label == asked:
+        return "Short answer: yes." if en else "简答：需要。"
+    if label == "security_assessment":
+        return ("Short answer: no — a security assessment is required instead." if en
+                else "简答：不适用，应当申报数据出境安全评估。")
+    return "Short answer: no." if en else "简答：不需要。"
+
+
+def _count_text(n: int, en: bool) -> str:
+    if en:
+        return f"{n:,}"
+    return f"{n // 10000}万" if n >= 10000 and n % 10000 == 0 else str(n)
+
+
+_BRANCH_WHAT = {
+    "count_general": ("累计向境外提供个人信息（不含敏感个人信息）", "personal information (excluding sensitive) of"),
+    "count_sensitive": ("累计向境外提供敏感个人信息", "sensitive personal information of"),
+    "count_processed": ("处理个人信息", "personal information processed for"),
+}
+
+
+def _branch_lines(rule: Rule, decision: TransferDecision, en: bool) -> str:
+    return _render_branches(rule, decision.branches, en)
+
+
+def _condition(rule: Rule, b: Branch, en: bool) -> str:
+    zc, ec = _COUNTING[rule.counting or "current_year"]
+    if b.fact == "ciio":
+        if en:
+            return "if you are a CIIO" if b.low else "if you are not a CIIO"
+        return "若是关键信息基础设施运营者" if b.low else "若不是关键信息基础设施运营者"
+    low, high = _count_text(b.low, en), _count_text(b.high, en) if b.high is not None else ""
+    if en:
+        span = ("none" if b.high == 1 and b.low == 0 else f"fewer than {high} people" if b.low == 0
+                else f"{low} people or more" if b.high is None else f"{low} or more but fewer than {high} people")
+        return f"if {_BRANCH_WHAT[b.fact][1]} {span}" + ("" if b.fact == "count_processed" else f" went abroad {ec}")
+    span = ("为0人" if b.high == 1 and b.low == 0 else f"不满{high}人" if b.low == 0
+            else f"{low}人以上" if b.high is None else f"{low}人以上、不满{high}人")
+    return f"若{'' if b.fact == 'count_processed' else zc}{_BRANCH_WHAT[b.fact][0]}{span}"
+
+
+def _render_branches(rule: Rule, branches: tuple[Branch, ...], en: bool, depth: int = 0) -> str:
+    """Top-level branches as sentences, a nested fact's branches inside one, each outcome
+    with the articles it rests on."""
+    lines = []
+    for b in branches:
+        cond = _condition(rule, b, en)
+        if b.outcome is None:
+            inner = _render_branches(rule, b.then, en, depth + 1)
+            lines.append(f"{cond}: {inner}" if en else f"{cond}：{inner}")
+            continue
+        where = list(dict.fromkeys(rule.anchor(name).key.split("#", 1)[1] for name in b.outcome.basis))
+        cites = f" ({', '.join(where)})" if en else f"（{'、'.join(where)}）"
+        lines.append(f"{cond}: {_label(b.outcome.label, en)}{cites}" if en else f"{cond}，{_label(b.outcome.label, en)}{cites}")
+    if depth:
+        return ("; " if en else "；").join(lines)
+    return (". " if en else "。").join(line[0].upper() + line[1:] if en else line for line in lines)
 
 
 def _label(label: str, en: bool) -> str:
@@ -286,6 +371,7 @@ _SCENARIO_ZH = {
     "contract_with_individual": "订立、履行个人作为一方当事人的合同",
     "hr_management": "跨境人力资源管理",
     "emergency": "紧急情况",
+    "statutory_duty": "履行法定职责或者法定义务",
     "no_personal_info": "不包含个人信息",
     "collected_abroad": "境外收集的个人信息",
     "ftz_outside_list": "自由贸易试验区负面清单外的数据",
@@ -308,6 +394,8 @@ def note_text(code: str, rule: Rule, as_of: date, en: bool) -> str:
         ),
         "important_data_not_notified": "问题所述数据未被相关部门、地区告知或者公开发布为重要数据：不需要作为重要数据"
         "申报数据出境安全评估（第二条）。",
+        "statutory_duty_not_in_force": "为履行法定职责或者法定义务确需向境外提供个人信息这一条件，由自2025-01-01起施行的"
+        "《网络数据安全管理条例》第三十五条第（六）项规定，截至该日尚未施行，不据此作出判断。",
         "scenarios_not_in_force": "问题所述场景豁免（《促进和规范数据跨境流动规定》第三条至第六条）自该规定施行之"
         "日起才适用，截至该日不适用。",
         "period_longer_than_rule": "问题给出的是自上年1月1日起的累计人数，而现行规定按自当年1月1日起累计计算，"
@@ -339,6 +427,9 @@ def note_text(code: str, rule: Rule, as_of: date, en: bool) -> str:
         ),
         "important_data_not_notified": "The data has not been notified or published as important data, so it "
         "need not be declared as important data for a security assessment (Art. 2).",
+        "statutory_duty_not_in_force": "The condition of a transfer truly needed to perform a statutory duty or "
+        "obligation comes from Network Data Regulation Art. 35(6), in force from 2025-01-01, so it is not applied on "
+        "this date.",
         "scenarios_not_in_force": "The scenario exemptions of the Provisions (Arts. 3-6) apply only from the day "
         "the Provisions took effect, not on this date.",
         "period_longer_than_rule": "The count given runs since 1 January of the previous year, but the Provisions "
@@ -365,14 +456,39 @@ def note_text(code: str, rule: Rule, as_of: date, en: bool) -> str:
 # --- deadlines ---------------------------------------------------------------------------
 
 
-def calendar_warning(years: tuple[int, ...], en: bool) -> str:
-    ys = ", ".join(str(y) for y in years)
-    if en:
-        return (
-            f"No official holiday arrangement is available for {ys}: days in that year were counted on "
-            "weekends alone, so the date may move once the State Council publishes the arrangement."
+def calendar_warnings(estimated: tuple[int, ...], weekends: tuple[int, ...], en: bool) -> tuple[str, ...]:
+    """What the reader must know about years without a published arrangement."""
+    out = []
+    if estimated:
+        ys = ", ".join(str(y) for y in estimated) if en else "、".join(str(y) for y in estimated)
+        out.append(
+            f"The State Council has not yet published the holiday arrangement for {ys}: working days in that year "
+            "were estimated from the statutory holidays of the Holiday Measures (Art. 2) and their make-up days "
+            "(Art. 6), without the year's adjusted working days (调休), so the date may move once the arrangement "
+            "is published."
+            if en
+            else f"{ys}年的放假调休安排（国务院办公厅通知）尚未公布：该年的工作日按《全国年节及纪念日放假办法》第二条"
+            "规定的全体公民放假的节日和第六条的补假估算，未计入该年的调休，通知公布后日期可能变动。"
         )
-    return f"{ys}年的法定节假日安排尚无官方数据，该年仅按周末推算，待国务院公布放假安排后日期可能变化。"
+    if weekends:
+        ys = ", ".join(str(y) for y in weekends)
+        out.append(
+            f"No holiday data is available for {ys}: days in that year were counted on weekends alone, so the date "
+            "may move."
+            if en
+            else f"{ys}年没有节假日数据，该年仅按周末推算，日期可能变化。"
+        )
+    return tuple(out)
+
+
+def _notices(d: DeadlineDecision, en: bool) -> str:
+    if not d.notices:
+        return ""
+    if en:
+        named = "; ".join(f"{a.year}: {a.title} ({a.number}, {a.published.isoformat()})" for a in d.notices)
+        return f"Holidays and adjusted working days as published: {named}."
+    named = "；".join(f"{a.year}年按《{a.title}》（{a.number}）" for a in d.notices)
+    return f"放假调休日期：{named}。"
 
 
 def _holidays(result: CalendarResult | None, en: bool) -> str:
@@ -385,7 +501,7 @@ def _holidays(result: CalendarResult | None, en: bool) -> str:
     parts = []
     for name, days in groups.items():
         span = days[0] if len(days) == 1 else f"{min(days)}-{max(days)}" if en else f"{min(days)}至{max(days)}"
-        parts.append(f"{name} ({span})" if en else f"{holiday_name_zh(name)}（{span}）")
+        parts.append(f"{holiday_name_en(name)} ({span})" if en else f"{name}（{span}）")
     makeup = ", ".join(result.makeup_days_counted) if en else "、".join(result.makeup_days_counted)
     if en:
         out = f"Holidays skipped: {', '.join(parts)}." if parts else ""
@@ -448,10 +564,10 @@ def deadline_statement(
         if d.window is not None:
             parts.append(_WINDOW_TEXT[rule.logic][0].format(w=window, day=d.window.isoformat()))
     parts.append(_holidays(d.calendar, en))
+    parts.append(_notices(d, en))
     for code in d.notes:
         parts.append(_DEADLINE_NOTES[code][1 if en else 0])
-    if d.estimated_years:
-        parts.append(calendar_warning(d.estimated_years, en))
+    parts.extend(calendar_warnings(d.estimated_years, d.weekend_years, en))
     return " ".join(x for x in parts if x)
 
 
@@ -517,6 +633,18 @@ _DEADLINE_NOTES = {
         "The period runs from the contract taking effect; the signing date given was taken as that date.",
     ),
 }
+
+
+def conflict_statement(facts: Iterable[str], en: bool) -> str:
+    """Ask back about facts the question states both ways, naming them."""
+    named = [_MISSING[f][1 if en else 0] for f in facts]
+    if en:
+        return (
+            "The question states this both ways, so no transfer path can be decided from it: "
+            + "; ".join(named)
+            + ". Please confirm which is true."
+        )
+    return "问题中对以下事实的说法前后矛盾，无法据此确定出境路径：" + "；".join(named) + "。请确认实际情况。"
 
 
 def impossible_count_statement(written: str, en: bool) -> str:

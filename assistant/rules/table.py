@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -69,6 +70,14 @@ class Rule:
     topic: str = "transfer"  # what a question is about; deadline rules name their period
     counting: str | None = None
     note: str = ""
+    # name -> other quotes cited beside it: a later text restating the same condition (the
+    # Network Data Regulation beside the Provisions), the laws a CIIO's duty rests on
+    beside: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def with_beside(self, names: Iterable[str]) -> list[str]:
+        """``names`` in order, each followed by the quotes cited beside it."""
+        companions = dict(self.beside)
+        return list(dict.fromkeys(n for name in names for n in (name, *companions.get(name, ()))))
 
     def applies_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
@@ -171,7 +180,17 @@ def _rule(source: str, index: int, entry: dict[str, Any]) -> Rule:
         topic=str(entry.get("topic", "transfer")),
         counting=entry.get("counting"),
         note=str(entry.get("note", "")),
+        beside=_beside(where, entry.get("beside", {})),
     )
+
+
+def _beside(where: str, table: dict[str, Any]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    out = []
+    for name, others in table.items():
+        if not isinstance(others, list) or not all(isinstance(o, str) for o in others):
+            raise RuleTableError(f"{where}: beside.{name} must be a list of quote names")
+        out.append((name, tuple(others)))
+    return tuple(out)
 
 
 def _quotes(where: str, table: dict[str, Any]) -> tuple[tuple[str, Quote], ...]:
@@ -214,6 +233,8 @@ def check_table(table: RuleTable, corpus: Corpus) -> list[str]:
                     rule.amount(name)
             except RuleTableError as exc:
                 problems.append(str(exc))
+        for name, others in rule.beside:
+            problems += [f"{rule.id}: beside names {n!r}, which is no number or quote" for n in (name, *others) if not rule.has(n)]
         if rule.family == "transfer" and rule.counting not in ("current_year", "since_previous_year"):
             problems.append(f"{rule.id}: transfer rule needs counting = current_year | since_previous_year")
     for a in table.rules:

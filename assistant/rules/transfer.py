@@ -17,8 +17,9 @@ Two steps, both pure:
 
 Outcome labels are the three ``MECHANISMS`` plus ``"no_standard_contract_yet"``: before
 2023-06-01 a transfer below the security-assessment thresholds had no standard-contract
-mechanism to use (the Measures were not in force). Scenario exemptions (Provisions Arts. 3-6)
-exist only under the 2024 rule; on earlier dates they are ignored with a note.
+mechanism to use (the Measures were not in force). A scenario exemption counts only under a
+rule that quotes the text granting it (Provisions Arts. 3-6 from 2024-03-22; a statutory duty,
+Network Data Regulation Art. 35(6), from 2025-01-01); on earlier dates it is ignored with a note.
 
 The thresholds come from the rule table; nothing here knows a number or a date.
 """
@@ -33,7 +34,8 @@ from .facts import CountMention, Facts
 from .table import Rule, RuleTableError
 
 NO_CONTRACT_YET = "no_standard_contract_yet"
-_EXEMPT_SCENARIOS = ("contract_with_individual", "hr_management", "emergency")
+# Network Data Regulation Art. 35(6), from 2025-01-01, beside Provisions Art. 5's three
+_EXEMPT_SCENARIOS = ("contract_with_individual", "hr_management", "emergency", "statutory_duty")
 _WHOLE_SCENARIOS = ("no_personal_info", "collected_abroad")
 
 
@@ -80,11 +82,27 @@ class Outcome:
 
 
 @dataclass(frozen=True)
+class Branch:
+    """The outcome for one value of a missing fact: CIIO or not (``low`` 1 or 0), or a count
+    in ``low`` ≤ count < ``high`` (``high`` None: no upper bound). When another missing fact
+    still decides it, ``outcome`` is None and ``then`` branches on that fact."""
+
+    fact: str
+    low: int
+    high: int | None
+    outcome: Outcome | None
+    then: tuple[Branch, ...] = ()
+
+
+@dataclass(frozen=True)
 class TransferDecision:
     outcome: Outcome | None  # None: facts are missing
     missing: tuple[str, ...]  # "ciio" | "count_general" | "count_sensitive" | "count_processed"
     possible: tuple[str, ...]  # the labels still open when facts are missing
     inputs: Inputs
+    # when one or two facts are missing: the outcome under each of their values, so the
+    # answer can give them all before asking for the facts
+    branches: tuple[Branch, ...] = ()
 
 
 def known_inputs(rule: Rule, facts: Facts) -> Inputs:
@@ -104,10 +122,13 @@ def known_inputs(rule: Rule, facts: Facts) -> Inputs:
     if important is None:
         important = False
         notes.append("important_data_assumed_none")
-    scenarios = facts.scenarios
-    if scenarios and rule.logic != "provisions_2024":
+    # A scenario counts only under a rule that quotes the text granting it.
+    scenarios = tuple(sc for sc in facts.scenarios if rule.has(sc))
+    dropped = [sc for sc in facts.scenarios if sc not in scenarios]
+    if "statutory_duty" in dropped:
+        notes.append("statutory_duty_not_in_force")
+    if any(sc != "statutory_duty" for sc in dropped):
         notes.append("scenarios_not_in_force")
-        scenarios = ()
     notes_once = tuple(dict.fromkeys(notes))
     return Inputs(facts.ciio, general, sensitive, processed, important, scenarios, notes_once, facts.counts)
 
@@ -188,7 +209,49 @@ def decide(rule: Rule, inputs: Inputs) -> TransferDecision:
         return TransferDecision(Outcome(labels[0], basis), (), labels, inputs)
     varying = [n for n in names if len(axes[n]) > 1]
     missing = tuple(n for n in varying if _matters(n, names, combos)) or tuple(varying)
-    return TransferDecision(None, missing, labels, inputs)
+    branches = _branches(missing, combos) if len(missing) <= 2 else ()
+    return TransferDecision(None, missing, labels, inputs, branches)
+
+
+def _branches(facts: tuple[str, ...], combos: list[tuple[dict, Outcome]]) -> tuple[Branch, ...]:
+    """Outcome per value of the first missing fact, values with one outcome merged into
+    ranges, branching on the next fact where the first alone does not decide; empty when
+    some combination stays open (a fact not asked for still matters)."""
+    name, rest = facts[0], facts[1:]
+    by_value: dict[int, list[tuple[dict, Outcome]]] = {}
+    for v, outcome in combos:
+        by_value.setdefault(int(v[name]), []).append((v, outcome))
+
+    def key(group: list[tuple[dict, Outcome]]) -> tuple:
+        labels = {o.label for _, o in group}
+        if len(labels) == 1:
+            return ("decided", labels.pop())
+        return ("open", _branch_shape(_branches(rest, group)) if rest else None)
+
+    runs: list[tuple[int, list[tuple[dict, Outcome]]]] = []
+    for value in sorted(by_value):
+        group = by_value[value]
+        if runs and key(runs[-1][1]) == key(group):
+            runs[-1][1].extend(group)
+        else:
+            runs.append((value, list(group)))
+    out = []
+    for i, (low, group) in enumerate(runs):
+        high = low + 1 if name == "ciio" else runs[i + 1][0] if i + 1 < len(runs) else None
+        labels = {o.label for _, o in group}
+        if len(labels) == 1:
+            out.append(Branch(name, low, high, group[0][1]))
+            continue
+        then = _branches(rest, group) if rest else ()
+        if not then:
+            return ()
+        out.append(Branch(name, low, high, None, then))
+    return tuple(out)
+
+
+def _branch_shape(branches: tuple[Branch, ...]) -> tuple:
+    """What a run of values must share to merge: the same sub-branches and outcomes."""
+    return tuple((b.low, b.high, b.outcome.label if b.outcome else None, _branch_shape(b.then)) for b in branches)
 
 
 def _matters(name: str, names: list[str], combos: list[tuple[dict, Outcome]]) -> bool:

@@ -1,0 +1,432 @@
+"""``python -m eval.train`` (``make train``): learn retrieval's trained parts from labelled questions.
+
+What is learned, from the ``train`` split of ``eval/manifest.toml`` (and the unit glosses):
+
+1. an adapter, a linear map of the query vector (``relevance``), fitted so that questions land
+   near the chunks of the units that answer them: softmax over every chunk, the answering
+   units' chunks as positives, pulled towards the identity so it stays a small correction;
+2. a bank of the labelled questions (vectors and cited units) whose nearest neighbours vote;
+3. the fusion of every leg and flag (``retrieve.Fusion``), fitted by coordinate ascent on the
+   mean reciprocal rank of out-of-fold features: the adapter and the bank used for a question's
+   features never saw that question's own set, as at run time they never see a new question.
+
+The ``dev`` split chooses among variants; ``test`` is only measured. Results go to
+``eval/results/relevance.json`` (one row per variant and split) and the model, with a card
+naming its data digest, seed and figures, to ``assistant/data/relevance/``. Fixed seeds: the
+same data gives the same model. Vectors come from the vector cache, so a rerun embeds only new
+text. ``--quick`` trains on a small sample (the test suite's smoke run).
+
+Not here: serving the model (``relevance``, ``retrieve``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from assistant.api import Assistant, parse_as_of
+from assistant.config import Config
+from assistant.embed_cache import embed_with_cache
+from assistant.glosses import DEFAULT_GLOSSES, load_glosses
+from assistant.query import _DEFAULT_LEXICON
+from assistant.relevance import DEFAULT_MODEL_DIR, RelevanceModel, save_relevance, text_fingerprint
+from assistant.retrieve import FLAGS, LEGS, Fusion, Legs
+
+from .manifest import MANIFEST, ROOT, QuestionSet, data_digest, in_split, load_manifest
+
+SEED = 20261207
+RESULTS = ROOT / "eval" / "results" / "relevance.json"
+FOLDS = 5
+
+
+@dataclass(frozen=True)
+class Example:
+    set_name: str
+    role: str  # gate | heldout | real | synthetic
+    split: str
+    question: str
+    as_of: date
+    positives: frozenset[str]  # empty: the texts do not answer it (labelled not_covered)
+    legs: Legs  # base legs (no trained parts); the trained columns are filled per fold
+    # the system without a model answers it from retrieval (no rule, no refusal): where a
+    # learned refusal could act
+    reaches_retrieval: bool = False
+
+    @property
+    def refused(self) -> bool:
+        return not self.positives
+
+
+# --- data --------------------------------------------------------------------------------
+
+
+def examples(assistant: Assistant, sets: Sequence[QuestionSet], cache: Path, every: int = 1) -> list[Example]:
+    """Every retrieval question of ``sets`` (answered from the texts, not decided by a rule),
+    and every question labelled not_covered; ``every`` keeps one in so many (smoke runs)."""
+    rows = []
+    for qs in sets:
+        for item in qs.items()[::every]:
+            retrieval = item.outcome == "answered" and item.cite_any and not (item.mechanism or item.deadline)
+            if retrieval or item.outcome == "not_covered":
+                rows.append((qs, item, assistant.analyse(item.question)))
+    vectors, _ = embed_with_cache(assistant.embedder, [q.search_text for _, _, q in rows], cache, queries=True)
+    out = []
+    for (qs, item, query), vector in zip(rows, vectors, strict=True):
+        when = parse_as_of(item.as_of)
+        legs = assistant.retriever.legs(query, when, vector)
+        positives = frozenset(k for k in item.cite_any if k in legs.keys)
+        if item.outcome == "answered" and not positives:
+            continue
+        # where a learned refusal could act: neither refused nor decided before retrieval
+        reaches = qs.split == "train" and assistant.route(item.question, item.as_of).kind == "retrieve"
+        out.append(Example(qs.name, qs.role, qs.split, item.question, when, positives, legs, reaches))
+    return out
+
+
+def gloss_pairs(assistant: Assistant, cache: Path, every: int = 1) -> tuple[list[str], np.ndarray, list[frozenset[str]]]:
+    """Each gloss phrase as a question answered by its unit (one in ``every``)."""
+    glosses = load_glosses(assistant.corpus)
+    phrases = [(p, key) for key, ps in glosses.items() for p in ps][::every]
+    vectors, _ = embed_with_cache(assistant.embedder, [p for p, _ in phrases], cache, queries=True)
+    return [p for p, _ in phrases], vectors, [frozenset([k]) for _, k in phrases]
+
+
+# --- the adapter ---------------------------------------------------------------------------
+
+
+def train_adapter(
+    vectors: np.ndarray,
+    positives: Sequence[frozenset[str]],
+    chunks: np.ndarray,
+    chunk_keys: Sequence[str],
+    epochs: int = 200,
+    pull: float = 0.05,
+    temperature: float = 20.0,
+    seed: int = SEED,
+) -> np.ndarray:
+    """A (dim, dim) map, fitted by full-batch Adam on the softmax over chunks."""
+    import torch
+
+    torch.manual_seed(seed)
+    dim = vectors.shape[1]
+    x = torch.tensor(vectors, dtype=torch.float32)
+    c = torch.tensor(chunks, dtype=torch.float32)
+    chunks_of: dict[str, list[int]] = {}
+    for j, key in enumerate(chunk_keys):
+        chunks_of.setdefault(key, []).append(j)
+    target = torch.zeros(len(vectors), len(chunk_keys))
+    for i, keys in enumerate(positives):
+        target[i, [j for key in keys for j in chunks_of.get(key, ())]] = 1.0
+    keep = target.sum(1) > 0
+    x, target = x[keep], target[keep]
+    eye = torch.eye(dim)
+    w = torch.nn.Parameter(eye.clone())
+    optimiser = torch.optim.Adam([w], lr=2e-3)
+    for _ in range(epochs):
+        optimiser.zero_grad()
+        q = torch.nn.functional.normalize(x @ w.T, dim=1)
+        logits = temperature * q @ c.T
+        # -log of the probability mass on the positive chunks
+        loss = -(torch.logsumexp(logits.masked_fill(target == 0, -1e9), 1) - torch.logsumexp(logits, 1)).mean()
+        loss = loss + pull * ((w - eye) ** 2).sum()
+        loss.backward()
+        optimiser.step()
+    return w.detach().numpy().astype(np.float32)
+
+
+# --- trained legs on one example ------------------------------------------------------------
+
+
+def with_trained_legs(ex: Example, model: RelevanceModel, chunk_index) -> Legs:
+    """``ex.legs`` with the adapted and neighbour columns computed by ``model``."""
+    from assistant.retrieve import _cosines, _scaled
+
+    adapted = _scaled(_cosines(chunk_index, model.adapt(ex.legs.vector)))
+    votes = model.neighbour_votes(ex.legs.vector)
+    scores = ex.legs.scores.copy()
+    scores[:, LEGS.index("adapted")] = [adapted.get(k, 0.0) for k in ex.legs.keys]
+    scores[:, LEGS.index("neighbours")] = [votes.get(k, 0.0) for k in ex.legs.keys]
+    return replace(ex.legs, scores=scores)
+
+
+def build_model(
+    train: Sequence[Example],
+    gloss_vectors: np.ndarray,
+    gloss_units: Sequence[frozenset[str]],
+    chunks: np.ndarray,
+    chunk_keys: Sequence[str],
+    fusion: Fusion,
+    neighbours: int,
+    power: float,
+    bank_glosses: bool,
+    epochs: int,
+    refuse_above: float | None = None,
+) -> RelevanceModel:
+    answered = [ex for ex in train if not ex.refused]
+    vectors = np.vstack([ex.legs.vector for ex in answered] + [gloss_vectors])
+    positives = [ex.positives for ex in answered] + list(gloss_units)
+    adapter = train_adapter(vectors, positives, chunks, chunk_keys, epochs=epochs)
+    # every labelled question is in the bank; one the texts do not answer votes for refusing
+    bank_vectors = [ex.legs.vector for ex in train] + (list(gloss_vectors) if bank_glosses else [])
+    bank_units = [tuple(sorted(ex.positives)) for ex in train] + (
+        [tuple(sorted(u)) for u in gloss_units] if bank_glosses else []
+    )
+    return RelevanceModel(
+        adapter=adapter,
+        bank=np.vstack(bank_vectors).astype(np.float32),
+        bank_units=tuple(bank_units),
+        neighbours=neighbours,
+        power=power,
+        fusion=fusion,
+        refuse_above=refuse_above,
+        card={},
+        digest="",
+    )
+
+
+def choose_refusal(votes: np.ndarray, refused: np.ndarray, cost: float = 4.0) -> tuple[float | None, dict]:
+    """The vote above which to refuse, among questions that reach retrieval: the one that
+    refuses most true refusals net of ``cost`` times the answerable ones refused; None when
+    no threshold refuses more right than ``cost`` times wrong."""
+    best, best_gain = None, 0.0
+    for threshold in np.arange(0.3, 1.0, 0.05):
+        refuse = votes > threshold
+        gain = float((refuse & refused).sum() - cost * (refuse & ~refused).sum())
+        if gain > best_gain:
+            best, best_gain = round(float(threshold), 2), gain
+    refuse = votes > best if best is not None else np.zeros_like(refused)
+    report = {
+        "threshold": best,
+        "candidates": len(votes),
+        "refusals_labelled": int(refused.sum()),
+        "refused_right": int((refuse & refused).sum()),
+        "refused_wrong": int((refuse & ~refused).sum()),
+    }
+    return best, report
+
+
+# --- scoring and fitting the fusion --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stack:
+    """Many examples' legs as arrays, for scoring a fusion on all of them at once."""
+
+    scores: np.ndarray  # (examples, units, legs)
+    flags: np.ndarray  # (examples, units, flags)
+    explicit: np.ndarray  # (examples, units)
+    positive: np.ndarray  # (examples, units) bool
+
+    @classmethod
+    def of(cls, legs: Sequence[Legs], positives: Sequence[frozenset[str]]) -> Stack:
+        keys = legs[0].keys
+        return cls(
+            np.stack([lg.scores for lg in legs]),
+            np.stack([lg.flags for lg in legs]),
+            np.stack([lg.explicit for lg in legs]),
+            np.array([[k in p for k in keys] for p in positives]),
+        )
+
+    def ranks(self, fusion: Fusion) -> np.ndarray:
+        """Rank of the first right unit of each example (1 = first)."""
+        multipliers = np.where(self.flags, np.asarray(fusion.flags), 1.0).prod(axis=2)
+        fused = (self.scores @ np.asarray(fusion.legs)) * multipliers + fusion.explicit * self.explicit
+        best_right = np.where(self.positive, fused, -np.inf).max(axis=1)
+        # ties go against the right unit: a rank must be earned
+        return 1 + (np.where(self.positive, -np.inf, fused) >= best_right[:, None]).sum(axis=1)
+
+
+def by_role(examples: Sequence[Example], ranks: np.ndarray) -> dict[str, dict[str, float]]:
+    """Figures over all the examples and over each role (heldout, real, gate) among them."""
+    out = {"all": figures(ranks)}
+    for role in sorted({ex.role for ex in examples}):
+        mask = np.array([ex.role == role for ex in examples])
+        out[role] = figures(ranks[mask])
+    return out
+
+
+def figures(ranks: np.ndarray) -> dict[str, float]:
+    if not len(ranks):
+        return {"questions": 0}
+    return {
+        "questions": len(ranks),
+        "r_at_1": round(float((ranks == 1).mean()), 4),
+        "r_at_5": round(float((ranks <= 5).mean()), 4),
+        "mrr": round(float((1 / ranks).mean()), 4),
+    }
+
+
+# Flags that state a policy rather than evidence of relevance, kept as set: the law itself is
+# quoted before the Q&A that restates it (both are right answers in the labels, so nothing
+# learned from them could keep that order).
+POLICY_FLAGS = ("interpretive",)
+
+
+def fit_fusion(stack: Stack, start: Fusion, rounds: int = 4) -> Fusion:
+    """Coordinate ascent on MRR over each leg weight and each flag multiplier but the
+    ``POLICY_FLAGS``."""
+    best, best_mrr = start, float((1 / stack.ranks(start)).mean())
+    leg_grid = [0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0]
+    flag_grid = [0.3, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 1.0, 1.1, 1.25, 1.5, 2.0]
+    for _ in range(rounds):
+        improved = False
+        for kind, grid, count in (("legs", leg_grid, len(LEGS)), ("flags", flag_grid, len(FLAGS))):
+            for i in range(count):
+                if kind == "flags" and FLAGS[i] in POLICY_FLAGS:
+                    continue
+                for value in grid:
+                    values = list(getattr(best, kind))
+                    values[i] = value
+                    trial = replace(best, **{kind: tuple(values)})
+                    mrr = float((1 / stack.ranks(trial)).mean())
+                    if mrr > best_mrr + 1e-9:
+                        best, best_mrr, improved = trial, mrr, True
+        if not improved:
+            break
+    return best
+
+
+# --- the run ---------------------------------------------------------------------------------
+
+
+def _fold(name: str) -> int:
+    return int(hashlib.sha256(name.encode()).hexdigest(), 16) % FOLDS
+
+
+def _stack(examples: Sequence[Example], legs: Sequence[Legs] | None = None) -> Stack:
+    pairs = [(lg, ex) for lg, ex in zip(legs or [ex.legs for ex in examples], examples, strict=True) if not ex.refused]
+    return Stack.of([lg for lg, _ in pairs], [ex.positives for _, ex in pairs])
+
+
+def _answered(examples: Sequence[Example]) -> list[Example]:
+    return [ex for ex in examples if not ex.refused]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m eval.train")
+    parser.add_argument("--manifest", type=Path, default=MANIFEST)
+    parser.add_argument("--out", type=Path, default=DEFAULT_MODEL_DIR)
+    parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--quick", action="store_true", help="a small sample and few epochs (smoke test)")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    np.random.seed(SEED)
+
+    sets = load_manifest(args.manifest)
+    config = Config.from_env()
+    # The base system without any trained model: its legs are what the model learns from.
+    # (its own index folder: the served index records the served model and need not be rebuilt)
+    base = replace(config, relevance_dir=args.out / "none", index_dir=config.index_dir.with_name("index-base"))
+    assistant = Assistant(base, notify=lambda m: print(m, file=sys.stderr))
+    cache = config.embed_cache_dir
+    say = lambda m: print(f"[{time.perf_counter() - started:6.1f}s] {m}", file=sys.stderr)  # noqa: E731
+    every, epochs = (25, 5) if args.quick else (1, 200)
+    data = {s: examples(assistant, in_split(sets, s), cache, every) for s in ("train", "dev", "test")}
+    # a question written into a measured set as well (the same generic question occurs in
+    # several sets) is measured there, never trained on
+    measured = {text_fingerprint(ex.question) for s in ("dev", "test") for ex in data[s]}
+    data["train"] = [ex for ex in data["train"] if text_fingerprint(ex.question) not in measured]
+    gloss_texts, gloss_vectors, gloss_units = gloss_pairs(assistant, cache, every)
+    say(", ".join(f"{s}: {len(v)} questions" for s, v in data.items()) + f", {len(gloss_units)} gloss phrases")
+
+    index = assistant.index
+    chunks = index.dense.reconstruct_n(0, index.dense.ntotal)
+    chunk_keys = [c.key for c in index.chunks]
+    train = data["train"]
+
+    # Out-of-fold trained legs and refusal votes for the training questions: the fold is the
+    # question's set, so what scores a question never learned from its set.
+    variants = {}
+    # (three variants were compared on 2026-12-07, eval/results/relevance.json; k=20, power 4
+    # lost on dev and is no longer trained)
+    for neighbours, power, bank_glosses in ((10, 2.0, True), (10, 2.0, False)):
+        oof: list[Legs] = [ex.legs for ex in train]
+        votes = np.zeros(len(train))
+        for fold in range(FOLDS):
+            inside = [ex for ex in train if _fold(ex.set_name) != fold]
+            model = build_model(inside, gloss_vectors, gloss_units, chunks, chunk_keys, Fusion(),
+                                neighbours, power, bank_glosses, epochs)
+            for i, ex in enumerate(train):
+                if _fold(ex.set_name) == fold:
+                    oof[i] = with_trained_legs(ex, model, index)
+                    votes[i] = model.refusal_vote(ex.legs.vector)
+        fusion = fit_fusion(_stack(train, oof), Fusion(legs=(1.0, 1.0, 0.3, 1.0, 1.0)))
+        reaching = np.array([ex.reaches_retrieval for ex in train])
+        refuse_above, refusal = choose_refusal(votes[reaching], np.array([ex.refused for ex in train])[reaching])
+        variants[(neighbours, power, bank_glosses)] = (fusion, refuse_above, refusal)
+        say(f"neighbours={neighbours} power={power} glosses in bank={bank_glosses}: out-of-fold MRR "
+            f"{figures(_stack(train, oof).ranks(fusion)).get('mrr')} with {fusion}; refusal {refusal}")
+
+    # Each variant trained on all of train, compared on dev; the plain system beside them.
+    rows = []
+    base_fusion = Fusion()
+    refitted = fit_fusion(_stack(train), base_fusion)
+    for split in ("train", "dev", "test"):
+        answered = _answered(data[split])
+        rows.append({"variant": "hand-set fusion, no trained parts", "split": split,
+                     **by_role(answered, _stack(answered).ranks(base_fusion))})
+        rows.append({"variant": "fusion refitted on train, no trained parts", "split": split,
+                     **by_role(answered, _stack(answered).ranks(refitted))})
+    chosen, chosen_dev = None, -1.0
+    for (neighbours, power, bank_glosses), (fusion, refuse_above, refusal) in variants.items():
+        model = build_model(train, gloss_vectors, gloss_units, chunks, chunk_keys, fusion,
+                            neighbours, power, bank_glosses, epochs, refuse_above)
+        name = f"adapter + neighbours (k={neighbours}, power={power}, glosses in bank={bank_glosses}) + learned fusion"
+        for split in ("dev", "test"):
+            answered = _answered(data[split])
+            stack = _stack(answered, [with_trained_legs(ex, model, index) for ex in answered])
+            found = by_role(answered, stack.ranks(fusion))
+            rows.append({"variant": name, "split": split, **found})
+            for leg in ("adapted", "neighbours"):
+                off = list(fusion.legs)
+                off[LEGS.index(leg)] = 0.0
+                rows.append({"variant": f"{name}, without the {leg} leg", "split": split,
+                             **by_role(answered, stack.ranks(replace(fusion, legs=tuple(off))))})
+            if split == "dev" and found["all"].get("mrr", 0) > chosen_dev:
+                chosen, chosen_dev = (model, neighbours, power, bank_glosses, fusion, refusal), found["all"]["mrr"]
+        say(f"{name}: " + "; ".join(f"{r['split']} {r['all']}" for r in rows[-6:] if r["variant"] == name))
+
+    assert chosen is not None
+    model, neighbours, power, bank_glosses, fusion, refusal = chosen
+    digest = data_digest(sets, DEFAULT_GLOSSES, _DEFAULT_LEXICON)
+    card = {
+        "embedder": assistant.embedder.id,
+        "data_digest": digest,
+        "corpus_digest": assistant.corpus.digest,
+        "seed": SEED,
+        "quick": args.quick,
+        "trained_on": [s.name for s in in_split(sets, "train")],
+        "train_questions": len(train),
+        "gloss_phrases": len(gloss_units),
+        "neighbours": neighbours,
+        "power": power,
+        "bank_glosses": bank_glosses,
+        "adapter_epochs": epochs,
+        "refuse_above": model.refuse_above,
+        "refusal_out_of_fold": refusal,
+        "fusion": {"legs": list(fusion.legs), "flags": list(fusion.flags), "explicit": fusion.explicit,
+                   "leg_names": list(LEGS), "flag_names": list(FLAGS)},
+        "figures": [r for r in rows if r["variant"].startswith("adapter") and "without" not in r["variant"]
+                    and f"k={neighbours}, power={power}, glosses in bank={bank_glosses}" in r["variant"]],
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    texts = [ex.question for ex in train] + (gloss_texts if bank_glosses else [])
+    save_relevance(args.out, model.adapter, model.bank, list(model.bank_units), texts, card)
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    args.results.write_text(json.dumps({"rows": rows, "card": card}, ensure_ascii=False, indent=1) + "\n",
+                            encoding="utf-8")
+    say(f"model written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

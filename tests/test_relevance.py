@@ -1,0 +1,118 @@
+"""The trained part of retrieval: the shipped model matches the repo's data, the splits stay
+apart, the model's pieces behave, and training runs end to end (slow)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.corpus import load_corpus
+from assistant.glosses import DEFAULT_GLOSSES
+from assistant.query import _DEFAULT_LEXICON
+from assistant.relevance import (
+    DEFAULT_MODEL_DIR,
+    RelevanceModel,
+    bank_fingerprints,
+    load_relevance,
+    model_digest,
+    text_fingerprint,
+)
+from assistant.retrieve import Fusion
+from eval.manifest import data_digest, in_split, load_manifest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _card() -> dict:
+    return json.loads((DEFAULT_MODEL_DIR / "card.json").read_text(encoding="utf-8"))
+
+
+def test_the_shipped_model_was_trained_on_the_repos_labelled_data():
+    # A model trained on other data, another corpus or another lexicon is stale: `make train`.
+    card = _card()
+    assert not card["quick"], "the shipped model is a smoke-test model: run make train"
+    digest = data_digest(load_manifest(), DEFAULT_GLOSSES, _DEFAULT_LEXICON)
+    assert card["data_digest"] == digest, "the labelled data changed since the model was trained: run make train"
+    assert card["corpus_digest"] == load_corpus(ROOT / "corpus").digest, "the corpus changed: run make train"
+    assert card["trained_on"] == [s.name for s in in_split(load_manifest(), "train")]
+
+
+def test_the_model_loads_only_for_its_embedder_and_the_index_records_it():
+    card = _card()
+    model = load_relevance(DEFAULT_MODEL_DIR, card["embedder"])
+    assert model is not None and model.digest == model_digest(DEFAULT_MODEL_DIR)
+    assert load_relevance(DEFAULT_MODEL_DIR, "st:some-other-model") is None
+    # its size stays small enough to ship in the repository
+    assert sum((DEFAULT_MODEL_DIR / n).stat().st_size for n in ("model.npz", "card.json")) < 40 * 2**20
+
+
+def test_no_test_split_question_is_in_any_training_input():
+    # The shipped bank keeps a fingerprint of every question and phrase it learned from.
+    learned = bank_fingerprints(DEFAULT_MODEL_DIR)
+    assert len(learned) > 1000
+    sets = load_manifest()
+    for split in ("dev", "test"):
+        for qs in in_split(sets, split):
+            leaked = [item.id for item in qs.items() if text_fingerprint(item.question) in learned]
+            assert leaked == [], f"{qs.name}: {leaked} were trained on"
+    # and every set file is listed exactly once, in one split
+    paths = [s.path for s in sets]
+    assert len(paths) == len(set(paths))
+    on_disk = {*ROOT.glob("eval/gold*.jsonl"), *ROOT.glob("eval/heldout/*.jsonl"), *ROOT.glob("eval/real/*.jsonl"),
+               *ROOT.glob("eval/synthetic/*.jsonl")}
+    assert on_disk == set(paths)
+
+
+def test_real_questions_carry_their_source_and_are_split_by_it():
+    by_source: dict[str, set[str]] = {}
+    for split in ("train", "dev", "test"):
+        for line in (ROOT / "eval" / "real" / f"{split}.jsonl").read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            assert row["source_url"] and row["source"], row["id"]
+            by_source.setdefault(row["source"], set()).add(split)
+    assert all(len(splits) == 1 for splits in by_source.values())
+
+
+def _model(bank_units, refuse_above=None) -> RelevanceModel:
+    bank = np.eye(len(bank_units), 4, dtype=np.float32)
+    return RelevanceModel(np.eye(4, dtype=np.float32), bank, tuple(bank_units), 2, 1.0, Fusion(), refuse_above, {}, "")
+
+
+def test_the_nearest_labelled_questions_vote_for_their_units_and_for_refusing():
+    model = _model([("a#1",), ("a#1", "b#2"), ()], refuse_above=0.5)
+    near_first = np.array([1.0, 0.5, 0.0, 0.0], dtype=np.float32)
+    # the two nearest (rows 0 and 1) vote: a#1 gets 1.0 + 0.5/2, b#2 gets 0.5/2
+    assert model.neighbour_votes(near_first) == pytest.approx({"a#1": 1.0, "b#2": 0.25 / 1.25})
+    assert model.refusal_vote(near_first) == 0.0 and not model.refuses(near_first)
+    near_refused = np.array([0.0, 0.2, 1.0, 0.0], dtype=np.float32)
+    assert model.refusal_vote(near_refused) == pytest.approx(1.0 / 1.2) and model.refuses(near_refused)
+    # without a threshold nothing is refused
+    assert not _model([(), ()]).refuses(near_refused)
+
+
+def test_the_adapter_output_is_a_unit_vector():
+    model = _model([("a#1",)])
+    out = model.adapt(np.array([3.0, 4.0, 0.0, 0.0], dtype=np.float32))
+    assert np.linalg.norm(out) == pytest.approx(1.0)
+
+
+@pytest.mark.slow
+def test_training_runs_end_to_end_on_a_small_sample(tmp_path):
+    env = {**os.environ, "ASSISTANT_INDEX_DIR": str(tmp_path / "index"), "ASSISTANT_EMBED_CACHE_DIR": str(tmp_path / "cache")}
+    out, results = tmp_path / "model", tmp_path / "results.json"
+    run = subprocess.run(
+        [sys.executable, "-m", "eval.train", "--quick", "--out", str(out), "--results", str(results)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    card = json.loads((out / "card.json").read_text(encoding="utf-8"))
+    assert card["quick"] and card["seed"] and card["data_digest"]
+    model = load_relevance(out, card["embedder"])
+    assert model is not None and model.adapter.shape == (384, 384)
+    rows = json.loads(results.read_text(encoding="utf-8"))["rows"]
+    assert {r["split"] for r in rows} == {"train", "dev", "test"}
+    assert any(r["variant"].startswith("hand-set") for r in rows)

@@ -71,11 +71,14 @@ def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not valid JSON")
 
 
-def _batch_lines(assistant, lines: Iterable[str], out: TextIO) -> None:
-    """One output line per input line, in order, whatever goes wrong on a line."""
+def _batch_lines(assistant, lines: Iterable[str | None], out: TextIO) -> None:
+    """One output line per input line, in order, whatever goes wrong on a line (``None``
+    stands for a line that was not UTF-8)."""
     for number, line in enumerate(lines, start=1):
         record_id = None
         try:
+            if line is None:
+                raise UsageError(f"line {number}: not UTF-8")
             try:
                 # strict JSON: NaN, Infinity and 1e999 are no numbers, so none is echoed back
                 item = json.loads(line, parse_constant=_reject_constant, parse_float=_strict_number)
@@ -94,7 +97,7 @@ def _batch_lines(assistant, lines: Iterable[str], out: TextIO) -> None:
         out.flush()
 
 
-def _read_batch(path: Path) -> list[str]:
+def _read_batch(path: Path) -> list[str | None]:
     try:
         with path.open("rb") as fh:
             data = fh.read(MAX_BATCH_BYTES + 1)
@@ -102,12 +105,17 @@ def _read_batch(path: Path) -> list[str]:
         raise UsageError(f"cannot read batch file {path}: {exc.strerror or exc}") from None
     if len(data) > MAX_BATCH_BYTES:
         raise UsageError(f"batch file {path} is larger than {MAX_BATCH_BYTES // 2**20} MB; split it")
+    data = data.removeprefix(b"\xef\xbb\xbf").removesuffix(b"\n")  # a leading BOM is not data
+    # Split on newlines only (str.splitlines would also split at U+2028 inside a JSON string),
+    # and decode line by line: one line that is not UTF-8 is that line's error, not the batch's.
+    return [_decode_line(raw.removesuffix(b"\r")) for raw in data.split(b"\n")] if data else []
+
+
+def _decode_line(raw: bytes) -> str | None:
     try:
-        text = data.decode("utf-8-sig")  # -sig: a leading BOM is not data
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"batch file {path} is not UTF-8 ({exc.reason} at byte {exc.start})") from None
-    # Split on newlines only: str.splitlines would also split at U+2028 or U+0085 inside a JSON string.
-    return [line.removesuffix("\r") for line in text.removesuffix("\n").split("\n")] if text else []
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def _ask(args, config: Config) -> int:

@@ -51,6 +51,9 @@ class Config:
         if bool(self.username) != bool(self.password):
             # half a login would serve without one: refuse to start instead
             raise ValueError("ASSISTANT_USER and ASSISTANT_PASSWORD must be set together (or neither)")
+        if (self.username or self.password) and not (self.username.strip() and self.password.strip()):
+            # a blank user name or password is a slip in the environment file, not a login
+            raise ValueError("ASSISTANT_USER and ASSISTANT_PASSWORD must not be blank")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:

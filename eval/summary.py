@@ -65,10 +65,11 @@ def render(summary: dict) -> str:
     for row in summary["rows"]:
         groups.setdefault((row["role"], row["split"]), []).append(row)
     for (role, split), rows in groups.items():
-        # held-out sets are pooled per split; the others listed one by one
-        if role == "heldout":
+        # dev held-out sets are pooled; test sets are listed one by one, since the newest
+        # of them are the first measurement of the system as it is
+        if role == "heldout" and split != "test":
             n = sum(r["questions"] for r in rows)
-            pooled = {f: sum((r[f] or 0) * r["questions"] for r in rows) / n for f in FIGURES}
+            pooled = {f: _pooled(rows, f) for f in FIGURES}
             rows = [{"set": f"{len(rows)} held-out sets", "questions": n, **pooled}]
         for r in rows:
             lines.append(
@@ -76,6 +77,15 @@ def render(summary: dict) -> str:
                 f"{fmt(r['r_at_5'])} | {fmt(r['mrr'])} | {fmt(r['right_clause'])} |"
             )
     return "\n".join(lines)
+
+
+def _pooled(rows: list[dict], figure: str) -> float | None:
+    """A figure over several sets, weighted by their questions; sets that do not measure it
+    (no ``quote_contains`` for the right clause) are left out, and None if none does."""
+    measured = [r for r in rows if r[figure] is not None]
+    if not measured:
+        return None
+    return sum(r[figure] * r["questions"] for r in measured) / sum(r["questions"] for r in measured)
 
 
 def write_readme(summary: dict, readme: Path = README) -> None:

@@ -324,12 +324,15 @@ def test_cli_usage_errors_exit_2_with_a_message(run_cli, argv, message):
     assert err.startswith("error: ") and message in err
 
 
-def test_cli_batch_file_not_utf8_exits_2(run_cli, tmp_path):
+def test_cli_batch_lines_not_utf8_each_get_an_error_line(run_cli, tmp_path):
     bad = tmp_path / "latin1.jsonl"
     bad.write_bytes('{"question": "标准合同"}\n'.encode("gb18030") + b"\xff\xfe\n")
-    code, out, err = run_cli("ask", "--batch", str(bad))
-    assert code == 2 and out == ""
-    assert "is not UTF-8" in err
+    code, out, _ = run_cli("ask", "--batch", str(bad))
+    assert code == 0
+    assert [json.loads(line) for line in out.splitlines()] == [
+        {"id": None, "error": "line 1: not UTF-8"},
+        {"id": None, "error": "line 2: not UTF-8"},
+    ]
 
 
 def test_cli_unknown_option_is_a_usage_error(capsys):

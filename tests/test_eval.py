@@ -68,3 +68,21 @@ def test_another_question_set_writes_its_own_report(tmp_path, capsys):
     report = json.loads((tmp_path / "report-heldout9.json").read_text(encoding="utf-8"))
     assert report["gold"] == "heldout9.jsonl" and report["system"]["r_at_5"] == 1.0
     assert (tmp_path / "report-heldout9.md").is_file() and not (tmp_path / "report.json").exists()
+
+
+def test_the_readme_table_pools_dev_held_out_sets_and_lists_test_sets():
+    from eval.summary import render
+
+    def row(name, split, questions, r1, clause):
+        return {"set": name, "role": "heldout", "split": split, "questions": questions, "pass_rate": r1,
+                "r_at_1": r1, "r_at_5": 1.0, "mrr": r1, "right_clause": clause, "outcome_accuracy": 1.0}
+
+    table = render({"measured": "2026-12-07", "rows": [
+        row("a", "dev", 10, 1.0, None), row("b", "dev", 30, 0.5, 0.8), row("c", "dev", 20, 0.5, None),
+        row("d", "test", 40, 0.25, None), row("e", "test", 40, 0.75, None),
+    ]})
+    lines = table.splitlines()
+    # R@1 weighted by questions (10×1.0 + 50×0.5) / 60; the right clause only where measured
+    assert "| 3 held-out sets | heldout | dev | 60 | 0.58 | 0.58 | 1.00 | 0.58 | 0.80 |" in lines
+    assert "| d | heldout | test | 40 | 0.25 | 0.25 | 1.00 | 0.25 | — |" in lines
+    assert "| e | heldout | test | 40 | 0.75 | 0.75 | 1.00 | 0.75 | — |" in lines

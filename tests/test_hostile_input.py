@@ -61,6 +61,11 @@ CONFLICTS = [
     ("denied then claimed", "本公司不是关键信息基础设施运营者。我们是关键信息基础设施运营者。今年传3万人，走哪条路？"),
     ("both ways in English", "We are a CIIO. We are not a CIIO. We send 30,000 people's data abroad this year; which route?"),
 ]
+SENSITIVE_CONFLICTS = [
+    ("sensitive stated and denied", "我们不是关基，今年向境外提供了15万人的个人信息，含敏感个人信息，不含敏感个人信息。走哪条路？"),
+    ("sensitive both ways in English", "We are not a CIIO; 150,000 people's data went abroad this year, including sensitive "
+     "personal information, and no sensitive personal information. Which route?"),
+]
 
 
 @pytest.mark.parametrize(("kind", "question"), CONFLICTS, ids=[k for k, _ in CONFLICTS])
@@ -68,6 +73,18 @@ def test_a_fact_stated_both_ways_is_asked_back_naming_it(engine, kind, question)
     result = engine.evaluate(question, AS_OF)
     assert result.missing_facts == ("ciio",) and not result.decision, kind
     assert "关键信息基础设施" in result.statement or "CIIO" in result.statement
+
+
+@pytest.mark.parametrize(("kind", "question"), SENSITIVE_CONFLICTS, ids=[k for k, _ in SENSITIVE_CONFLICTS])
+def test_sensitive_information_stated_both_ways_is_asked_back(engine, kind, question):
+    result = engine.evaluate(question, AS_OF)
+    assert result.missing_facts == ("sensitive",) and not result.decision, kind
+    assert "敏感个人信息" in result.statement or "sensitive personal information" in result.statement
+
+
+def test_a_denial_of_sensitive_information_alone_is_no_conflict(engine):
+    for question in (CONTRACT_Q, "今年向境外提供了15万人的个人信息，不包含敏感个人信息，我们不是关基，走哪条路？"):
+        assert _mechanism(engine, question) == "standard_contract_or_certification"
 
 
 def test_a_denial_beside_a_general_mention_is_no_conflict(engine):
@@ -125,7 +142,23 @@ RARE_NUMERALS = [
     ("千万", "两千万", "security_assessment"),
     ("亿 with a decimal", "1.2亿", "security_assessment"),
     ("English word multiplier", "150 thousand", "standard_contract_or_certification"),
+    ("four-digit grouping", "15,0000", "standard_contract_or_certification"),
+    ("four-digit grouping, full-width comma", "15，0000", "standard_contract_or_certification"),
+    ("space before 万", "15 万", "standard_contract_or_certification"),
+    ("non-breaking space before 万", "15\u00a0万", "standard_contract_or_certification"),
+    ("financial numerals", "壹拾伍万", "standard_contract_or_certification"),
 ]
+
+
+def test_a_grouping_nobody_writes_is_asked_back_not_read_as_its_last_group(engine):
+    result = engine.evaluate(CONTRACT_Q.replace("15万", "150,00"), AS_OF)
+    assert "count_general" in result.missing_facts and not result.decision
+
+
+def test_a_name_written_with_a_financial_numeral_is_no_count(engine):
+    from assistant.rules.numerals import find_numerals
+
+    assert find_numerals("我们收集大陆人和伍先生的信息") == []
 
 
 @pytest.mark.parametrize(("kind", "count", "mechanism"), RARE_NUMERALS, ids=[k for k, _, _ in RARE_NUMERALS])
@@ -158,20 +191,22 @@ def test_a_date_past_the_calendar_is_a_message_and_a_batch_goes_on(tmp_path):
     assert done.returncode == 2 and "outside the years the working calendar covers" in done.stderr
     assert "Traceback" not in done.stderr
     batch = tmp_path / "dates.jsonl"
-    batch.write_text("\n".join([
+    batch.write_bytes("\n".join([
         json.dumps({"id": 1, "question": "标准合同9999年12月25日生效，最晚哪天备案？"}, ensure_ascii=False),
         '{"id": NaN, "question": "标准合同签完多久要备案？"}',
         '{"id": 1e999, "question": "标准合同签完多久要备案？"}',
         json.dumps({"id": 4, "question": "标准合同2024年9月30日生效，最晚哪天备案？", "as_of": "2024-09-30"},
                    ensure_ascii=False),
-    ]) + "\n", encoding="utf-8")
+    ]).encode() + b'\n{"id": 5, "question": "\xff\xfe"}\n' + b'{"id": 6, "question": "standard contract filing"}\n')
     done = _process("ask", "--json", "--batch", str(batch))
     assert done.returncode == 0 and "Traceback" not in done.stderr
     lines = [_strict(line) for line in done.stdout.splitlines()]  # strict JSON: no NaN, no Infinity
-    assert len(lines) == 4
+    assert len(lines) == 6
     assert "error" in lines[0] and "9999" in lines[0]["error"]
     assert "error" in lines[1] and lines[1]["id"] is None and "error" in lines[2]
     assert lines[3]["id"] == 4 and lines[3]["rule"]["decision"]["deadline"] == "2024-10-18"
+    assert lines[4] == {"id": None, "error": "line 5: not UTF-8"}  # that line alone, and the batch goes on
+    assert lines[5]["id"] == 6 and "error" not in lines[5]
 
 
 @pytest.mark.slow
@@ -247,6 +282,9 @@ def test_a_half_configured_login_refuses_to_start():
 
     for env in ({"ASSISTANT_USER": "reviewer"}, {"ASSISTANT_PASSWORD": "secret"}):
         with pytest.raises(ValueError, match="must be set together"):
+            Config.from_env(env)
+    for env in ({"ASSISTANT_USER": " ", "ASSISTANT_PASSWORD": " "}, {"ASSISTANT_USER": "reviewer", "ASSISTANT_PASSWORD": "\t"}):
+        with pytest.raises(ValueError, match="must not be blank"):
             Config.from_env(env)
     assert Config.from_env({"ASSISTANT_USER": "reviewer", "ASSISTANT_PASSWORD": "secret"}).username == "reviewer"
 

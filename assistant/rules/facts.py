@@ -110,6 +110,12 @@ _SENSITIVE_NEGATED = re.compile(
     r"仅(?:涉及|包括|有|为)?一般个人信息|只(?:涉及|包括|有)?一般个人信息|\bonly (?:ordinary|general|non-sensitive)\b",
     re.I,
 )
+# Sensitive information said to be included; a match inside a denial ("不包含敏感") does not count.
+_SENSITIVE_STATED = re.compile(
+    r"(?<![不没无非未])(?:含有?|包含|包括|涉及|有)(?:部分|少量|一些|大量)?敏感|"
+    r"\b(?:includ(?:es|ing)|contain(?:s|ing)?|with|involv(?:es|ing))\s+(?:some\s+)?sensitive",
+    re.I,
+)
 _OTHER_INFO_DENIED = re.compile(
     r"(?:没有|无|不涉及|不含|不包括)(?:其他|别的)(?:的)?(?:一般)?个人信息|no other personal (?:information|data)", re.I
 )
@@ -632,7 +638,7 @@ def extract_facts(question: str, as_of: date) -> Facts:
     ciio, ciio_conflict = _ciio(text)
     return Facts(
         ciio=ciio,
-        conflicts=("ciio",) if ciio_conflict else (),
+        conflicts=(("ciio",) if ciio_conflict else ()) + (("sensitive",) if _sensitive_conflict(text) else ()),
         counts=counts,
         important_data=_important_data(important, not_notified),
         # "从来没有被通知过哪些是重要数据，还要按重要数据申报吗？": whether the data counts as important data
@@ -839,6 +845,17 @@ def _ciio(text: str) -> tuple[bool | None, bool]:
     if denied and claimed:
         return None, True
     return (False if denied else True if mentioned else None), False
+
+
+def _sensitive_conflict(text: str) -> bool:
+    """Whether the asker says both that sensitive information is included and that it is not
+    ("含敏感个人信息，不含敏感个人信息"); a stated inclusion is one no denial covers."""
+    denials = [m.span() for m in _SENSITIVE_NEGATED.finditer(text)]
+    if not denials:
+        return False
+    return any(
+        not any(s < m.end() and m.start() < e for s, e in denials) for m in _SENSITIVE_STATED.finditer(text)
+    )
 
 
 def _important_data_mentions(text: str) -> list[str]:

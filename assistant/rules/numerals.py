@@ -70,10 +70,17 @@ _EN_WORDS = {
 
 _CEILING = Decimal(10) ** 18
 _CN_CHARS = "零\u3007一二两三四五六七八九十百千万亿廿卅"
-_ARABIC = r"\d+(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+)?"
-# One numeral: Arabic and Chinese pieces in any mix, then an optional English multiplier.
+# Digit groups: thousands ("150,000"), the Chinese four-digit grouping ("15,0000"), either with
+# the full-width comma when the first group is short enough not to be a year ("15，0000"),
+# and a comma run that is neither ("150,00"), kept whole so that it reads as no number
+# rather than as its last group.
+_GROUPED = r"\d{1,3}(?:[,，]\d{3})+|\d{1,4}(?:,\d{4})+|\d{1,3}(?:，\d{4})+"
+_ARABIC = rf"(?:{_GROUPED})(?![\d,])(?:\.\d+)?|\d+(?:,\d+)+(?![\d,])|\d+(?:\.\d+)?"
+_WELL_GROUPED = re.compile(rf"(?:{_GROUPED})(?:\.\d+)?")
+# One numeral: Arabic and Chinese pieces in any mix (a space may stand between digits and
+# 万 or 亿: "15 万"), then an optional English multiplier.
 _NUMERAL = re.compile(
-    rf"(?:{_ARABIC}|[{_CN_CHARS}])(?:{_ARABIC}|[{_CN_CHARS}])*"
+    rf"(?:{_ARABIC}|[{_CN_CHARS}])(?:{_ARABIC}|[{_CN_CHARS}]|(?<=\d) (?=[万亿]))*"
     r"(?:\s*(?:thousand|million|billion|mn|k|m)(?![A-Za-z]))?",
     re.IGNORECASE,
 )
@@ -89,6 +96,10 @@ _TOKEN = re.compile(r"\d+(?:\.\d+)?|[零\u3007一二两三四五六七八九]|[�
 # the folded text are spans of the original.
 _FOLD = {0xFF10 + i: 0x30 + i for i in range(10)} | {0xFF0E: 0x2E}
 _FOLD |= {0xFF21 + i: 0x41 + i for i in range(26)} | {0xFF41 + i: 0x61 + i for i in range(26)}
+# The financial forms (大写数字) fold to the ordinary ones, one character for one, but only
+# beside another numeral character: 陆 and 伍 are also names and 大陆 is not a number.
+_FINANCIAL = dict(zip("壹贰貳叁參肆伍陆陸柒捌玖拾佰仟萬億兩", "一二二三三四五六六七八九十百千万亿两", strict=True))
+_FINANCIAL_RUN = re.compile(rf"[{''.join(_FINANCIAL)}{_CN_CHARS}\d]{{2,}}")
 
 
 @dataclass(frozen=True)
@@ -102,8 +113,10 @@ class Numeral:
 
 
 def fold_digits(text: str) -> str:
-    """Full-width digits and letters to ASCII, keeping every position unchanged."""
-    return text.translate(_FOLD)
+    """Full-width digits and letters to ASCII and financial numerals to the ordinary ones,
+    keeping every position unchanged."""
+    text = text.translate(_FOLD)
+    return _FINANCIAL_RUN.sub(lambda m: m.group(0).translate(str.maketrans(_FINANCIAL)), text)
 
 
 def parse_numeral(text: str) -> int | None:
@@ -114,7 +127,10 @@ def parse_numeral(text: str) -> int | None:
         return _parse_english_words(text)
     m = re.fullmatch(r"(.*?)\s*(thousand|million|billion|mn|k|m)?", text, re.IGNORECASE | re.DOTALL)
     body, suffix = (m.group(1), m.group(2)) if m else (text, None)
-    value = _parse_body(body.replace(",", ""))
+    body = body.replace(" ", "")
+    if ("," in body or "，" in body) and not all(_WELL_GROUPED.fullmatch(g) for g in re.findall(r"[\d.,，]+", body)):
+        return None  # "150,00": a grouping nobody writes, so no reading is safe
+    value = _parse_body(body.replace(",", "").replace("，", ""))
     if value is None:
         return None
     if suffix:

@@ -45,6 +45,7 @@ _MISSING = {
         "是否为关键信息基础设施运营者（关基）",
         "whether you are a critical information infrastructure operator (CIIO)",
     ),
+    "sensitive": ("是否包含敏感个人信息", "whether the information includes sensitive personal information"),
     "count_general": (
         "{c}累计向境外提供的个人信息（不含敏感个人信息）人数",
         "how many people's personal information (excluding sensitive) has gone abroad {c}",

@@ -82,6 +82,31 @@ def test_sensitive_information_stated_both_ways_is_asked_back(engine, kind, ques
     assert "敏感个人信息" in result.statement or "sensitive personal information" in result.statement
 
 
+COUNT_CONFLICTS = [
+    ("a total below a count given", "我们不是关基，今年向境外提供了15万人的个人信息，不含敏感个人信息；今年累计一共只向境外提供了3万人的个人信息。走哪条路？"),
+    ("only, in English", "We are not a CIIO. This year we sent 150,000 people's data abroad, nothing sensitive. In total we only "
+     "sent 30,000 people's data abroad this year. Which route?"),
+]
+
+
+@pytest.mark.parametrize(("kind", "question"), COUNT_CONFLICTS, ids=[k for k, _ in COUNT_CONFLICTS])
+def test_two_counts_that_cannot_both_hold_are_asked_back(engine, kind, question):
+    result = engine.evaluate(question, AS_OF)
+    assert result.missing_facts == ("count_general",) and not result.decision, kind
+
+
+def test_counts_that_can_both_hold_are_no_conflict(engine):
+    # a part below the whole, a later batch on top, a user base beside what was sent
+    for question, mechanism in (
+        ("我们不是关基，今年一共向境外提供了15万人的个人信息，其中3万人是员工，不含敏感个人信息，走哪条路？",
+         "standard_contract_or_certification"),
+        ("我们不是关基，今年已向境外提供了9万人的个人信息，下个月还要再提供3万人，不含敏感个人信息，走哪条路？",
+         "standard_contract_or_certification"),
+        ("我们不是关基，公司有15万用户，今年只向境外提供了3万人的个人信息，不含敏感个人信息，走哪条路？", "exempt"),
+    ):
+        assert _mechanism(engine, question) == mechanism, question
+
+
 def test_a_denial_of_sensitive_information_alone_is_no_conflict(engine):
     for question in (CONTRACT_Q, "今年向境外提供了15万人的个人信息，不包含敏感个人信息，我们不是关基，走哪条路？"):
         assert _mechanism(engine, question) == "standard_contract_or_certification"

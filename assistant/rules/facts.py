@@ -133,6 +133,8 @@ _PER_PART = re.compile(r"(?P<n>[两二三四五六七八九十\d]+)\s*(?:批|次
 # (Not 每年: "每年约50万名买家" is a year's count, which is what the thresholds count.)
 _EACH = re.compile(r"各[^，。；,;\d]{0,2}$|每(?:家|批|次|个|月|个月|周)[^，。；,;]{0,20}$|\beach\s+$", re.I)
 _TOTAL = re.compile(r"(?:合计|共计|总计|总共|一共|加起来|in total|a total of|altogether)[^，。；,;\d]{0,4}$", re.I)
+# Said to be all there is, further from the count: "今年累计一共只向境外提供了3万人", "only sent 30,000".
+_ONLY = re.compile(r"(?:只|仅|一共|总共)[^，。；,;\d]{0,12}$|\bonly\b[^,;.\d]{0,30}$", re.I)
 # Just before a count: a minus sign, 负/减, or a power ...
 _IMPOSSIBLE_BEFORE = re.compile(r"(?:负|减|[-\u2212\uff0d\ufe63]|\^|\*\*|(?<=[0-9])[eE][+-]?)\s*$")
 # ... unless the dash joins a range ("10-20万人").
@@ -638,7 +640,9 @@ def extract_facts(question: str, as_of: date) -> Facts:
     ciio, ciio_conflict = _ciio(text)
     return Facts(
         ciio=ciio,
-        conflicts=(("ciio",) if ciio_conflict else ()) + (("sensitive",) if _sensitive_conflict(text) else ()),
+        conflicts=(("ciio",) if ciio_conflict else ())
+        + (("sensitive",) if _sensitive_conflict(text) else ())
+        + tuple(f"count_{c}" for c in _counts_conflicting(counts)),
         counts=counts,
         important_data=_important_data(important, not_notified),
         # "从来没有被通知过哪些是重要数据，还要按重要数据申报吗？": whether the data counts as important data
@@ -803,7 +807,7 @@ def _mention(text: str, n: Numeral, before: str, after: str, clause: str, all_se
         raw = text[start : n.end]
     impossible = sign is not None or n.value > MAX_PEOPLE
     additional = bool(_ADDITIONAL_BEFORE.search(before) or _ADDITIONAL_AFTER.match(text, n.end))
-    total = bool(_TOTAL.search(before))
+    total = bool(_TOTAL.search(before) or _ONLY.search(before))
     return CountMention(category, value, low, high, approximate, period, raw, impossible, additional, total, parts)
 
 
@@ -845,6 +849,24 @@ def _ciio(text: str) -> tuple[bool | None, bool]:
     if denied and claimed:
         return None, True
     return (False if denied else True if mentioned else None), False
+
+
+def _counts_conflicting(counts: tuple[CountMention, ...]) -> list[str]:
+    """The categories in which a count said to be all there is ("今年累计一共只提供了3万人")
+    sits below another count that its own clause dates to the same period and that is not on
+    top of it: a part or the rest can never exceed the whole, so the two cannot both hold.
+    (A count with no period of its own, "公司有15万用户", may count something else.)"""
+    out = []
+    for whole in counts:
+        if not whole.total or whole.high is None or whole.period is None or whole.category in out:
+            continue
+        if any(
+            other is not whole and other.category == whole.category and not other.additional
+            and other.period == whole.period and other.low > whole.high
+            for other in counts
+        ):
+            out.append(whole.category)
+    return out
 
 
 def _sensitive_conflict(text: str) -> bool:

@@ -638,7 +638,8 @@ _DEADLINE_NOTES = {
 
 def conflict_statement(facts: Iterable[str], en: bool) -> str:
     """Ask back about facts the question states both ways, naming them."""
-    named = [_MISSING[f][1 if en else 0] for f in facts]
+    # counts are named without their period: the two statements may not share one
+    named = [_MISSING[f][1 if en else 0].format(c="").strip() for f in facts]
     if en:
         return (
             "The question states this both ways, so no transfer path can be decided from it: "

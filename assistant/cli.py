@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -105,10 +106,16 @@ def _read_batch(path: Path) -> list[str | None]:
         raise UsageError(f"cannot read batch file {path}: {exc.strerror or exc}") from None
     if len(data) > MAX_BATCH_BYTES:
         raise UsageError(f"batch file {path} is larger than {MAX_BATCH_BYTES // 2**20} MB; split it")
-    data = data.removeprefix(b"\xef\xbb\xbf").removesuffix(b"\n")  # a leading BOM is not data
-    # Split on newlines only (str.splitlines would also split at U+2028 inside a JSON string),
-    # and decode line by line: one line that is not UTF-8 is that line's error, not the batch's.
-    return [_decode_line(raw.removesuffix(b"\r")) for raw in data.split(b"\n")] if data else []
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UsageError(f"batch file {path} is UTF-16; save it as UTF-8")
+    data = data.removeprefix(b"\xef\xbb\xbf")  # a leading BOM is not data
+    # Lines end in LF, CRLF or a lone CR (none can occur inside a JSON line: a string holds
+    # them escaped); str.splitlines would also split at U+2028 inside a JSON string. Each line
+    # is decoded alone: one line that is not UTF-8 is that line's error, not the batch's.
+    lines = re.split(rb"\r\n|\r|\n", data)
+    if lines and lines[-1] == b"":
+        lines.pop()  # the file's last line break ends a line; it starts none
+    return [_decode_line(raw) for raw in lines]
 
 
 def _decode_line(raw: bytes) -> str | None:

@@ -1,7 +1,8 @@
 """Bring a question's writing to the corpus's: one canonical form, Simplified characters,
 Mandarin words.
 
-0. Canonical form (``canonical``), before anything reads the question: Unicode NFKC (except
+0. Canonical form (``canonical``), before anything reads the question: terminal escape codes
+   and control characters removed (tabs become spaces, line breaks stay), Unicode NFKC (except
    the full-width punctuation Chinese is written with, which the patterns expect), invisible
    characters removed (zero-width spaces and joiners, soft hyphens, word joiners, BOM,
    variation selectors — common in text pasted from chat apps and word processors), and in a
@@ -49,8 +50,16 @@ _LOOKALIKE = str.maketrans(
 _WORD = re.compile(r"[A-Za-z\u0370-\u03ff\u0400-\u04ff\u0500-\u052f]+")
 
 
+# Terminal colour and cursor codes, then control characters: spacing ones become a space,
+# the rest (DEL, C1, the C0 range but line breaks) are noise inside words ("不\x7f是关基").
+_ESCAPE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
+_SPACING = str.maketrans({"\t": " ", "\v": " ", "\f": " "})
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
 def canonical(text: str) -> str:
     """The one form every stage reads (see the module docstring)."""
+    text = _CONTROL.sub("", _ESCAPE.sub("", text).replace("\r\n", "\n").translate(_SPACING))
     text = _INVISIBLE.sub("", text)
     text = "".join(ch if ch in _KEEP_WIDE else unicodedata.normalize("NFKC", ch) for ch in text)
     words = _WORD.findall(text)

@@ -324,6 +324,20 @@ def test_cli_usage_errors_exit_2_with_a_message(run_cli, argv, message):
     assert err.startswith("error: ") and message in err
 
 
+def test_cli_batch_lines_ending_in_a_lone_cr_are_lines(run_cli, tmp_path):
+    batch = tmp_path / "mac.jsonl"
+    batch.write_bytes(b'{"id": 1, "question": "\\u6807\\u51c6\\u5408\\u540c"}\r{"id": 2}\r{"id": 3, "question": ""}\r')
+    code, out, _ = run_cli("ask", "--batch", str(batch))
+    assert code == 0 and [json.loads(line)["id"] for line in out.splitlines()] == [1, 2, 3]
+
+
+def test_cli_batch_in_utf16_is_refused_with_what_to_do(run_cli, tmp_path):
+    batch = tmp_path / "utf16.jsonl"
+    batch.write_bytes('{"id": 1, "question": "标准合同"}\n'.encode("utf-16"))
+    code, out, err = run_cli("ask", "--batch", str(batch))
+    assert code == 2 and out == "" and "UTF-16; save it as UTF-8" in err
+
+
 def test_cli_batch_lines_not_utf8_each_get_an_error_line(run_cli, tmp_path):
     bad = tmp_path / "latin1.jsonl"
     bad.write_bytes('{"question": "标准合同"}\n'.encode("gb18030") + b"\xff\xfe\n")

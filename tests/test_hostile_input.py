@@ -62,6 +62,8 @@ CONFLICTS = [
     ("both ways in English", "We are a CIIO. We are not a CIIO. We send 30,000 people's data abroad this year; which route?"),
 ]
 SENSITIVE_CONFLICTS = [
+    ("a sensitive count, then a denial", "我们不是关基，今年向境外提供了15万人的个人信息。其中2万人的信息是敏感个人信息。"
+     "我们提供的不含敏感个人信息。走哪条路？"),
     ("sensitive stated and denied", "我们不是关基，今年向境外提供了15万人的个人信息，含敏感个人信息，不含敏感个人信息。走哪条路？"),
     ("sensitive both ways in English", "We are not a CIIO; 150,000 people's data went abroad this year, including sensitive "
      "personal information, and no sensitive personal information. Which route?"),
@@ -143,6 +145,10 @@ INVISIBLE = [
     ("Greek alpha in 'data'", EN_Q.replace("data abroad", "d\u03b1ta abroad")),
     ("non-breaking spaces", EN_Q.replace(" ", "\u00a0")),
     ("ideographic spaces", CONTRACT_Q.replace("，", "\u3000")),
+    ("terminal colour codes in a denial", CONTRACT_Q.replace("不是", "不\x1b[1m是\x1b[0m")),
+    ("DEL and NEL in a denial", CONTRACT_Q.replace("不是关基", "不\x7f是\x85关基")),
+    ("control characters in a count", CONTRACT_Q.replace("15万", "1\x075\x0b万\x0c")),
+    ("a tab before 万", CONTRACT_Q.replace("15万", "15\t万")),
 ]
 
 
@@ -172,12 +178,21 @@ RARE_NUMERALS = [
     ("space before 万", "15 万", "standard_contract_or_certification"),
     ("non-breaking space before 万", "15\u00a0万", "standard_contract_or_certification"),
     ("financial numerals", "壹拾伍万", "standard_contract_or_certification"),
+    ("thousands grouped by a space", "150 000", "standard_contract_or_certification"),
+    ("thousands grouped by a narrow no-break space", "150\u202f000", "standard_contract_or_certification"),
+    ("English words with 'and'", "one hundred and fifty thousand ", "standard_contract_or_certification"),
 ]
 
 
-def test_a_grouping_nobody_writes_is_asked_back_not_read_as_its_last_group(engine):
-    result = engine.evaluate(CONTRACT_Q.replace("15万", "150,00"), AS_OF)
+@pytest.mark.parametrize("count", ["150,00", "150.000"])
+def test_a_grouping_nobody_writes_or_two_read_differently_is_asked_back(engine, count):
+    result = engine.evaluate(CONTRACT_Q.replace("15万", count), AS_OF)
     assert "count_general" in result.missing_facts and not result.decision
+
+
+def test_asking_whether_one_is_a_ciio_states_nothing(engine):
+    result = engine.evaluate(canonical(CONTRACT_Q.replace("我们不是关基", "我们不确定是不是关基")), AS_OF)
+    assert result.facts["ciio"] is None and "ciio" in result.missing_facts and not result.decision
 
 
 def test_a_name_written_with_a_financial_numeral_is_no_count(engine):

@@ -641,7 +641,7 @@ def extract_facts(question: str, as_of: date) -> Facts:
     return Facts(
         ciio=ciio,
         conflicts=(("ciio",) if ciio_conflict else ())
-        + (("sensitive",) if _sensitive_conflict(text) else ())
+        + (("sensitive",) if _sensitive_conflict(text, counts) else ())
         + tuple(f"count_{c}" for c in _counts_conflicting(counts)),
         counts=counts,
         important_data=_important_data(important, not_notified),
@@ -841,9 +841,11 @@ def _ciio(text: str) -> tuple[bool | None, bool]:
     for m in _CIIO.finditer(text):
         before = text[max(0, m.start() - 24) : m.start()]
         after = text[m.end() : m.end() + 6]
+        if _CIIO_QUESTION_BEFORE.search(before):
+            continue  # "是否属于关基", "不确定是不是关基" ask; they state nothing (是不是 holds 不是)
         if _CIIO_NEG_BEFORE.search(before) or _CIIO_NEG_AFTER.match(after):
             denied = True
-        elif not _CIIO_QUESTION_BEFORE.search(before):  # "是否属于关基" asks, it does not state
+        else:
             mentioned = True
             claimed = claimed or bool(_CIIO_SELF_BEFORE.search(before))
     if denied and claimed:
@@ -869,15 +871,21 @@ def _counts_conflicting(counts: tuple[CountMention, ...]) -> list[str]:
     return out
 
 
-def _sensitive_conflict(text: str) -> bool:
-    """Whether the asker says both that sensitive information is included and that it is not
-    ("含敏感个人信息，不含敏感个人信息"); a stated inclusion is one no denial covers."""
-    denials = [m.span() for m in _SENSITIVE_NEGATED.finditer(text)]
+def _sensitive_conflict(text: str, counts: tuple[CountMention, ...]) -> bool:
+    """Whether the asker says both that sensitive information is included ("含敏感个人信息",
+    or a count of it above zero) and that none is ("不含敏感个人信息"); a stated inclusion is
+    one no denial covers, and a denial of *other* sensitive information is no denial."""
+    denials = [m.span() for m in _SENSITIVE_NEGATED.finditer(text) if not _OTHER.search(m.group(0))]
     if not denials:
         return False
+    if any(c.category == "sensitive" and c.low > 0 for c in counts):
+        return True
     return any(
         not any(s < m.end() and m.start() < e for s, e in denials) for m in _SENSITIVE_STATED.finditer(text)
     )
+
+
+_OTHER = re.compile(r"其他|其它|别的|\bother\b", re.I)
 
 
 def _important_data_mentions(text: str) -> list[str]:

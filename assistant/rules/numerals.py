@@ -74,9 +74,10 @@ _CN_CHARS = "零\u3007一二两三四五六七八九十百千万亿廿卅"
 # the full-width comma when the first group is short enough not to be a year ("15，0000"),
 # and a comma run that is neither ("150,00"), kept whole so that it reads as no number
 # rather than as its last group.
-_GROUPED = r"\d{1,3}(?:[,，]\d{3})+|\d{1,4}(?:,\d{4})+|\d{1,3}(?:，\d{4})+"
+_GROUPED = r"\d{1,3}(?:[,，]\d{3})+|\d{1,3}(?: \d{3})+(?![\d万亿千百])|\d{1,4}(?:,\d{4})+|\d{1,3}(?:，\d{4})+"
 _ARABIC = rf"(?:{_GROUPED})(?![\d,])(?:\.\d+)?|\d+(?:,\d+)+(?![\d,])|\d+(?:\.\d+)?"
 _WELL_GROUPED = re.compile(rf"(?:{_GROUPED})(?:\.\d+)?")
+_POINT_GROUP = re.compile(r"\d{1,3}(?:\.\d{3})+")
 # One numeral: Arabic and Chinese pieces in any mix (a space may stand between digits and
 # 万 or 亿: "15 万"), then an optional English multiplier.
 _NUMERAL = re.compile(
@@ -87,7 +88,7 @@ _NUMERAL = re.compile(
 _EN_WORD_NUMERAL = re.compile(
     r"\b(?:(?:a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
     r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)"
-    r"[\s-]+)+(?:thousand|million|billion)\b",
+    r"[\s-]+(?:and\s+)?)+(?:thousand|million|billion)\b",
     re.IGNORECASE,
 )
 _TOKEN = re.compile(r"\d+(?:\.\d+)?|[零\u3007一二两三四五六七八九]|[十百千]|[万亿]")
@@ -127,9 +128,11 @@ def parse_numeral(text: str) -> int | None:
         return _parse_english_words(text)
     m = re.fullmatch(r"(.*?)\s*(thousand|million|billion|mn|k|m)?", text, re.IGNORECASE | re.DOTALL)
     body, suffix = (m.group(1), m.group(2)) if m else (text, None)
-    body = body.replace(" ", "")
     if ("," in body or "，" in body) and not all(_WELL_GROUPED.fullmatch(g) for g in re.findall(r"[\d.,，]+", body)):
         return None  # "150,00": a grouping nobody writes, so no reading is safe
+    if not suffix and _POINT_GROUP.fullmatch(body):
+        return None  # "150.000": 150 to some, 150,000 to others (a point groups thousands there)
+    body = body.replace(" ", "")
     value = _parse_body(body.replace(",", "").replace("，", ""))
     if value is None:
         return None
@@ -227,6 +230,8 @@ def _parse_english_words(text: str) -> int | None:
             group += _EN_WORDS[word]
         elif word == "hundred":
             group = max(group, 1) * 100
+        elif word == "and":  # "one hundred and fifty thousand"
+            continue
         elif word in _EN_MULTIPLIERS:
             total += max(group, 1) * _EN_MULTIPLIERS[word]
             group = 0

@@ -182,6 +182,9 @@ def _build(args, config: Config) -> int:
 def _feedback(args, config: Config) -> int:
     from .feedback import FeedbackStore
 
+    if not config.db_path.is_file():
+        # (opening the store would create an empty database where none was meant to be)
+        raise UsageError(f"no feedback database at {config.db_path}: nothing to export")
     store = FeedbackStore(config.db_path)
     try:
         out = args.out.open("w", encoding="utf-8") if args.out else sys.stdout

@@ -324,6 +324,14 @@ def test_cli_usage_errors_exit_2_with_a_message(run_cli, argv, message):
     assert err.startswith("error: ") and message in err
 
 
+@pytest.mark.parametrize("where", ["missing/feedback.sqlite3", "."])
+def test_exporting_from_no_database_is_a_message_and_creates_none(run_cli, tmp_path, monkeypatch, where):
+    monkeypatch.setenv("ASSISTANT_DB", str(tmp_path / where))
+    code, out, err = run_cli("feedback", "export")
+    assert code == 2 and out == "" and "no feedback database" in err
+    assert not (tmp_path / "missing").exists()
+
+
 def test_cli_batch_lines_ending_in_a_lone_cr_are_lines(run_cli, tmp_path):
     batch = tmp_path / "mac.jsonl"
     batch.write_bytes(b'{"id": 1, "question": "\\u6807\\u51c6\\u5408\\u540c"}\r{"id": 2}\r{"id": 3, "question": ""}\r')

@@ -45,9 +45,11 @@ class RelevanceModel:
     neighbours: int  # how many nearest labelled questions vote
     power: float  # a vote weighs similarity ** power
     fusion: Fusion
-    refuse_above: float | None  # refuse when the nearest questions' refusal vote exceeds this
+    refuse_above: float | None  # refuse when the refusal score (below) exceeds this
     card: Mapping[str, Any]
     digest: str  # SHA-256 over the model's files: the index manifest records it
+    # A logistic classifier over ``refusal_features``; None: the score is the vote itself.
+    refusal_weights: np.ndarray | None = None
 
     def adapt(self, vector: np.ndarray) -> np.ndarray:
         adapted = self.adapter @ vector
@@ -74,9 +76,18 @@ class RelevanceModel:
         total = sum(w for _, w in nearest)
         return sum(w for i, w in nearest if not self.bank_units[i]) / total if total > 0 else 0.0
 
+    def refusal_features(self, vector: np.ndarray) -> np.ndarray:
+        """What the refusal classifier reads: the question's vector, the vote, a constant."""
+        return np.concatenate([vector, [self.refusal_vote(vector), 1.0]])
+
+    def refusal_score(self, vector: np.ndarray) -> float:
+        if self.refusal_weights is None:
+            return self.refusal_vote(vector)
+        return float(1.0 / (1.0 + np.exp(-float(self.refusal_features(vector) @ self.refusal_weights))))
+
     def refuses(self, vector: np.ndarray) -> bool:
-        # (a margin, so a vote equal to the threshold up to rounding is not a refusal)
-        return self.refuse_above is not None and self.refusal_vote(vector) > self.refuse_above + 1e-6
+        # (a margin, so a score equal to the threshold up to rounding is not a refusal)
+        return self.refuse_above is not None and self.refusal_score(vector) > self.refuse_above + 1e-6
 
 
 def text_fingerprint(text: str) -> int:
@@ -115,6 +126,7 @@ def load_relevance(folder: Path, embedder_id: str) -> RelevanceModel | None:
             keys = [str(k) for k in data["unit_keys"]]
             offsets = data["bank_offsets"]
             flat = data["bank_unit_ids"]
+            weights = data["refusal_weights"].astype(np.float64) if "refusal_weights" in data.files else None
         units = tuple(tuple(keys[j] for j in flat[offsets[i] : offsets[i + 1]]) for i in range(len(bank)))
         fusion = Fusion(tuple(card["fusion"]["legs"]), tuple(card["fusion"]["flags"]), card["fusion"]["explicit"])
         return RelevanceModel(
@@ -127,6 +139,7 @@ def load_relevance(folder: Path, embedder_id: str) -> RelevanceModel | None:
             refuse_above=card.get("refuse_above"),
             card=card,
             digest=model_digest(folder),
+            refusal_weights=weights,
         )
     except (OSError, KeyError, ValueError, TypeError) as problem:
         raise IndexError_(f"the relevance model in {folder} cannot be read: {problem}") from None
@@ -139,6 +152,7 @@ def save_relevance(
     bank_units: list[tuple[str, ...]],
     bank_texts: list[str],
     card: Mapping[str, Any],
+    refusal_weights: np.ndarray | None = None,
 ) -> None:
     """Write the arrays and the card (training only)."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -155,5 +169,6 @@ def save_relevance(
             bank_offsets=offsets,
             bank_unit_ids=flat,
             bank_fingerprints=np.array([text_fingerprint(t) for t in bank_texts], dtype=np.uint64),
+            **({} if refusal_weights is None else {"refusal_weights": refusal_weights.astype(np.float64)}),
         )
     (folder / "card.json").write_text(json.dumps(card, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

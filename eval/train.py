@@ -87,7 +87,7 @@ def examples(assistant: Assistant, sets: Sequence[QuestionSet], cache: Path, eve
         if item.outcome == "answered" and not positives:
             continue
         # where a learned refusal could act: neither refused nor decided before retrieval
-        reaches = qs.split == "train" and assistant.route(item.question, item.as_of).kind == "retrieve"
+        reaches = assistant.route(item.question, item.as_of).kind == "retrieve"
         out.append(Example(qs.name, qs.role, qs.split, item.question, when, positives, legs, reaches))
     return out
 
@@ -198,7 +198,8 @@ def choose_refusal(votes: np.ndarray, refused: np.ndarray, cost: float = 4.0) ->
     refuses most true refusals net of ``cost`` times the answerable ones refused; None when
     no threshold refuses more right than ``cost`` times wrong."""
     best, best_gain = None, 0.0
-    for threshold in np.arange(0.3, 1.0, 0.05):
+    # finer near 1: a classifier's probabilities crowd there
+    for threshold in (*np.arange(0.3, 0.95, 0.05), 0.95, 0.97, 0.98, 0.99, 0.995):
         refuse = votes > threshold
         gain = float((refuse & refused).sum() - cost * (refuse & ~refused).sum())
         if gain > best_gain:
@@ -212,6 +213,55 @@ def choose_refusal(votes: np.ndarray, refused: np.ndarray, cost: float = 4.0) ->
         "refused_wrong": int((refuse & ~refused).sum()),
     }
     return best, report
+
+
+def fit_refusal_classifier(features: np.ndarray, refused: np.ndarray, l2: float = 1e-3, steps: int = 800) -> np.ndarray:
+    """Logistic regression, by full-batch gradient descent, of "the texts do not answer it" on
+    a question's features (``RelevanceModel.refusal_features``); the two classes weigh the
+    same in the loss, since refusals are a few percent of the questions."""
+    y = refused.astype(np.float64)
+    share = min(max(float(y.mean()), 1e-6), 1 - 1e-6)
+    weight = np.where(refused, 0.5 / share, 0.5 / (1 - share)) / len(y)
+    w = np.zeros(features.shape[1])
+    for _ in range(steps):
+        p = 1.0 / (1.0 + np.exp(-(features @ w)))
+        w -= 1.0 * (features.T @ (weight * (p - y)) + l2 * w)
+    return w
+
+
+def _refusal_counts(refuse: np.ndarray, refused: np.ndarray) -> dict:
+    return {"questions": len(refused), "refusals_labelled": int(refused.sum()),
+            "refused_right": int((refuse & refused).sum()), "refused_wrong": int((refuse & ~refused).sum())}
+
+
+def choose_refusal_kind(model: RelevanceModel, train: Sequence[Example], votes: np.ndarray, data: dict, say,
+                        cost: float = 4.0) -> tuple[RelevanceModel, list[dict]]:
+    """The nearest questions' vote, or a classifier over the question's vector and that vote,
+    whichever refuses more right net of ``cost`` times wrong on dev. The classifier's threshold
+    is chosen on out-of-fold probabilities (the fold is the question's set, as for the vote)."""
+    reaching = [i for i, ex in enumerate(train) if ex.reaches_retrieval]
+    vectors = np.vstack([train[i].legs.vector for i in reaching])
+    features = np.hstack([vectors, votes[reaching, None], np.ones((len(reaching), 1))])
+    refused = np.array([train[i].refused for i in reaching])
+    folds = np.array([_fold(train[i].set_name) for i in reaching])
+    probability = np.zeros(len(reaching))
+    for fold in range(FOLDS):
+        w = fit_refusal_classifier(features[folds != fold], refused[folds != fold])
+        probability[folds == fold] = 1.0 / (1.0 + np.exp(-(features[folds == fold] @ w)))
+    threshold, report = choose_refusal(probability, refused, cost)
+    say(f"refusal classifier out of fold: {report}")
+    classifier = replace(model, refusal_weights=fit_refusal_classifier(features, refused), refuse_above=threshold)
+    rows, gains = [], {}
+    for name, candidate in (("vote", model), ("classifier", classifier)):
+        for split in ("dev", "test"):
+            measured = [ex for ex in data[split] if ex.reaches_retrieval]
+            refuse = np.array([candidate.refuses(ex.legs.vector) for ex in measured], dtype=bool)
+            counts = _refusal_counts(refuse, np.array([ex.refused for ex in measured], dtype=bool))
+            rows.append({"variant": f"refusal by {name}", "split": split, "refusal": counts})
+            if split == "dev":
+                gains[name] = counts["refused_right"] - cost * counts["refused_wrong"]
+        say(f"refusal by {name}: " + "; ".join(f"{r['split']} {r['refusal']}" for r in rows[-2:]))
+    return (classifier if threshold is not None and gains["classifier"] > gains["vote"] else model), rows
 
 
 # --- scoring and fitting the fusion --------------------------------------------------------
@@ -345,7 +395,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # Out-of-fold trained legs and refusal votes for the training questions: the fold is the
     # question's set, so what scores a question never learned from its set.
-    variants = {}
+    variants, oof_votes = {}, {}
     # (three variants were compared on 2026-12-07, eval/results/relevance.json; k=20, power 4
     # lost on dev and is no longer trained)
     for neighbours, power, bank_glosses in ((10, 2.0, True), (10, 2.0, False)):
@@ -363,6 +413,7 @@ def main(argv: list[str] | None = None) -> int:
         reaching = np.array([ex.reaches_retrieval for ex in train])
         refuse_above, refusal = choose_refusal(votes[reaching], np.array([ex.refused for ex in train])[reaching])
         variants[(neighbours, power, bank_glosses)] = (fusion, refuse_above, refusal)
+        oof_votes[(neighbours, power, bank_glosses)] = votes
         say(f"neighbours={neighbours} power={power} glosses in bank={bank_glosses}: out-of-fold MRR "
             f"{figures(_stack(train, oof).ranks(fusion)).get('mrr')} with {fusion}; refusal {refusal}")
 
@@ -397,6 +448,8 @@ def main(argv: list[str] | None = None) -> int:
 
     assert chosen is not None
     model, neighbours, power, bank_glosses, fusion, refusal = chosen
+    model, refusal_rows = choose_refusal_kind(model, train, oof_votes[(neighbours, power, bank_glosses)], data, say)
+    rows += refusal_rows
     digest = data_digest(sets, DEFAULT_GLOSSES, _DEFAULT_LEXICON)
     card = {
         "embedder": assistant.embedder.id,
@@ -412,6 +465,7 @@ def main(argv: list[str] | None = None) -> int:
         "bank_glosses": bank_glosses,
         "adapter_epochs": epochs,
         "refuse_above": model.refuse_above,
+        "refusal": "classifier" if model.refusal_weights is not None else "vote",
         "refusal_out_of_fold": refusal,
         "fusion": {"legs": list(fusion.legs), "flags": list(fusion.flags), "explicit": fusion.explicit,
                    "leg_names": list(LEGS), "flag_names": list(FLAGS)},
@@ -420,7 +474,7 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": round(time.perf_counter() - started, 1),
     }
     texts = [ex.question for ex in train] + (gloss_texts if bank_glosses else [])
-    save_relevance(args.out, model.adapter, model.bank, list(model.bank_units), texts, card)
+    save_relevance(args.out, model.adapter, model.bank, list(model.bank_units), texts, card, model.refusal_weights)
     args.results.parent.mkdir(parents=True, exist_ok=True)
     args.results.write_text(json.dumps({"rows": rows, "card": card}, ensure_ascii=False, indent=1) + "\n",
                             encoding="utf-8")

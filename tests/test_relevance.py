@@ -94,6 +94,26 @@ def test_the_nearest_labelled_questions_vote_for_their_units_and_for_refusing():
     assert not _model([(), ()]).refuses(near_refused)
 
 
+def test_the_refusal_classifier_learns_a_separable_rule_and_the_model_serves_it():
+    from dataclasses import replace
+
+    from eval.train import fit_refusal_classifier
+
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(200, 4))
+    refused = vectors[:, 0] > 1.0  # a few percent, as refusals are
+    features = np.hstack([vectors, np.zeros((200, 1)), np.ones((200, 1))])
+    w = fit_refusal_classifier(features, refused)
+    predicted = (features @ w) > 0
+    # the classes weigh the same, so few refusals are missed at the price of some false alarms
+    assert predicted[refused].mean() > 0.9 and predicted[~refused].mean() < 0.1
+    # served: the score is the classifier's probability, over the vector, the vote and 1
+    model = replace(_model([("a#1",), ()], refuse_above=0.5), refusal_weights=w)
+    far_out = np.array([3.0, 0.0, 0.0, 0.0], dtype=np.float32)
+    assert model.refusal_score(far_out) > 0.5 and model.refuses(far_out)
+    assert not model.refuses(np.array([-3.0, 0.0, 0.0, 0.0], dtype=np.float32))
+
+
 def test_the_adapter_output_is_a_unit_vector():
     model = _model([("a#1",)])
     out = model.adapt(np.array([3.0, 4.0, 0.0, 0.0], dtype=np.float32))

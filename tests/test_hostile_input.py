@@ -105,6 +105,8 @@ def test_counts_that_can_both_hold_are_no_conflict(engine):
         ("我们不是关基，今年已向境外提供了9万人的个人信息，下个月还要再提供3万人，不含敏感个人信息，走哪条路？",
          "standard_contract_or_certification"),
         ("我们不是关基，公司有15万用户，今年只向境外提供了3万人的个人信息，不含敏感个人信息，走哪条路？", "exempt"),
+        ("我们不是关基，今年向境外提供了15万人的个人信息，其中只有3万人是员工，不含敏感个人信息，走哪条路？",
+         "standard_contract_or_certification"),
     ):
         assert _mechanism(engine, question) == mechanism, question
 

@@ -133,8 +133,10 @@ _PER_PART = re.compile(r"(?P<n>[两二三四五六七八九十\d]+)\s*(?:批|次
 # (Not 每年: "每年约50万名买家" is a year's count, which is what the thresholds count.)
 _EACH = re.compile(r"各[^，。；,;\d]{0,2}$|每(?:家|批|次|个|月|个月|周)[^，。；,;]{0,20}$|\beach\s+$", re.I)
 _TOTAL = re.compile(r"(?:合计|共计|总计|总共|一共|加起来|in total|a total of|altogether)[^，。；,;\d]{0,4}$", re.I)
-# Said to be all there is, further from the count: "今年累计一共只向境外提供了3万人", "only sent 30,000".
+# Said to be all there is, further from the count: "今年累计一共只向境外提供了3万人", "only sent 30,000"
+# (but not after 其中: "其中只有3万人是员工" is a part of the count before it).
 _ONLY = re.compile(r"(?:只|仅|一共|总共)[^，。；,;\d]{0,12}$|\bonly\b[^,;.\d]{0,30}$", re.I)
+_PART_OF = re.compile(r"其中|\bof (?:them|whom|which)\b", re.I)
 # Just before a count: a minus sign, 负/减, or a power ...
 _IMPOSSIBLE_BEFORE = re.compile(r"(?:负|减|[-\u2212\uff0d\ufe63]|\^|\*\*|(?<=[0-9])[eE][+-]?)\s*$")
 # ... unless the dash joins a range ("10-20万人").
@@ -807,7 +809,7 @@ def _mention(text: str, n: Numeral, before: str, after: str, clause: str, all_se
         raw = text[start : n.end]
     impossible = sign is not None or n.value > MAX_PEOPLE
     additional = bool(_ADDITIONAL_BEFORE.search(before) or _ADDITIONAL_AFTER.match(text, n.end))
-    total = bool(_TOTAL.search(before) or _ONLY.search(before))
+    total = bool(_TOTAL.search(before) or (_ONLY.search(before) and not _PART_OF.search(before)))
     return CountMention(category, value, low, high, approximate, period, raw, impossible, additional, total, parts)
 
 

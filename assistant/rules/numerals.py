@@ -4,7 +4,8 @@
 ``parse_numeral("150,000") == 150000``; ``find_numerals`` locates every numeral in a text
 with its span, including an English multiplier that follows it ("100k", "1 million").
 
-Handled: Arabic digits with thousands commas and decimals, Chinese digits (零〇一二两…九)
+Handled: Arabic digits with thousands grouped by commas or spaces (or in the Chinese way by
+four: "15,0000") and decimals, financial numerals (壹拾伍万), Chinese digits (零〇一二两…九)
 with 十百千万亿, mixed forms ("1.5万", "1万5千"), the colloquial tail ("一万五" = 15000), and
 the English multipliers k / thousand / million / billion, plus English number words up to
 the hundreds ("one million", "two hundred thousand").
@@ -70,8 +71,8 @@ _EN_WORDS = {
 
 _CEILING = Decimal(10) ** 18
 _CN_CHARS = "零\u3007一二两三四五六七八九十百千万亿廿卅"
-# Digit groups: thousands ("150,000"), the Chinese four-digit grouping ("15,0000"), either with
-# the full-width comma when the first group is short enough not to be a year ("15，0000"),
+# Digit groups: thousands ("150,000", "150 000"), the Chinese four-digit grouping ("15,0000";
+# with the full-width comma only when the first group is too short to be a year, "15，0000"),
 # and a comma run that is neither ("150,00"), kept whole so that it reads as no number
 # rather than as its last group.
 _GROUPED = r"\d{1,3}(?:[,，]\d{3})+|\d{1,3}(?: \d{3})+(?![\d万亿千百])|\d{1,4}(?:,\d{4})+|\d{1,3}(?:，\d{4})+"
@@ -101,6 +102,7 @@ _FOLD |= {0xFF21 + i: 0x41 + i for i in range(26)} | {0xFF41 + i: 0x61 + i for i
 # beside another numeral character: 陆 and 伍 are also names and 大陆 is not a number.
 _FINANCIAL = dict(zip("壹贰貳叁參肆伍陆陸柒捌玖拾佰仟萬億兩", "一二二三三四五六六七八九十百千万亿两", strict=True))
 _FINANCIAL_RUN = re.compile(rf"[{''.join(_FINANCIAL)}{_CN_CHARS}\d]{{2,}}")
+_FINANCIAL_TABLE = str.maketrans(_FINANCIAL)
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,7 @@ def fold_digits(text: str) -> str:
     """Full-width digits and letters to ASCII and financial numerals to the ordinary ones,
     keeping every position unchanged."""
     text = text.translate(_FOLD)
-    return _FINANCIAL_RUN.sub(lambda m: m.group(0).translate(str.maketrans(_FINANCIAL)), text)
+    return _FINANCIAL_RUN.sub(lambda m: m.group(0).translate(_FINANCIAL_TABLE), text)
 
 
 def parse_numeral(text: str) -> int | None:

@@ -174,7 +174,7 @@ class Assistant:
         self.config = config
         # The matrices of one answer are small; left to several threads, BLAS workers keep
         # spinning after each product and starve the embedder's threads on a small machine
-        # (measured: 66 ms an answer against 29 ms with one BLAS thread, two cores).
+        # (measured: 66 ms a retrieving answer against 27 ms with one BLAS thread, two cores).
         self._blas = ThreadpoolController()
         self.corpus = load_corpus(config.corpus_dir)
         self.lexicon = load_lexicon()

@@ -59,7 +59,7 @@ _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
 def canonical(text: str) -> str:
     """The one form every stage reads (see the module docstring)."""
-    text = _CONTROL.sub("", _ESCAPE.sub("", text).replace("\r\n", "\n").translate(_SPACING))
+    text = _CONTROL.sub("", _ESCAPE.sub("", text).replace("\r\n", "\n").replace("\r", "\n").translate(_SPACING))
     text = _INVISIBLE.sub("", text)
     text = "".join(ch if ch in _KEEP_WIDE else unicodedata.normalize("NFKC", ch) for ch in text)
     words = _WORD.findall(text)

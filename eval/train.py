@@ -8,7 +8,9 @@ What is learned, from the ``train`` split of ``eval/manifest.toml`` (and the uni
 2. a bank of the labelled questions (vectors and cited units) whose nearest neighbours vote;
 3. the fusion of every leg and flag (``retrieve.Fusion``), fitted by coordinate ascent on the
    mean reciprocal rank of out-of-fold features: the adapter and the bank used for a question's
-   features never saw that question's own set, as at run time they never see a new question.
+   features never saw that question's own set, as at run time they never see a new question;
+4. when to refuse: a threshold on the nearest labelled questions' vote, or a logistic
+   classifier over the question's vector and that vote, whichever does better on dev.
 
 The ``dev`` split chooses among variants; ``test`` is only measured. Results go to
 ``eval/results/relevance.json`` (one row per variant and split) and the model, with a card

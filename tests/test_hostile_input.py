@@ -265,6 +265,9 @@ def test_a_batch_file_past_the_size_limit_is_refused_unread(tmp_path):
 @pytest.mark.slow
 @pytest.mark.parametrize("where", ["missing/folder/out.jsonl", "."], ids=["missing folder", "a directory"])
 def test_exporting_feedback_to_a_bad_path_is_a_message(tmp_path, where):
+    from assistant.feedback import FeedbackStore
+
+    FeedbackStore(tmp_path / "f.db")  # a database to export from: the output path is what is wrong
     done = _process("feedback", "export", "--out", str(tmp_path / where), env={"ASSISTANT_DB": str(tmp_path / "f.db")})
     assert done.returncode == 2 and "cannot write" in done.stderr and "Traceback" not in done.stderr
 

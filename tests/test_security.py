@@ -278,6 +278,7 @@ def test_cli_never_prints_the_key_or_the_password(echoing_endpoint, tmp_path):
         ASSISTANT_PASSWORD=PASSWORD,
         ASSISTANT_DB=str(tmp_path / "feedback.sqlite3"),
     )
+    FeedbackStore(tmp_path / "feedback.sqlite3")  # so that the export has a database to read
     runs = [
         ["ask", "--json", FILING],  # the model fails with the key in its error message
         ["ask", "--as-of", "2024-02-30", FILING],  # an error path

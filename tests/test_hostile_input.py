@@ -86,6 +86,9 @@ def test_sensitive_information_stated_both_ways_is_asked_back(engine, kind, ques
 
 COUNT_CONFLICTS = [
     ("a total below a count given", "我们不是关基，今年向境外提供了15万人的个人信息，不含敏感个人信息；今年累计一共只向境外提供了3万人的个人信息。走哪条路？"),
+    ("a part above its total", "我们不是关基，今年累计一共向境外提供了5万人的个人信息，其中A业务8万人，不含敏感个人信息，走哪条路？"),
+    ("a part above the whole, in English", "We are not a CIIO. This year we sent 50,000 people's data abroad, nothing "
+     "sensitive; 80,000 of them are customers of our app. Which route?"),
     ("only, in English", "We are not a CIIO. This year we sent 150,000 people's data abroad, nothing sensitive. In total we only "
      "sent 30,000 people's data abroad this year. Which route?"),
 ]
@@ -114,6 +117,16 @@ def test_counts_that_can_both_hold_are_no_conflict(engine):
 def test_a_denial_of_sensitive_information_alone_is_no_conflict(engine):
     for question in (CONTRACT_Q, "今年向境外提供了15万人的个人信息，不包含敏感个人信息，我们不是关基，走哪条路？"):
         assert _mechanism(engine, question) == "standard_contract_or_certification"
+
+
+def test_non_sensitive_qualifying_a_count_beside_a_sensitive_count_is_no_conflict(engine):
+    # "non-sensitive" and "（不含敏感…）" say what a count counts; they deny nothing else
+    for question in (
+        "Non-CIIO insurer. Since 1 January this year: non-sensitive PI of about 200,000 individuals plus health "
+        "data (sensitive PI) of 3,000 individuals. Which mechanism?",
+        "我们不是关基，今年一般个人信息15万人（不含敏感个人信息），敏感个人信息3000人，走哪条路？",
+    ):
+        assert _mechanism(engine, question) == "standard_contract_or_certification", question
 
 
 def test_a_denial_beside_a_general_mention_is_no_conflict(engine):

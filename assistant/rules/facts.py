@@ -137,6 +137,7 @@ _TOTAL = re.compile(r"(?:合计|共计|总计|总共|一共|加起来|in total|a
 # (but not after 其中: "其中只有3万人是员工" is a part of the count before it).
 _ONLY = re.compile(r"(?:只|仅|一共|总共)[^，。；,;\d]{0,12}$|\bonly\b[^,;.\d]{0,30}$", re.I)
 _PART_OF = re.compile(r"其中|\bof (?:them|whom|which)\b", re.I)
+_OF_THEM_AFTER = re.compile(r"\s*(?:people\s+)?of (?:them|whom|which)\b", re.I)
 # Just before a count: a minus sign, 负/减, or a power ...
 _IMPOSSIBLE_BEFORE = re.compile(r"(?:负|减|[-\u2212\uff0d\ufe63]|\^|\*\*|(?<=[0-9])[eE][+-]?)\s*$")
 # ... unless the dash joins a range ("10-20万人").
@@ -566,6 +567,8 @@ class CountMention:
     total: bool = False
     # A count per part multiplied by the parts stated ("两批各8万人": 2); the value is the product.
     parts: int = 1
+    # A part of the count before it ("其中3万人是员工", "20,000 of them").
+    part: bool = False
 
 
 @dataclass(frozen=True)
@@ -810,7 +813,8 @@ def _mention(text: str, n: Numeral, before: str, after: str, clause: str, all_se
     impossible = sign is not None or n.value > MAX_PEOPLE
     additional = bool(_ADDITIONAL_BEFORE.search(before) or _ADDITIONAL_AFTER.match(text, n.end))
     total = bool(_TOTAL.search(before) or (_ONLY.search(before) and not _PART_OF.search(before)))
-    return CountMention(category, value, low, high, approximate, period, raw, impossible, additional, total, parts)
+    part = bool(_PART_OF.search(before)) or bool(_OF_THEM_AFTER.match(text, n.end))
+    return CountMention(category, value, low, high, approximate, period, raw, impossible, additional, total, parts, part)
 
 
 def _sensitive_kind_listed(words: str) -> bool:
@@ -856,11 +860,16 @@ def _ciio(text: str) -> tuple[bool | None, bool]:
 
 
 def _counts_conflicting(counts: tuple[CountMention, ...]) -> list[str]:
-    """The categories in which a count said to be all there is ("今年累计一共只提供了3万人")
-    sits below another count that its own clause dates to the same period and that is not on
-    top of it: a part or the rest can never exceed the whole, so the two cannot both hold.
-    (A count with no period of its own, "公司有15万用户", may count something else.)"""
+    """The categories in which two counts cannot both hold, because a part would exceed its
+    whole: a count said to be all there is ("今年累计一共只提供了3万人") below another count
+    that its own clause dates to the same period and that is not on top of it, or a part
+    ("其中8万人") above the count of its kind just before it. (A count with no period of its
+    own, "公司有15万用户", may count something else.)"""
     out = []
+    for i, part in enumerate(counts):
+        wholes = [c for c in counts[:i] if c.category == part.category and not c.part]
+        if part.part and wholes and wholes[-1].high is not None and part.low > wholes[-1].high and part.category not in out:
+            out.append(part.category)
     for whole in counts:
         if not whole.total or whole.high is None or whole.period is None or whole.category in out:
             continue
@@ -877,17 +886,30 @@ def _sensitive_conflict(text: str, counts: tuple[CountMention, ...]) -> bool:
     """Whether the asker says both that sensitive information is included ("含敏感个人信息",
     or a count of it above zero) and that none is ("不含敏感个人信息"); a stated inclusion is
     one no denial covers, and a denial of *other* sensitive information is no denial."""
-    denials = [m.span() for m in _SENSITIVE_NEGATED.finditer(text) if not _OTHER.search(m.group(0))]
-    if not denials:
+    found = [m for m in _SENSITIVE_NEGATED.finditer(text) if not _OTHER.search(m.group(0))]
+    if not found:
         return False
-    if any(c.category == "sensitive" and c.low > 0 for c in counts):
+    # Against a count of sensitive information only a denial standing alone counts ("我们提供的
+    # 不含敏感个人信息"): one in a clause with a count qualifies that count ("non-sensitive PI
+    # of 200,000 individuals", "15万人（不含敏感个人信息）") and denies nothing else.
+    standalone = any(not _HAS_COUNT.search(_clause_around(text, m.start())) for m in found)
+    if standalone and any(c.category == "sensitive" and c.low > 0 for c in counts):
         return True
+    denials = [m.span() for m in found]
     return any(
         not any(s < m.end() and m.start() < e for s, e in denials) for m in _SENSITIVE_STATED.finditer(text)
     )
 
 
 _OTHER = re.compile(r"其他|其它|别的|\bother\b", re.I)
+_HAS_COUNT = re.compile(r"\d|[万亿千百]")
+_CLAUSE_END = re.compile(r"[，。；,;.!?！？\n]")
+
+
+def _clause_around(text: str, at: int) -> str:
+    starts = [m.end() for m in _CLAUSE_END.finditer(text, 0, at)]
+    end = _CLAUSE_END.search(text, at)
+    return text[starts[-1] if starts else 0 : end.start() if end else len(text)]
 
 
 def _important_data_mentions(text: str) -> list[str]:

@@ -44,13 +44,12 @@ from .retrieve import Retriever
 from .rules import RuleEngine, load_rule_table
 from .rules.followup import looks_like_followup, shifted_as_of
 from .types import Answer, Hit, RuleResult
-from .writing import Reader, canonical
+from .writing import Reader, canonical, without_controls
 
 MAX_QUESTION_CHARS = 2000
 EARLIEST_AS_OF = date(1990, 1, 1)
 LATEST_AS_OF = date(2100, 12, 31)
 CHINA_TZ = timezone(timedelta(hours=8))  # China Standard Time has no daylight saving
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")  # undecodable input (bad UTF-8 in argv, a lone JSON escape)
 # The oldest personal-information-export rule in the corpus (PIPL) took effect on this day; before
 # it none of the texts governs anything, so a question "as of" an earlier date is not covered.
@@ -153,7 +152,8 @@ def parse_as_of(value: date | str | None) -> date:
 def clean_question(question: object) -> str:
     if not isinstance(question, str):
         raise UsageError("the question must be text")
-    text = _CONTROL.sub(" ", question).strip()
+    # (control characters inside a word are noise, not a space: "不\x7f是关基" is 不是关基)
+    text = without_controls(question).strip()
     if _SURROGATE.search(text):
         raise UsageError("the question contains characters that are not valid text (undecodable bytes?)")
     if not canonical(text).strip():

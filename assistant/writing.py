@@ -57,10 +57,15 @@ _SPACING = str.maketrans({"\t": " ", "\v": " ", "\f": " "})
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
 
+def without_controls(text: str) -> str:
+    """``text`` without terminal codes and control characters (tabs as spaces, line breaks
+    kept): the first step of ``canonical``, and all that is done to the question as asked."""
+    return _CONTROL.sub("", _ESCAPE.sub("", text).replace("\r\n", "\n").replace("\r", "\n").translate(_SPACING))
+
+
 def canonical(text: str) -> str:
     """The one form every stage reads (see the module docstring)."""
-    text = _CONTROL.sub("", _ESCAPE.sub("", text).replace("\r\n", "\n").replace("\r", "\n").translate(_SPACING))
-    text = _INVISIBLE.sub("", text)
+    text = _INVISIBLE.sub("", without_controls(text))
     text = "".join(ch if ch in _KEEP_WIDE else unicodedata.normalize("NFKC", ch) for ch in text)
     words = _WORD.findall(text)
     # Text with a Cyrillic or Greek letter that looks like no Latin one is Russian or Greek:

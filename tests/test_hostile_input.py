@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.api import clean_question
 from assistant.corpus import load_corpus
 from assistant.rules import RuleEngine, load_rule_table
 from assistant.writing import canonical
@@ -29,7 +30,8 @@ def engine():
 
 
 def _mechanism(engine, question):
-    result = engine.evaluate(canonical(question), AS_OF)
+    # the question as the assistant reads it: cleaned as asked, then in its canonical form
+    result = engine.evaluate(canonical(clean_question(question)), AS_OF)
     return result.decision.get("mechanism") if result else None
 
 
@@ -65,6 +67,9 @@ SENSITIVE_CONFLICTS = [
     ("a sensitive count, then a denial", "我们不是关基，今年向境外提供了15万人的个人信息。其中2万人的信息是敏感个人信息。"
      "我们提供的不含敏感个人信息。走哪条路？"),
     ("sensitive stated and denied", "我们不是关基，今年向境外提供了15万人的个人信息，含敏感个人信息，不含敏感个人信息。走哪条路？"),
+    ("sensitive stated, then 'none of the data is sensitive'", "We are not a CIIO. This year we provided personal "
+     "information of 150,000 people abroad, including sensitive personal information of 20,000 of them. None of the "
+     "data is sensitive. Which mechanism applies?"),
     ("sensitive both ways in English", "We are not a CIIO; 150,000 people's data went abroad this year, including sensitive "
      "personal information, and no sensitive personal information. Which route?"),
 ]
@@ -164,6 +169,7 @@ INVISIBLE = [
     ("DEL and NEL in a denial", CONTRACT_Q.replace("不是关基", "不\x7f是\x85关基")),
     ("control characters in a count", CONTRACT_Q.replace("15万", "1\x075\x0b万\x0c")),
     ("a tab before 万", CONTRACT_Q.replace("15万", "15\t万")),
+    ("tabs around a count", CONTRACT_Q.replace("15万人", "\t15\t\t万\t人")),
 ]
 
 

@@ -106,7 +106,8 @@ _SENSITIVE_NEGATED = re.compile(
     r"敏感(?:个人)?信息(?:为|是)?(?:零|0|无)|"
     # examples of sensitive kinds, then 敏感 as their kind: "没有身份证号银行卡那种敏感的"
     r"(?:不含|不包含|不包括|不涉及|没有|并无|无)[^，。；,;]{0,10}(?:那种|这种|那类|这类|之类的?|等)敏感|"
-    r"\b(?:no|non-?|not|nothing|without|excluding|exclude|excludes|none of (?:it|them|which)(?: is| are)?)\s*(?:any\s+)?sensitive|"
+    r"\b(?:no|non-?|not|nothing|without|excluding|exclude|excludes|"
+    r"none of (?:it|them|which|the (?:personal )?(?:data|information))(?: is| are)?)\s*(?:any\s+)?sensitive|"
     r"仅(?:涉及|包括|有|为)?一般个人信息|只(?:涉及|包括|有)?一般个人信息|\bonly (?:ordinary|general|non-sensitive)\b",
     re.I,
 )

@@ -82,7 +82,7 @@ _POINT_GROUP = re.compile(r"\d{1,3}(?:\.\d{3})+")
 # One numeral: Arabic and Chinese pieces in any mix (a space may stand between digits and
 # 万 or 亿: "15 万"), then an optional English multiplier.
 _NUMERAL = re.compile(
-    rf"(?:{_ARABIC}|[{_CN_CHARS}])(?:{_ARABIC}|[{_CN_CHARS}]|(?<=\d) (?=[万亿]))*"
+    rf"(?:{_ARABIC}|[{_CN_CHARS}])(?:{_ARABIC}|[{_CN_CHARS}]|(?<=\d) +(?=[万亿]))*"
     r"(?:\s*(?:thousand|million|billion|mn|k|m)(?![A-Za-z]))?",
     re.IGNORECASE,
 )

@@ -75,20 +75,6 @@ SENSITIVE_CONFLICTS = [
 ]
 
 
-@pytest.mark.parametrize(("kind", "question"), CONFLICTS, ids=[k for k, _ in CONFLICTS])
-def test_a_fact_stated_both_ways_is_asked_back_naming_it(engine, kind, question):
-    result = engine.evaluate(question, AS_OF)
-    assert result.missing_facts == ("ciio",) and not result.decision, kind
-    assert "关键信息基础设施" in result.statement or "CIIO" in result.statement
-
-
-@pytest.mark.parametrize(("kind", "question"), SENSITIVE_CONFLICTS, ids=[k for k, _ in SENSITIVE_CONFLICTS])
-def test_sensitive_information_stated_both_ways_is_asked_back(engine, kind, question):
-    result = engine.evaluate(question, AS_OF)
-    assert result.missing_facts == ("sensitive",) and not result.decision, kind
-    assert "敏感个人信息" in result.statement or "sensitive personal information" in result.statement
-
-
 COUNT_CONFLICTS = [
     ("a total below a count given", "我们不是关基，今年向境外提供了15万人的个人信息，不含敏感个人信息；今年累计一共只向境外提供了3万人的个人信息。走哪条路？"),
     ("a part above its total", "我们不是关基，今年累计一共向境外提供了5万人的个人信息，其中A业务8万人，不含敏感个人信息，走哪条路？"),
@@ -99,10 +85,20 @@ COUNT_CONFLICTS = [
 ]
 
 
-@pytest.mark.parametrize(("kind", "question"), COUNT_CONFLICTS, ids=[k for k, _ in COUNT_CONFLICTS])
-def test_two_counts_that_cannot_both_hold_are_asked_back(engine, kind, question):
+# (fact asked back, the words naming it in Chinese, in English) for each table above
+STATED_BOTH_WAYS = [
+    *[(k, q, ("ciio", "关键信息基础设施", "CIIO")) for k, q in CONFLICTS],
+    *[(k, q, ("sensitive", "敏感个人信息", "sensitive personal information")) for k, q in SENSITIVE_CONFLICTS],
+    *[(k, q, ("count_general", "人数", "how many people")) for k, q in COUNT_CONFLICTS],
+]
+
+
+@pytest.mark.parametrize(("kind", "question", "named"), STATED_BOTH_WAYS, ids=[k for k, _, _ in STATED_BOTH_WAYS])
+def test_facts_that_cannot_both_hold_are_asked_back_naming_them(engine, kind, question, named):
+    fact, zh, en = named
     result = engine.evaluate(question, AS_OF)
-    assert result.missing_facts == ("count_general",) and not result.decision, kind
+    assert result.missing_facts == (fact,) and not result.decision, kind
+    assert zh in result.statement or en in result.statement
 
 
 def test_counts_that_can_both_hold_are_no_conflict(engine):

@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install index run test test-fast eval eval-summary heldout train bench load browser lint clean
+.PHONY: install index run test test-fast eval eval-summary heldout train ablate bench load browser lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ heldout: index
 # assistant/data/relevance/ and eval/results/relevance.json. Never run by `make run`.
 train: install
 	$(PY) -m eval.train
+
+# Each hand-written retrieval part left out in turn, the trained parts retrained without it;
+# writes eval/results/ablation.json (about 20 minutes).
+ablate: install
+	$(PY) -m eval.ablate
 
 bench: index
 	$(PY) bench/run.py

@@ -177,7 +177,7 @@ class Assistant:
         # (measured: 66 ms a retrieving answer against 27 ms with one BLAS thread, two cores).
         self._blas = ThreadpoolController()
         self.corpus = load_corpus(config.corpus_dir)
-        self.lexicon = load_lexicon()
+        self.lexicon = load_lexicon(config.lexicon_path)
         self.reader = Reader.load()
         self.applicability = load_applicability(self.corpus)
         self.embedder = embedder or make_embedder(config.embedder)
@@ -187,7 +187,7 @@ class Assistant:
             self.embedder,
             config.index_dir,
             self.lexicon.terms(),
-            load_glosses(self.corpus),
+            load_glosses(self.corpus, config.glosses_path),
             rebuild=rebuild,
             notify=notify,
             cache_dir=config.embed_cache_dir,

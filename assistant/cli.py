@@ -94,8 +94,19 @@ def _batch_lines(assistant, lines: Iterable[str | None], out: TextIO) -> None:
             result = {"id": record_id, "error": str(exc)}
         except Exception as exc:
             result = {"id": record_id, "error": f"line {number}: could not be answered ({type(exc).__name__})"}
-        out.write(json.dumps(result, ensure_ascii=False, allow_nan=False) + "\n")
+        out.write(_json_line(result) + "\n")
         out.flush()
+
+
+# Line separators that JSON allows raw inside a string (it escapes only those below U+0020)
+# but that line readers other than a plain split at "\n" (Python's str.splitlines among
+# them) take for line ends.
+_LINE_BREAKERS = str.maketrans({c: f"\\u{ord(c):04x}" for c in "\x85\u2028\u2029"})
+
+
+def _json_line(record: dict) -> str:
+    """One record as one strict JSON line, that every line reader reads as one line."""
+    return json.dumps(record, ensure_ascii=False, allow_nan=False).translate(_LINE_BREAKERS)
 
 
 def _read_batch(path: Path) -> list[str | None]:
@@ -141,7 +152,7 @@ def _ask(args, config: Config) -> int:
     assistant = Assistant(config, notify=_notify, rebuild=not args.no_rebuild)
     answer = assistant.ask(args.question, args.as_of)
     if args.json:
-        print(json.dumps(answer.to_dict(), ensure_ascii=False, allow_nan=False))
+        print(_json_line(answer.to_dict()))
     else:
         print(render_human(answer))
     return 0

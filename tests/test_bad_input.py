@@ -339,6 +339,15 @@ def test_cli_batch_lines_ending_in_a_lone_cr_are_lines(run_cli, tmp_path):
     assert code == 0 and [json.loads(line)["id"] for line in out.splitlines()] == [1, 2, 3]
 
 
+def test_cli_batch_output_has_one_line_per_record_for_any_line_reader(run_cli, tmp_path):
+    # U+0085, U+2028 and U+2029 are legal raw in a JSON string, and str.splitlines splits at them
+    batch = tmp_path / "separators.jsonl"
+    batch.write_text(json.dumps({"id": "a\u2028b\x85c\u2029d", "question": "标准合同\u2028备案"}) + "\n", encoding="utf-8")
+    code, out, _ = run_cli("ask", "--batch", str(batch))
+    assert code == 0 and len(out.splitlines()) == 1
+    assert json.loads(out)["id"] == "a\u2028b\x85c\u2029d"
+
+
 def test_cli_batch_in_utf16_is_refused_with_what_to_do(run_cli, tmp_path):
     batch = tmp_path / "utf16.jsonl"
     batch.write_bytes('{"id": 1, "question": "标准合同"}\n'.encode("utf-16"))

@@ -5,14 +5,16 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from assistant.config import Config
 from assistant.corpus import load_corpus
 from assistant.glosses import DEFAULT_GLOSSES
-from assistant.query import _DEFAULT_LEXICON
+from assistant.query import _DEFAULT_LEXICON, load_lexicon
 from assistant.relevance import (
     DEFAULT_MODEL_DIR,
     RelevanceModel,
@@ -95,8 +97,6 @@ def test_the_nearest_labelled_questions_vote_for_their_units_and_for_refusing():
 
 
 def test_the_refusal_classifier_learns_a_separable_rule_and_the_model_serves_it():
-    from dataclasses import replace
-
     from eval.train import fit_refusal_classifier
 
     rng = np.random.default_rng(0)
@@ -136,3 +136,29 @@ def test_training_runs_end_to_end_on_a_small_sample(tmp_path):
     rows = json.loads(results.read_text(encoding="utf-8"))["rows"]
     assert {r["split"] for r in rows} == {"train", "dev", "test"}
     assert any(r["variant"].startswith("hand-set") for r in rows)
+
+
+def test_an_ablated_lexicon_keeps_everything_but_the_expansions(tmp_path):
+    from eval.ablate import without_expansions
+
+    full = load_lexicon(Config().lexicon_path)
+    path = tmp_path / "lexicon.toml"
+    path.write_text(without_expansions(Config().lexicon_path.read_text(encoding="utf-8")), encoding="utf-8")
+    ablated = load_lexicon(path)
+    assert full.expand and not ablated.expand
+    assert replace(ablated, expand=full.expand) == full
+
+
+@pytest.mark.slow
+def test_an_ablation_retrains_and_measures_without_the_part(tmp_path):
+    env = {**os.environ, "ASSISTANT_INDEX_DIR": str(tmp_path / "index"), "ASSISTANT_EMBED_CACHE_DIR": str(tmp_path / "cache")}
+    results = tmp_path / "ablation.json"
+    run = subprocess.run(
+        [sys.executable, "-m", "eval.ablate", "--quick", "--only", "without the glosses", "--results", str(results)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    rows = json.loads(results.read_text(encoding="utf-8"))["rows"]
+    assert {r["variant"] for r in rows} == {"without the glosses"}
+    assert {r["split"] for r in rows if "all" in r} == {"dev", "test"}
+    assert any("refusal" in r for r in rows)

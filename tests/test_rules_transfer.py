@@ -486,6 +486,64 @@ def test_a_count_sent_on_top_of_another_adds_up(engine, question, expected):
     assert ("按累计相加" in result.statement or "added up" in result.statement) == (expected == SC)
 
 
+SIDE_BY_SIDE = "同一期间的几个人数"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "note"),
+    [
+        # a range: 8万 to 12万 people cross Art. 5(4)'s 10万, so it is asked back, never read as its upper end
+        ("我们不是关基，今年向境外提供了8至12万人的个人信息，不含敏感个人信息，走哪条路？", None, "8至12万人"),
+        ("我们不是关基，今年向境外提供了5万到15万人的个人信息，不含敏感个人信息，走哪条路？", None, "5万到15万人"),
+        ("Not a CIIO, no sensitive data. This year we sent between 50,000 and 150,000 customers' data abroad. "
+         "Which route?", None, "50,000 and 150,000"),
+        ("我们不是关基，今年向境外提供了12-15万人的个人信息，不含敏感个人信息，走哪条路？", SC, "12-15万人"),
+        ("我们不是关基，今年向境外提供了2万至3万人的个人信息，不含敏感个人信息，走哪条路？", EX, "2万至3万人"),
+        # counts side by side may name the same people or others: from the largest to the sum,
+        # here 8万 to 13万, 3万 to 5万 and 15万 to 27万
+        ("我们不是关基，今年1月1日以来A业务向境外提供了5万人的个人信息，B业务向境外提供了8万人的个人信息，"
+         "不含敏感个人信息，走哪条路？", None, SIDE_BY_SIDE),
+        ("Not a CIIO, no sensitive data. This year our retail arm sent 50,000 customers' data abroad and our "
+         "online arm sent 80,000 customers' data abroad. Which route?", None, "several counts"),
+        ("我们不是关基，今年A业务向境外提供了2万人的个人信息，B业务向境外提供了3万人的个人信息，不含敏感个人信息，走哪条路？", EX, SIDE_BY_SIDE),
+        ("我们不是关基，今年A业务向境外提供了15万人的个人信息，B业务向境外提供了12万人的个人信息，不含敏感个人信息，走哪条路？", SC, SIDE_BY_SIDE),
+        # a stated total settles it
+        ("我们不是关基，今年A业务向境外提供了5万人的个人信息，B业务向境外提供了8万人的个人信息，合计9万人，不含敏感个人信息，走哪条路？", EX, "9万人"),
+    ],
+)
+def test_a_count_known_only_within_a_range_is_judged_over_the_whole_range(engine, question, expected, note):
+    # Provisions Arts. 5(4) and 8 count people: a decision stands only if it holds across the range
+    result = engine.evaluate(question, NEW)
+    assert mech(result) == expected
+    assert result.missing_facts == (("count_general",) if expected is None else ())
+    assert note in result.statement and (SIDE_BY_SIDE in result.statement) == (note == SIDE_BY_SIDE)
+
+
+def test_a_count_sent_abroad_outweighs_one_that_is_not(engine):
+    # 15万 users held, 8万 sent: Art. 5(4) counts those sent
+    result = engine.evaluate("我们不是关基，公司有15万用户，今年向境外提供了8万人的个人信息，不含敏感个人信息，走哪条路？", NEW)
+    assert mech(result) == EX
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "如果我国和对方国家签订的协定对个人信息出境条件有专门约定，我们还必须签个人信息出境标准合同吗？",
+        "If a treaty between China and the recipient's country sets its own conditions for transfers, do we still "
+        "need the standard contract?",
+    ],
+)
+def test_a_treaty_setting_the_conditions_is_left_to_the_texts(engine, question):
+    # PIPL Art. 38 para. 3 and Regulation Art. 36: the treaty's conditions may be followed,
+    # and what they are is not in the rule table, so no route is asked for
+    assert engine.evaluate(question, date(2026, 6, 1)) is None
+
+
+def test_a_treaty_named_beside_complete_facts_leaves_the_decision(engine):
+    question = "我们不是关基，今年向境外提供了15万人的个人信息，不含敏感个人信息，两国之间没有相关协定，走哪条路？"
+    assert mech(engine.evaluate(question, date(2026, 6, 1))) == SC
+
+
 def test_health_check_results_in_english_are_sensitive(engine):
     question = ("We are not a CIIO and hold no important data. Since 1 January we have sent annual health check "
                 "results of about 12,000 app users to our analytics team in Tokyo. Which route applies?")

@@ -76,6 +76,11 @@ class RuleEngine:
                 # whatever the route (Provisions Art. 10): the texts answer it, and the
                 # facts a route would need are not asked for.
                 return None
+            if result is not None and result.missing_facts and facts.names_treaty:
+                # "如果我国和对方国家签订的协定对出境条件有专门约定…": the treaty's own conditions
+                # may apply (PIPL Art. 38, Regulation Art. 36), which the texts answer and the
+                # rule table cannot.
+                return None
             return result
         return None
 

@@ -21,7 +21,7 @@ a date on which law changed; ``transfer`` and ``deadlines`` do.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -152,6 +152,9 @@ _TRANSFER_WORD = re.compile(
     re.I,
 )
 _TRANSFER_CONTEXT = _TRANSFER_WORD
+# A verb of handing data over, which in a question about transfers is the transfer itself
+# ("今年1月1日以来又提供了5万人"), unlike holding it ("公司有15万用户").
+_SENDING_VERB = re.compile(r"提供|共享|发送|传|\bshar(?:e|ed|ing)\b|\bpass(?:ed)? on\b", re.I)
 # "…一共有120万人左右，都要传给新加坡的母公司": the next clause sends all of those counted abroad,
 # so a total held is the total sent.
 _ALL_SENT_NEXT = re.compile(r"[，,]\s*(?:这些|他们的?|其)?(?:数据|信息)?(?:都|全部|全都)[^，。；,;？?]{0,6}?(?:传|发|提供|出境)")
@@ -472,6 +475,13 @@ _DUTIES = re.compile(
     r"data subjects|employees|customers|people)|\bconsent\b|impact assessment|\b(?:PIA|PIPIA|DPIA)\b",
     re.I,
 )
+# A treaty or agreement between states: PIPL Art. 38 para. 3 and Regulation Art. 36 let its
+# conditions for transfers be followed, and what it says is outside the rule table.
+_TREATY = re.compile(
+    r"(?:国际)?条约|(?:国家|两国|双边|多边|政府)[^，。；,;？?]{0,12}协定|协定[^，。；,;？?]{0,12}(?:国家|两国|双边|多边)|"
+    r"\btreat(?:y|ies)\b|\b(?:international|bilateral|multilateral) agreements?\b",
+    re.I,
+)
 # A concessive clause ("even if we need no contract, ...") takes the route as given; what
 # is asked comes after it.
 _CONCESSIVE = re.compile(
@@ -570,6 +580,9 @@ class CountMention:
     parts: int = 1
     # A part of the count before it ("其中3万人是员工", "20,000 of them").
     part: bool = False
+    # Its own clause, or the next one of all it counts, speaks of sending abroad ("B业务向境外提供
+    # 了8万人"); "公司有15万用户" does not.
+    sent: bool = False
 
 
 @dataclass(frozen=True)
@@ -602,6 +615,7 @@ class Facts:
     names_certifier: bool = False  # a certification body is named (the asker or the subject)
     circumvents: bool = False  # plans a transfer so as to stay under a threshold (Measures Art. 4)
     asks_duties: bool = False  # speaks of notice, separate consent or the impact assessment
+    names_treaty: bool = False  # a treaty or agreement between states may set the conditions
     mentions_holiday: bool = False  # raises a last day on a holiday, so Art. 203 is quoted
     asked_mechanism: str | None = None  # a yes/no question whether this mechanism is needed (``asked``)
     conflicts: tuple[str, ...] = ()  # facts the asker stated both ways ("ciio"): asked back, never chosen
@@ -663,6 +677,7 @@ def extract_facts(question: str, as_of: date) -> Facts:
         names_certifier=bool(_CERTIFICATION_BODY.search(text)),
         circumvents=bool(_CIRCUMVENTS.search(text)),
         asks_duties=bool(_DUTIES.search(text)),
+        names_treaty=bool(_TREATY.search(text)),
         mentions_holiday=bool(_HOLIDAY.search(text)),
         asks_which_path=which_path,
         asked_mechanism=asked_mechanism(asked, which_path),
@@ -757,9 +772,10 @@ def _clause_bounds(text: str, pos: int) -> tuple[int, int]:
 
 
 def _counts(text: str, date_spans: list[tuple[int, int]]) -> list[CountMention]:
+    found = find_numerals(text)
     numerals = [
         n
-        for n in find_numerals(text)
+        for n in found
         if (_PEOPLE_AFTER.match(text, n.end) or _PEOPLE_BEFORE.search(text, max(0, n.start - 16), n.start))
         and not _NOT_A_COUNT_BEFORE.search(text, 0, n.start)
         and not _NOT_A_COUNT_AFTER.match(text, n.end)
@@ -773,8 +789,38 @@ def _counts(text: str, date_spans: list[tuple[int, int]]) -> list[CountMention]:
         next_start = min(c_end, numerals[i + 1].start if i + 1 < len(numerals) else len(text))
         before, after = text[prev_end : n.start], text[n.end : next_start]
         all_sent = bool(_ALL_SENT_NEXT.match(text, c_end))
-        out.append(_mention(text, n, before, after, text[c_start:c_end], all_sent))
+        m = _mention(text, n, before, after, text[c_start:c_end], all_sent)
+        if m.total and not m.sent and any(o.sent and o.category == m.category for o in out):
+            m = replace(m, sent=True)  # "A业务提供了5万人，B业务8万人，合计9万人" totals what was sent
+        start = _range_start(text, found, n)
+        if start is not None and m.low == m.high == n.value and m.parts == 1:
+            m = replace(m, low=start.value, raw=text[start.start : n.end])
+        out.append(m)
     return out
+
+
+# Between the two ends of a range: "5万到15万人", "8至12万人", "5-15万人", "between 50,000 and 150,000".
+_RANGE_BETWEEN = re.compile(r"\s*(?:到|至|~|～|-|\u2013|\u2014|—|\bto\b|\band\b)\s*", re.I)
+_UNIT_SCALE = {"万": 10_000, "亿": 100_000_000, "千": 1_000}
+
+
+def _range_start(text: str, found: list[Numeral], end: Numeral) -> Numeral | None:
+    """The lower end of a range whose upper end is ``end``, if ``end`` closes one. A lower end
+    written without the unit takes the upper end's ("5-15万" is 5万 to 15万); "and" joins a
+    range only after "between". The ends must rise: "15万到5万" is no range."""
+    before = [p for p in found if p.end <= end.start]
+    if not before:
+        return None
+    start = before[-1]
+    joint = _RANGE_BETWEEN.fullmatch(text, start.end, end.start)
+    if joint is None or (joint.group(0).strip().lower() == "and" and not re.search(
+            r"\bbetween\s+$", text[max(0, start.start - 12) : start.start], re.I)):
+        return None
+    value = start.value
+    unit = end.raw.strip()[-1:]
+    if unit in _UNIT_SCALE and start.raw.strip()[-1:] not in _UNIT_SCALE and value * _UNIT_SCALE[unit] <= end.value:
+        value *= _UNIT_SCALE[unit]
+    return replace(start, value=value) if 0 < value < end.value else None
 
 
 def _mention(text: str, n: Numeral, before: str, after: str, clause: str, all_sent: bool) -> CountMention:
@@ -815,7 +861,10 @@ def _mention(text: str, n: Numeral, before: str, after: str, clause: str, all_se
     additional = bool(_ADDITIONAL_BEFORE.search(before) or _ADDITIONAL_AFTER.match(text, n.end))
     total = bool(_TOTAL.search(before) or (_ONLY.search(before) and not _PART_OF.search(before)))
     part = bool(_PART_OF.search(before)) or bool(_OF_THEM_AFTER.match(text, n.end))
-    return CountMention(category, value, low, high, approximate, period, raw, impossible, additional, total, parts, part)
+    sent = all_sent or bool(_TRANSFER_WORD.search(clause) or _SENDING_VERB.search(clause))
+    return CountMention(
+        category, value, low, high, approximate, period, raw, impossible, additional, total, parts, part, sent
+    )
 
 
 def _sensitive_kind_listed(words: str) -> bool:

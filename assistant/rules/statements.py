@@ -388,6 +388,8 @@ def note_text(code: str, rule: Rule, as_of: date, en: bool) -> str:
     zh_text = {
         "approximate": "问题中的人数为约数；临近门槛时请以准确人数为准。",
         "counts_added": "问题中已提供的人数与再提供的人数按累计相加计算（按不同的人计；同一人只计一次）。",
+        "counts_side_by_side": "问题分别给出了同一期间的几个人数，未说明合计：累计人数介于其中最大者与各数之和之间"
+        "（同一人只计一次），以上按这一范围判断。",
         "important_data_assumed_none": (
             "问题未提及重要数据：按未被相关部门、地区告知或者公开发布为重要数据处理（第二条）。"
             if rule.has("important_data_notified")
@@ -419,6 +421,8 @@ def note_text(code: str, rule: Rule, as_of: date, en: bool) -> str:
         "approximate": "The count in the question is approximate; near a threshold, use the exact figure.",
         "counts_added": "The people already sent and those sent on top are added up, as different people (one "
         "person counts once): the thresholds count cumulatively.",
+        "counts_side_by_side": "The question gives several counts for the same period and no total: the cumulative "
+        "count lies between the largest of them and their sum (one person counts once), and is judged over that range.",
         "important_data_assumed_none": (
             "The question does not mention important data: treated as none notified or published as important "
             "data (Art. 2)."

@@ -149,6 +149,19 @@ def _span(rule: Rule, facts: Facts, category: str, notes: list[str]) -> Span | N
         notes.append("counts_added")
         low += sum(m.low for m in extra)
         high = None if high is None or any(m.high is None for m in extra) else high + sum(m.high for m in extra)
+    # Counts sent side by side over the same period, none said to be the total or a part of
+    # another ("A业务提供了5万人，B业务提供了8万人"): they may name the same people or different
+    # ones, so the cumulative count lies between the largest and the sum. The decision stands
+    # only if it is the same across that range; otherwise the total is asked for.
+    side = [
+        m for m in mentions
+        if m is not mention and m not in extra and m.sent and not (m.part or m.additional or m.total)
+        and (m.period or facts.period) == period
+    ]
+    if side and mention.sent and not mention.total:
+        notes.append("counts_side_by_side")
+        low = max(low, *(m.low for m in side))
+        high = None if high is None or any(m.high is None for m in side) else high + sum(m.high for m in side)
     if period is None or period == rule.counting:
         return Span(low, high)
     if rule.counting == "current_year":
@@ -162,15 +175,17 @@ def _span(rule: Rule, facts: Facts, category: str, notes: list[str]) -> Span | N
 
 
 def _best(rule: Rule, facts: Facts, mentions: list[CountMention]) -> CountMention:
-    """Prefer a count said to be the total, then one over the rule's own counting period;
-    otherwise the first."""
-    totals = [m for m in mentions if m.total]
-    if totals:
-        return totals[0]
-    for m in mentions:
-        if (m.period or facts.period) == rule.counting:
-            return m
-    return mentions[0]
+    """Prefer a count said to be the total, then one over the rule's own counting period,
+    then the first; at each step a count said to be sent abroad over one that is not
+    ("公司有15万用户，今年向境外提供了8万人")."""
+    for pool in (
+        [m for m in mentions if m.total],
+        [m for m in mentions if (m.period or facts.period) == rule.counting],
+        mentions,
+    ):
+        if pool:
+            return next((m for m in pool if m.sent), pool[0])
+    raise ValueError("no count to choose from")
 
 
 def decide(rule: Rule, inputs: Inputs) -> TransferDecision:

@@ -86,3 +86,23 @@ def test_the_readme_table_pools_dev_held_out_sets_and_lists_test_sets():
     assert "| 3 held-out sets | heldout | dev | 60 | 0.58 | 0.58 | 1.00 | 0.58 | 0.80 |" in lines
     assert "| d | heldout | test | 40 | 0.25 | 0.25 | 1.00 | 0.25 | — |" in lines
     assert "| e | heldout | test | 40 | 0.75 | 0.75 | 1.00 | 0.75 | — |" in lines
+
+
+def test_real_questions_sit_in_the_split_their_source_is_assigned():
+    # the split is fixed by the source before any measurement (eval/split_real.py); a question
+    # moved by hand, say from test into train after a failure was seen, fails here
+    from pathlib import Path
+
+    from eval.split_real import SPLITS, split_rows
+
+    real = Path(__file__).resolve().parent.parent / "eval" / "real"
+    collections: dict[str, list[dict]] = {}
+    for path in sorted(real.glob("*.jsonl")):
+        split = next(s for s in SPLITS if path.stem.startswith(s))
+        suffix = path.stem.removeprefix(split)
+        for line in path.read_text(encoding="utf-8").splitlines():
+            collections.setdefault(suffix, []).append({**json.loads(line), "_file": split})
+    assert collections
+    for rows in collections.values():
+        for split, part in split_rows(rows).items():
+            assert {r["_file"] for r in part} <= {split}, [r["id"] for r in part if r["_file"] != split][:5]

@@ -132,8 +132,9 @@ def today_in_china() -> date:
 
 
 def parse_as_of(value: date | str | None) -> date:
-    """``None`` means today in China; a string must be an ISO date within a sane range."""
-    if value is None or value == "":
+    """``None`` or a blank string means today in China; a string must be an ISO date within
+    a sane range."""
+    if value is None or (isinstance(value, str) and not value.strip()):
         return today_in_china()
     if isinstance(value, datetime):
         value = value.date()

@@ -50,6 +50,9 @@ class RelevanceModel:
     digest: str  # SHA-256 over the model's files: the index manifest records it
     # A logistic classifier over ``refusal_features``; None: the score is the vote itself.
     refusal_weights: np.ndarray | None = None
+    # what the classifier reads: "classifier" the question's vector and the vote, "similarity"
+    # the vote and the question's nearness to answered and to unanswered labelled questions
+    refusal_kind: str = "vote"
 
     def adapt(self, vector: np.ndarray) -> np.ndarray:
         adapted = self.adapter @ vector
@@ -76,12 +79,22 @@ class RelevanceModel:
         total = sum(w for _, w in nearest)
         return sum(w for i, w in nearest if not self.bank_units[i]) / total if total > 0 else 0.0
 
+    def nearness(self, vector: np.ndarray) -> tuple[float, float]:
+        """Similarity of the nearest labelled question the texts answer, and of the nearest
+        one they do not."""
+        sims = self.bank @ vector
+        unanswered = np.fromiter((not u for u in self.bank_units), dtype=bool, count=len(self.bank_units))
+        return float(sims[~unanswered].max(initial=0.0)), float(sims[unanswered].max(initial=0.0))
+
     def refusal_features(self, vector: np.ndarray) -> np.ndarray:
-        """What the refusal classifier reads: the question's vector, the vote, a constant."""
-        return np.concatenate([vector, [self.refusal_vote(vector), 1.0]])
+        """What the refusal classifier reads (``refusal_kind``), then a constant."""
+        vote = self.refusal_vote(vector)
+        if self.refusal_kind == "similarity":
+            return np.array([vote, *self.nearness(vector), 1.0])
+        return np.concatenate([vector, [vote, 1.0]])
 
     def refusal_score(self, vector: np.ndarray) -> float:
-        if self.refusal_weights is None:
+        if self.refusal_kind == "vote" or self.refusal_weights is None:
             return self.refusal_vote(vector)
         return float(1.0 / (1.0 + np.exp(-float(self.refusal_features(vector) @ self.refusal_weights))))
 
@@ -140,6 +153,7 @@ def load_relevance(folder: Path, embedder_id: str) -> RelevanceModel | None:
             card=card,
             digest=model_digest(folder),
             refusal_weights=weights,
+            refusal_kind=str(card.get("refusal", "vote")),
         )
     except (OSError, KeyError, ValueError, TypeError) as problem:
         raise IndexError_(f"the relevance model in {folder} cannot be read: {problem}") from None

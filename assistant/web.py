@@ -25,7 +25,7 @@ import time
 
 import gradio as gr
 
-from .api import Assistant, clean_question, parse_as_of, today_in_china
+from .api import Assistant, clean_question, parse_as_of
 from .config import Config
 from .errors import AssistantError
 from .feedback import FeedbackNotSaved, FeedbackStore
@@ -196,8 +196,12 @@ def build_ui(assistant: Assistant, store: FeedbackStore, config: Config) -> gr.B
                         elem_id="question",
                         autofocus=True,
                     )
+                    # Empty means today, read when the question is sent: a date filled in when
+                    # the page loads could land after the user typed one, and a page left
+                    # open past midnight would keep asking as of yesterday.
                     as_of = gr.Textbox(
-                        value=lambda: today_in_china().isoformat(),  # evaluated per page load
+                        value="",
+                        placeholder="留空即今天",
                         label="截至日期（YYYY-MM-DD）",
                         max_lines=1,
                         scale=1,

@@ -235,25 +235,34 @@ def _refusal_counts(refuse: np.ndarray, refused: np.ndarray) -> dict:
             "refused_right": int((refuse & refused).sum()), "refused_wrong": int((refuse & ~refused).sum())}
 
 
-def choose_refusal_kind(model: RelevanceModel, train: Sequence[Example], votes: np.ndarray, data: dict, say,
-                        cost: float = 4.0) -> tuple[RelevanceModel, list[dict]]:
-    """The nearest questions' vote, or a classifier over the question's vector and that vote,
-    whichever refuses more right net of ``cost`` times wrong on dev. The classifier's threshold
-    is chosen on out-of-fold probabilities (the fold is the question's set, as for the vote)."""
+def choose_refusal_kind(model: RelevanceModel, train: Sequence[Example], votes: np.ndarray, nearness: np.ndarray,
+                        data: dict, say, cost: float = 4.0) -> tuple[RelevanceModel, list[dict]]:
+    """The nearest questions' vote, or a logistic classifier over the question's vector and
+    that vote, or one over the vote and the question's nearness to answered and to unanswered
+    labelled questions (``RelevanceModel.nearness``): whichever refuses more right net of
+    ``cost`` times wrong on dev. A classifier's threshold is chosen on out-of-fold
+    probabilities (the fold is the question's set, as for the vote and the nearness)."""
     reaching = [i for i, ex in enumerate(train) if ex.reaches_retrieval]
-    vectors = np.vstack([train[i].legs.vector for i in reaching])
-    features = np.hstack([vectors, votes[reaching, None], np.ones((len(reaching), 1))])
     refused = np.array([train[i].refused for i in reaching])
     folds = np.array([_fold(train[i].set_name) for i in reaching])
-    probability = np.zeros(len(reaching))
-    for fold in range(FOLDS):
-        w = fit_refusal_classifier(features[folds != fold], refused[folds != fold])
-        probability[folds == fold] = 1.0 / (1.0 + np.exp(-(features[folds == fold] @ w)))
-    threshold, report = choose_refusal(probability, refused, cost)
-    say(f"refusal classifier out of fold: {report}")
-    classifier = replace(model, refusal_weights=fit_refusal_classifier(features, refused), refuse_above=threshold)
+    ones = np.ones((len(reaching), 1))
+    inputs = {
+        "classifier": np.hstack([np.vstack([train[i].legs.vector for i in reaching]), votes[reaching, None], ones]),
+        "similarity": np.hstack([votes[reaching, None], nearness[reaching], ones]),
+    }
+    candidates = {"vote": model}
+    for kind, features in inputs.items():
+        probability = np.zeros(len(reaching))
+        for fold in range(FOLDS):
+            w = fit_refusal_classifier(features[folds != fold], refused[folds != fold])
+            probability[folds == fold] = 1.0 / (1.0 + np.exp(-(features[folds == fold] @ w)))
+        threshold, report = choose_refusal(probability, refused, cost)
+        say(f"refusal {kind} out of fold: {report}")
+        if threshold is not None:
+            candidates[kind] = replace(model, refusal_weights=fit_refusal_classifier(features, refused),
+                                       refuse_above=threshold, refusal_kind=kind)
     rows, gains = [], {}
-    for name, candidate in (("vote", model), ("classifier", classifier)):
+    for name, candidate in candidates.items():
         for split in ("dev", "test"):
             measured = [ex for ex in data[split] if ex.reaches_retrieval]
             refuse = np.array([candidate.refuses(ex.legs.vector) for ex in measured], dtype=bool)
@@ -262,7 +271,9 @@ def choose_refusal_kind(model: RelevanceModel, train: Sequence[Example], votes: 
             if split == "dev":
                 gains[name] = counts["refused_right"] - cost * counts["refused_wrong"]
         say(f"refusal by {name}: " + "; ".join(f"{r['split']} {r['refusal']}" for r in rows[-2:]))
-    return (classifier if threshold is not None and gains["classifier"] > gains["vote"] else model), rows
+    # the vote wins ties: it has no weights of its own to overfit
+    best = max(candidates, key=lambda name: (gains[name], name == "vote"))
+    return candidates[best], rows
 
 
 # --- scoring and fitting the fusion --------------------------------------------------------
@@ -408,6 +419,7 @@ def main(argv: list[str] | None = None) -> int:
     for neighbours, power, bank_glosses in ((10, 2.0, True), (10, 2.0, False)):
         oof: list[Legs] = [ex.legs for ex in train]
         votes = np.zeros(len(train))
+        nearness = np.zeros((len(train), 2))
         for fold in range(FOLDS):
             inside = [ex for ex in train if _fold(ex.set_name) != fold]
             model = build_model(inside, gloss_vectors, gloss_units, chunks, chunk_keys, Fusion(),
@@ -416,11 +428,12 @@ def main(argv: list[str] | None = None) -> int:
                 if _fold(ex.set_name) == fold:
                     oof[i] = with_trained_legs(ex, model, index)
                     votes[i] = model.refusal_vote(ex.legs.vector)
+                    nearness[i] = model.nearness(ex.legs.vector)
         fusion = fit_fusion(_stack(train, oof), Fusion(legs=(1.0, 1.0, 0.3, 1.0, 1.0)))
         reaching = np.array([ex.reaches_retrieval for ex in train])
         refuse_above, refusal = choose_refusal(votes[reaching], np.array([ex.refused for ex in train])[reaching])
         variants[(neighbours, power, bank_glosses)] = (fusion, refuse_above, refusal)
-        oof_votes[(neighbours, power, bank_glosses)] = votes
+        oof_votes[(neighbours, power, bank_glosses)] = (votes, nearness)
         say(f"neighbours={neighbours} power={power} glosses in bank={bank_glosses}: out-of-fold MRR "
             f"{figures(_stack(train, oof).ranks(fusion)).get('mrr')} with {fusion}; refusal {refusal}")
 
@@ -455,7 +468,7 @@ def main(argv: list[str] | None = None) -> int:
 
     assert chosen is not None
     model, neighbours, power, bank_glosses, fusion, refusal = chosen
-    model, refusal_rows = choose_refusal_kind(model, train, oof_votes[(neighbours, power, bank_glosses)], data, say)
+    model, refusal_rows = choose_refusal_kind(model, train, *oof_votes[(neighbours, power, bank_glosses)], data, say)
     rows += refusal_rows
     digest = data_digest(sets, config.glosses_path, config.lexicon_path)
     card = {
@@ -472,7 +485,7 @@ def main(argv: list[str] | None = None) -> int:
         "bank_glosses": bank_glosses,
         "adapter_epochs": epochs,
         "refuse_above": model.refuse_above,
-        "refusal": "classifier" if model.refusal_weights is not None else "vote",
+        "refusal": model.refusal_kind,
         "refusal_out_of_fold": refusal,
         "fusion": {"legs": list(fusion.legs), "flags": list(fusion.flags), "explicit": fusion.explicit,
                    "leg_names": list(LEGS), "flag_names": list(FLAGS)},

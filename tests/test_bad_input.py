@@ -75,7 +75,6 @@ REFUSED_DATES = [
     pytest.param(FULL_WIDTH_DATE, NOT_TEXT_DATE, id="full-width"),
     pytest.param("2024-01-01T00:00", NOT_TEXT_DATE, id="with-time"),
     pytest.param("2024/01/01", NOT_TEXT_DATE, id="slashes"),
-    pytest.param("   ", NOT_TEXT_DATE, id="whitespace"),
     pytest.param("0000-00-00", NOT_TEXT_DATE, id="zeros"),
     pytest.param("3000-01-01", "outside 1990-01-01..2100-12-31", id="year-3000"),
     pytest.param("1900-01-01", "outside 1990-01-01..2100-12-31", id="year-1900"),
@@ -191,7 +190,8 @@ def test_api_answers_odd_questions_correctly(assistant, question, as_of, outcome
 
 
 def test_api_empty_and_missing_dates_mean_today_in_china(assistant):
-    for as_of in (None, ""):
+    # the web chat's as-of box starts empty, and a blank one is as good as an empty one
+    for as_of in (None, "", "  "):
         assert assistant.ask(FILING, as_of).as_of == today_in_china()
 
 

@@ -108,10 +108,21 @@ def test_the_refusal_classifier_learns_a_separable_rule_and_the_model_serves_it(
     # the classes weigh the same, so few refusals are missed at the price of some false alarms
     assert predicted[refused].mean() > 0.9 and predicted[~refused].mean() < 0.1
     # served: the score is the classifier's probability, over the vector, the vote and 1
-    model = replace(_model([("a#1",), ()], refuse_above=0.5), refusal_weights=w)
+    model = replace(_model([("a#1",), ()], refuse_above=0.5), refusal_weights=w, refusal_kind="classifier")
     far_out = np.array([3.0, 0.0, 0.0, 0.0], dtype=np.float32)
     assert model.refusal_score(far_out) > 0.5 and model.refuses(far_out)
     assert not model.refuses(np.array([-3.0, 0.0, 0.0, 0.0], dtype=np.float32))
+
+
+def test_the_similarity_classifier_reads_nearness_to_answered_and_unanswered_questions():
+    model = _model([("a#1",), ()], refuse_above=0.5)  # bank row 0 answered, row 1 not
+    near_unanswered = model.bank[1]
+    answered, unanswered = model.nearness(near_unanswered)
+    assert unanswered == pytest.approx(1.0) and answered < unanswered
+    # weights that refuse when the nearest unanswered question is nearer than the nearest answered one
+    compact = replace(model, refusal_kind="similarity", refusal_weights=np.array([0.0, -20.0, 20.0, 0.0]))
+    assert compact.refusal_features(near_unanswered).shape == (4,)
+    assert compact.refuses(near_unanswered) and not compact.refuses(model.bank[0])
 
 
 def test_the_adapter_output_is_a_unit_vector():

@@ -52,7 +52,11 @@ _WORD = re.compile(r"[A-Za-z\u0370-\u03ff\u0400-\u04ff\u0500-\u052f]+")
 
 # Terminal colour and cursor codes, then control characters: spacing ones become a space,
 # the rest (DEL, C1, the C0 range but line breaks) are noise inside words ("不\x7f是关基").
-_ESCAPE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
+# (OSC titles and links run to BEL or ST; DCS, PM and APC strings to ST; CSI also has a one-byte C1 form)
+_ESCAPE = re.compile(
+    r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x9d[^\x07\x9c]*(?:\x07|\x9c)|\x1b[P^_][^\x1b]*\x1b\\|"
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]|\x1b[@-Z\\-_]"
+)
 _SPACING = str.maketrans({"\t": " ", "\v": " ", "\f": " "})
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 

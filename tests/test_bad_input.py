@@ -228,7 +228,7 @@ IMPOSSIBLE_COUNTS = [
     pytest.param(
         "We are not a CIIO and transferred personal information of -50,000 people abroad this year, "
         "no sensitive personal information. Which mechanism applies?",
-        "“-50,000” is not a possible number of people",
+        "“-50,000” is not a clear, possible number of people",
         "count_general",
         id="english-negative",
     ),

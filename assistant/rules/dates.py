@@ -46,7 +46,11 @@ MONTHS = {
 _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("ymd_cn", re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")),
+    # (a year is four digits and no more: "12025年3月3日" is no date in 2025)
+    ("ymd_cn", re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")),
+    # written in characters: "二〇二五年三月三日", "二〇二五年十二月二十四日"
+    ("ymd_hanzi", re.compile(r"(?<![〇零一二三四五六七八九])([〇零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,2})\s*月"
+                             r"\s*([一二三四五六七八九十]{1,3})\s*[日号]")),
     ("ymd_num", re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")),
     ("ymd_rel", re.compile(r"(前年|去年|今年|明年)\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")),
     ("week_rel", re.compile(r"(上|下|本|这)个?(?:周|星期|礼拜)([一二三四五六日天])")),
@@ -66,6 +70,18 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _DAYS_FROM_AS_OF = {"today": 0, "yesterday": -1, "tomorrow": 1, "day_before_yesterday": -2, "day_after_tomorrow": 2}
 _OFFSET = {"前年": -2, "去年": -1, "今年": 0, "明年": 1, "上": -1, "下": 1, "本": 0, "这": 0}
 _WEEKDAY = {c: i for i, c in enumerate("一二三四五六日")} | {"天": 6}
+
+
+_HANZI_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
+
+
+def _hanzi_number(text: str) -> int | None:
+    """一 to 三十一 in characters; None for a form no day or month is written in."""
+    m = re.fullmatch(r"(?:([二三])?(十))?([一二三四五六七八九])?", text)
+    if not m or not text:
+        return None
+    tens = (_HANZI_DIGIT[m.group(1)] if m.group(1) else 1) if m.group(2) else 0
+    return tens * 10 + (_HANZI_DIGIT[m.group(3)] if m.group(3) else 0)
 
 
 @dataclass(frozen=True)
@@ -102,6 +118,11 @@ def _to_date(kind: str, m: re.Match[str], as_of: date) -> date | None:
         d = int(m.group(2)) if m.group(2) else calendar.monthrange(y, mo)[1]
     elif kind == "ymd_rel":
         y, mo, d = as_of.year + _OFFSET[m.group(1)], int(m.group(2)), int(m.group(3))
+    elif kind == "ymd_hanzi":
+        y = int("".join(str(_HANZI_DIGIT[c]) for c in m.group(1)))
+        mo, d = _hanzi_number(m.group(2)), _hanzi_number(m.group(3))
+        if mo is None or d is None:
+            return None
     elif kind in ("ymd_cn", "ymd_num"):
         y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
     elif kind == "md_cn":

@@ -76,6 +76,9 @@ _ONE_WHO_ACTS = re.compile(
     r"(?:说|要求|提出|投诉|反映|问|来|想|打电话|找|申请|称|表示)"
 )
 _CLAUSE_BREAK = re.compile(r"[。；;！？!?\n，]|,(?!\d{3})|(?<=[a-z])\.\s")
+_SENTENCE_BREAK = re.compile(r"[。！？!?\n]|(?<=[a-z])\.\s")
+# Holding rather than sending: "公司有15万用户" ("没有" is no holding)
+_HAVING = re.compile(r"(?<![没沒])有|\b(?:have|has|had)\b", re.I)
 _CONNECTIVE = re.compile(
     r"和|及|以及|与|、|另有|另外|此外|其中|\band\b|\bplus\b|\bas well as\b|\bof which\b|\bincluding\b", re.I
 )
@@ -133,7 +136,10 @@ _ADDITIONAL_AFTER = re.compile(r"\s*(?:more|additional|extra)\b", re.I)
 _PER_PART = re.compile(r"(?P<n>[两二三四五六七八九十\d]+)\s*(?:批|次|家|个|份|组)[^，。；,;\d]{0,8}?各[^，。；,;\d]{0,2}$")
 # (Not 每年: "每年约50万名买家" is a year's count, which is what the thresholds count.)
 _EACH = re.compile(r"各[^，。；,;\d]{0,2}$|每(?:家|批|次|个|月|个月|周)[^，。；,;]{0,20}$|\beach\s+$", re.I)
-_TOTAL = re.compile(r"(?:合计|共计|总计|总共|一共|加起来|in total|a total of|altogether)[^，。；,;\d]{0,4}$", re.I)
+_TOTAL = re.compile(
+    r"(?:合计|共计|总计|总共|一共|加起来|(?<![一总合公])共(?![享同有用])|in total|a total of|altogether)[^，。；,;\d]{0,4}$",
+    re.I,
+)
 # Said to be all there is, further from the count: "今年累计一共只向境外提供了3万人", "only sent 30,000"
 # (but not after 其中: "其中只有3万人是员工" is a part of the count before it).
 _ONLY = re.compile(r"(?:只|仅|一共|总共)[^，。；,;\d]{0,12}$|\bonly\b[^,;.\d]{0,30}$", re.I)
@@ -163,7 +169,9 @@ _BELOW = re.compile(r"(?:不满|不到|不足|少于|低于|未满|未达到?|�
 _ABOVE_STRICT = re.compile(r"(?:超过|多于|大于|高于|逾|超|more than|over|above|exceeding|in excess of)\s*$", re.I)
 _AT_LEAST = re.compile(r"(?:至少|不少于|不低于|at least|no fewer than|no less than)\s*$", re.I)
 _AT_MOST = re.compile(r"(?:至多|最多|不超过|不多于|at most|up to|no more than)\s*$", re.I)
-_APPROX_BEFORE = re.compile(r"(?:约|大约|大概|接近|将近|近|approximately|about|around|roughly|nearly|almost)\s*$", re.I)
+_APPROX_BEFORE = re.compile(r"(?:约|大约|大概|approximately|about|around|roughly)\s*$", re.I)
+# Approaching from below: "近10万人", "将近10万", "nearly 100,000" are fewer than that.
+_JUST_BELOW = re.compile(r"(?:接近|将近|(?<!最)近|nearly|almost|close to|just under)\s*$", re.I)
 _AFTER_ABOVE = re.compile(r"^\s*(?:多|余|\+|以上|及以上|or more)", re.I)
 _AFTER_BELOW = re.compile(r"^\s*(?:以下|以内|or (?:less|fewer))", re.I)
 _AFTER_APPROX = re.compile(r"^[^，。；,;]{0,8}?左右")
@@ -475,6 +483,14 @@ _DUTIES = re.compile(
     r"data subjects|employees|customers|people)|\bconsent\b|impact assessment|\b(?:PIA|PIPIA|DPIA)\b",
     re.I,
 )
+# The counts given are of different people, so they add up: "（不同的人）", "用户不重叠",
+# "50,000 other customers", "no overlap".
+_DISTINCT_PEOPLE = re.compile(
+    r"不同的?(?:人|用户|客户|员工|个人)|(?:互不|没有|并不|不)重(?:叠|合|复)|各不相同|"
+    r"\b(?:different|other|separate|distinct) (?:people|persons|individuals|users|customers|employees)\b|"
+    r"\bno overlap|\b(?:do|does|did)(?: not|n't) overlap",
+    re.I,
+)
 # A treaty or agreement between states: PIPL Art. 38 para. 3 and Regulation Art. 36 let its
 # conditions for transfers be followed, and what it says is outside the rule table.
 _TREATY = re.compile(
@@ -569,7 +585,8 @@ class CountMention:
     period: str | None  # "current_year" | "since_previous_year" | "last_year" | None
     raw: str
     # Not a possible number of people: negative ("-5万"), written as a power ("10^12",
-    # "1e12"), or more people than live on Earth. No rule may decide from such a count.
+    # "1e12"), more people than live on Earth, or glued to other digits by a separator the
+    # reader does not join ("1'500'000"). No rule may decide from such a count.
     impossible: bool = False
     # More on top of a count already given ("已提供9万人，7月拟再提供3万人", "another
     # 30,000"): the thresholds count cumulatively, so the two add up.
@@ -616,6 +633,7 @@ class Facts:
     circumvents: bool = False  # plans a transfer so as to stay under a threshold (Measures Art. 4)
     asks_duties: bool = False  # speaks of notice, separate consent or the impact assessment
     names_treaty: bool = False  # a treaty or agreement between states may set the conditions
+    distinct_people: bool = False  # the counts given are said to be of different people
     mentions_holiday: bool = False  # raises a last day on a holiday, so Art. 203 is quoted
     asked_mechanism: str | None = None  # a yes/no question whether this mechanism is needed (``asked``)
     conflicts: tuple[str, ...] = ()  # facts the asker stated both ways ("ciio"): asked back, never chosen
@@ -662,7 +680,7 @@ def extract_facts(question: str, as_of: date) -> Facts:
         ciio=ciio,
         conflicts=(("ciio",) if ciio_conflict else ())
         + (("sensitive",) if _sensitive_conflict(text, counts) else ())
-        + tuple(f"count_{c}" for c in _counts_conflicting(counts)),
+        + tuple(f"count_{c}" for c in _counts_conflicting(counts, _period(text), _none_sent_periods(text))),
         counts=counts,
         important_data=_important_data(important, not_notified),
         # "从来没有被通知过哪些是重要数据，还要按重要数据申报吗？": whether the data counts as important data
@@ -678,6 +696,7 @@ def extract_facts(question: str, as_of: date) -> Facts:
         circumvents=bool(_CIRCUMVENTS.search(text)),
         asks_duties=bool(_DUTIES.search(text)),
         names_treaty=bool(_TREATY.search(text)),
+        distinct_people=bool(_DISTINCT_PEOPLE.search(text)),
         mentions_holiday=bool(_HOLIDAY.search(text)),
         asks_which_path=which_path,
         asked_mechanism=asked_mechanism(asked, which_path),
@@ -771,8 +790,33 @@ def _clause_bounds(text: str, pos: int) -> tuple[int, int]:
     return start, (m.start() if m else len(text))
 
 
+# A count given only roughly with 几: "几万人" (1万 to under 10万), "十几万" (11万 to under 20万),
+# "几十万" (10万 to under 100万), "几百人".
+_VAGUE = re.compile(r"(?:([一二两三四五六七八九]?)(十))?几(十|百|千)?(万|亿)?")
+_DIGIT_OF = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"两": 2, "": 1}
+_PLACE = {None: 1, "十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
+
+
+def _vague_numerals(text: str) -> dict[Numeral, tuple[int, int]]:
+    """Each 几 count as a numeral (its value the lower bound) with its (low, high)."""
+    out = {}
+    for m in _VAGUE.finditer(text):
+        scale = _PLACE[m.group(3)] * _PLACE[m.group(4)]
+        if m.group(2):  # 十几 (or 二十几): the tens are given, the units are not
+            tens = _DIGIT_OF[m.group(1)] * 10
+            low, high = (tens + 1) * scale, (tens + 10) * scale - 1
+        else:
+            low, high = scale, 10 * scale - 1
+        out[Numeral(low, m.start(), m.end(), m.group(0))] = (low, high)
+    return out
+
+
 def _counts(text: str, date_spans: list[tuple[int, int]]) -> list[CountMention]:
-    found = find_numerals(text)
+    vague = _vague_numerals(text)
+    found = sorted(
+        [n for n in find_numerals(text) if not any(v.start <= n.start < v.end for v in vague)] + list(vague),
+        key=lambda n: n.start,
+    )
     numerals = [
         n
         for n in found
@@ -789,9 +833,26 @@ def _counts(text: str, date_spans: list[tuple[int, int]]) -> list[CountMention]:
         next_start = min(c_end, numerals[i + 1].start if i + 1 < len(numerals) else len(text))
         before, after = text[prev_end : n.start], text[n.end : next_start]
         all_sent = bool(_ALL_SENT_NEXT.match(text, c_end))
-        m = _mention(text, n, before, after, text[c_start:c_end], all_sent)
-        if m.total and not m.sent and any(o.sent and o.category == m.category for o in out):
-            m = replace(m, sent=True)  # "A业务提供了5万人，B业务8万人，合计9万人" totals what was sent
+        clause = text[c_start:c_end]
+        m = _mention(text, n, before, after, clause, all_sent)
+        if not m.sent and out and out[-1].sent and out[-1].category == m.category and (
+            m.total or not (
+            _PROCESSED.search(clause) or _HAVING.search(clause) or _SENTENCE_BREAK.search(text, numerals[i - 1].end, n.start)
+        )
+        ):
+            # "A业务线向境外提供了3万人，B业务线4万人" lists what was sent, and "…，合计9万人"
+            # totals it; "公司有15万用户" or a new sentence does not continue the list
+            m = replace(m, sent=True)
+        glued = _GLUED_BEFORE.search(text, max(0, n.start - 16), n.start)
+        if glued and not (len(glued.group(1)) == 4 and glued.group(1)[:2] in ("19", "20") and glued.group(2).isspace()):
+            # "1'500'000", "1.200.000", "1 5万": digits the reader did not join stand before the
+            # count, so what was meant is unclear; asked back, never read as "000" or "5万"
+            start = glued.start()
+            while start > 0 and (text[start - 1].isdigit() or text[start - 1] in "'’.,·・"):
+                start -= 1  # the whole run: "1.200.000", not "200.000"
+            m = replace(m, impossible=True, raw=text[start : n.end])
+        if n in vague and m.low == m.high == n.value:
+            m = replace(m, low=vague[n][0], high=vague[n][1], approximate=True)
         start = _range_start(text, found, n)
         if start is not None and m.low == m.high == n.value and m.parts == 1:
             m = replace(m, low=start.value, raw=text[start.start : n.end])
@@ -799,6 +860,8 @@ def _counts(text: str, date_spans: list[tuple[int, int]]) -> list[CountMention]:
     return out
 
 
+# Digits, then separators or blanks, just before a count (a year and a space are fine: "in 2024 150,000 people").
+_GLUED_BEFORE = re.compile(r"(\d+)([\s'’.,·・\u2800]+)$")
 # Between the two ends of a range: "5万到15万人", "8至12万人", "5-15万人", "between 50,000 and 150,000".
 _RANGE_BETWEEN = re.compile(r"\s*(?:到|至|~|～|-|\u2013|\u2014|—|\bto\b|\band\b)\s*", re.I)
 _UNIT_SCALE = {"万": 10_000, "亿": 100_000_000, "千": 1_000}
@@ -879,6 +942,8 @@ def _bounds(value: int, before: str, after: str) -> tuple[int, int | None, bool]
     after_unit = _PEOPLE_AFTER.sub("", after[:24], count=1)
     if _BELOW.search(before):
         return 0, max(value - 1, 0), False
+    if _JUST_BELOW.search(before):
+        return 0, max(value - 1, 0), True
     if _ABOVE_STRICT.search(before):
         return value + 1, None, False
     if _AT_LEAST.search(before) or _AFTER_ABOVE.match(after) or _AFTER_ABOVE.match(after_unit):
@@ -909,27 +974,69 @@ def _ciio(text: str) -> tuple[bool | None, bool]:
     return (False if denied else True if mentioned else None), False
 
 
-def _counts_conflicting(counts: tuple[CountMention, ...]) -> list[str]:
-    """The categories in which two counts cannot both hold, because a part would exceed its
-    whole: a count said to be all there is ("今年累计一共只提供了3万人") below another count
-    that its own clause dates to the same period and that is not on top of it, or a part
-    ("其中8万人") above the count of its kind just before it. (A count with no period of its
-    own, "公司有15万用户", may count something else.)"""
-    out = []
+def _counts_conflicting(
+    counts: tuple[CountMention, ...], period: str | None = None, none_sent: tuple[str | None, ...] = ()
+) -> list[str]:
+    """The categories in which two statements of a count cannot both hold:
+
+    - a part ("其中8万人") above the count just before it that it is part of (of its own
+      kind, or the ordinary count a sensitive part is drawn from);
+    - a count said to be all there is ("今年累计一共只提供了3万人", "合计6万人") below another
+      count of the same period that is not on top of it, or above a bound stated for all
+      ("不到10万人"). Counts compare when their own clauses date them to the same period, or
+      when both are said to be sent over the question's period; "公司有15万用户" with no period
+      of its own may count something else;
+    - none sent over a period ("今年没有向境外提供任何个人信息") beside a count sent over it.
+
+    ``period``: the counting period named anywhere in the question; ``none_sent``: the periods
+    of the denials of any transfer."""
+    out: list[str] = []
+
+    def add(category: str) -> None:
+        if category not in out:
+            out.append(category)
+
     for i, part in enumerate(counts):
-        wholes = [c for c in counts[:i] if c.category == part.category and not c.part]
-        if part.part and wholes and wholes[-1].high is not None and part.low > wholes[-1].high and part.category not in out:
-            out.append(part.category)
+        wholes = [c for c in counts[:i] if not c.part and (c.category == part.category or
+                  (part.category, c.category) == ("sensitive", "general"))]
+        if part.part and wholes and wholes[-1].high is not None and part.low > wholes[-1].high:
+            add(part.category)
+
+    def same_period(a: CountMention, b: CountMention) -> bool:
+        if a.period is not None and a.period == b.period:
+            return True
+        return a.sent and b.sent and (a.period or period) == (b.period or period)
+
     for whole in counts:
-        if not whole.total or whole.high is None or whole.period is None or whole.category in out:
+        if not whole.total or whole.high is None:
             continue
-        if any(
-            other is not whole and other.category == whole.category and not other.additional
-            and other.period == whole.period and other.low > whole.high
-            for other in counts
-        ):
-            out.append(whole.category)
+        for other in counts:
+            if other is whole or other.category != whole.category or other.additional or not same_period(whole, other):
+                continue
+            bounded_above = other.low == 0 and other.high is not None and 0 < other.value
+            if other.low > whole.high or (bounded_above and other.high is not None and other.high < whole.low):
+                add(whole.category)
+    for denied in none_sent:
+        if any(c.low > 0 and c.sent and c.category in ("general", "sensitive") and (c.period or period) == (denied or period)
+               for c in counts):
+            add("general")
     return out
+
+
+# "今年1月1日以来没有向境外提供任何个人信息", "we have not sent any personal information abroad";
+# not a denial of one kind ("没有向境外提供敏感个人信息") or of other information.
+_NONE_SENT = re.compile(
+    r"(?:没有|没|未|从未|并未)(?:向境外|往境外|出境)?(?:提供|传输|传|发送)(?:过|了)?(?:任何)?(?:的)?"
+    r"(?:个人信息|个人数据|数据)(?!出境安全评估)|"
+    r"\b(?:have|has|had|did)\s*(?:not|n't|never)\s+(?:sent|transferred|provided|exported)\s+any\s+"
+    r"(?:personal\s+)?(?:information|data)\b",
+    re.I,
+)
+
+
+def _none_sent_periods(text: str) -> tuple[str | None, ...]:
+    """The counting period of each denial that anything was sent (None: no period of its own)."""
+    return tuple(_period(_clause_around(text, m.start())) for m in _NONE_SENT.finditer(text))
 
 
 def _sensitive_conflict(text: str, counts: tuple[CountMention, ...]) -> bool:

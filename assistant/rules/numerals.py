@@ -115,10 +115,16 @@ class Numeral:
     raw: str
 
 
+# Letters typed for digits inside a number, not inside a word: "l5万" (15万), "1O万" (10万).
+_ONE_LIKE = re.compile(r"(?<![A-Za-z])[lI](?=\d)|(?<=\d)[lI](?![A-Za-z])")
+_ZERO_LIKE = re.compile(r"(?<![A-Za-z])[oO](?=\d)|(?<=\d)[oO](?![A-Za-z])")
+
+
 def fold_digits(text: str) -> str:
-    """Full-width digits and letters to ASCII and financial numerals to the ordinary ones,
-    keeping every position unchanged."""
+    """Full-width digits and letters to ASCII, financial numerals to the ordinary ones, and
+    letters typed for digits inside a number to those digits, keeping every position unchanged."""
     text = text.translate(_FOLD)
+    text = _ZERO_LIKE.sub("0", _ONE_LIKE.sub("1", text))
     return _FINANCIAL_RUN.sub(lambda m: m.group(0).translate(_FINANCIAL_TABLE), text)
 
 

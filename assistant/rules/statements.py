@@ -657,11 +657,12 @@ def impossible_count_statement(written: str, en: bool) -> str:
     """Ask for a real count instead of one that cannot be a number of people."""
     if en:
         return (
-            f"“{written}” is not a possible number of people (negative, written as a power, or more people than "
-            "live on Earth), so no transfer path can be decided from it. How many people's personal information "
+            f"“{written}” is not a clear, possible number of people (negative, written as a power, more people than "
+            "live on Earth, or digits split by a separator or a space), so no transfer path can be decided from it. How many people's personal information "
             "has been (or will be) provided abroad since 1 January of this year? For example: 150,000 people."
         )
     return (
-        f"问题中的人数“{written}”不是可能的人数（为负数、以乘方表示或超过全球人口），无法据此确定出境路径。"
+        f"问题中的人数“{written}”不是明确、可能的人数（为负数、以乘方表示、超过全球人口，或数字被分隔符、空格隔开），"
+        "无法据此确定出境路径。"
         "请说明自当年1月1日起累计向境外提供（或拟提供）个人信息的实际人数，例如“15万人”。"
     )

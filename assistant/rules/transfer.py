@@ -159,8 +159,9 @@ def _span(rule: Rule, facts: Facts, category: str, notes: list[str]) -> Span | N
         and (m.period or facts.period) == period
     ]
     if side and mention.sent and not mention.total:
-        notes.append("counts_side_by_side")
-        low = max(low, *(m.low for m in side))
+        # said to be different people ("用户不重叠"): the sum is the count
+        notes.append("counts_added" if facts.distinct_people else "counts_side_by_side")
+        low = low + sum(m.low for m in side) if facts.distinct_people else max(low, *(m.low for m in side))
         high = None if high is None or any(m.high is None for m in side) else high + sum(m.high for m in side)
     if period is None or period == rule.counting:
         return Span(low, high)

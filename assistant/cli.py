@@ -72,9 +72,10 @@ def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not valid JSON")
 
 
-def _batch_lines(assistant, lines: Iterable[str | None], out: TextIO) -> None:
+def _batch_lines(assistant, lines: Iterable[str | None], out: TextIO, as_of: str | None = None) -> None:
     """One output line per input line, in order, whatever goes wrong on a line (``None``
-    stands for a line that was not UTF-8)."""
+    stands for a line that was not UTF-8). ``as_of`` (the ``--as-of`` flag) is the date of
+    every line that gives none of its own."""
     for number, line in enumerate(lines, start=1):
         record_id = None
         try:
@@ -88,7 +89,7 @@ def _batch_lines(assistant, lines: Iterable[str | None], out: TextIO) -> None:
             if not isinstance(item, dict):
                 raise UsageError(f"line {number}: expected a JSON object")
             record_id = item.get("id")
-            answer = assistant.ask(item.get("question"), item.get("as_of"))
+            answer = assistant.ask(item.get("question"), item["as_of"] if "as_of" in item else as_of)
             result = {"id": record_id, **answer.to_dict()}
         except AssistantError as exc:
             result = {"id": record_id, "error": str(exc)}
@@ -147,7 +148,7 @@ def _ask(args, config: Config) -> int:
             raise UsageError("give either a question or --batch FILE, not both")
         lines = _read_batch(args.batch)
         assistant = Assistant(config, notify=_notify, rebuild=not args.no_rebuild)
-        _batch_lines(assistant, lines, sys.stdout)
+        _batch_lines(assistant, lines, sys.stdout, args.as_of)
         return 0
     assistant = Assistant(config, notify=_notify, rebuild=not args.no_rebuild)
     answer = assistant.ask(args.question, args.as_of)
@@ -169,7 +170,7 @@ def _build(args, config: Config) -> int:
 
     corpus = load_corpus(config.corpus_dir)
     embedder = make_embedder(config.embedder)
-    terms, glosses = load_lexicon().terms(), load_glosses(corpus)
+    terms, glosses = load_lexicon(config.lexicon_path).terms(), load_glosses(corpus, config.glosses_path)
     model = load_relevance(config.relevance_dir, embedder.id)
     digest = model.digest if model else ""
     if not args.force:
@@ -196,6 +197,9 @@ def _feedback(args, config: Config) -> int:
     if not config.db_path.is_file():
         # (opening the store would create an empty database where none was meant to be)
         raise UsageError(f"no feedback database at {config.db_path}: nothing to export")
+    if args.out and _is_database(args.out, config.db_path):
+        # opening it for writing would empty it before a line is written
+        raise UsageError(f"{args.out} is a database, not an export file: nothing was written; choose another --out")
     store = FeedbackStore(config.db_path)
     try:
         out = args.out.open("w", encoding="utf-8") if args.out else sys.stdout
@@ -208,6 +212,20 @@ def _feedback(args, config: Config) -> int:
             out.close()
     print(f"exported {count} flagged answers", file=sys.stderr)
     return 0
+
+
+def _is_database(path: Path, db_path: Path) -> bool:
+    """``path`` is the feedback database, one of its journal files, or any SQLite database."""
+    if path.is_dir():
+        return False
+    own = {db_path.resolve(), *(db_path.resolve().with_name(db_path.name + s) for s in ("-wal", "-shm", "-journal"))}
+    if path.resolve() in own:
+        return True
+    try:
+        with path.open("rb") as fh:
+            return fh.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
 
 
 def main(argv: list[str] | None = None) -> int:

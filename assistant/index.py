@@ -155,6 +155,7 @@ def build_index(
     from tqdm import tqdm
 
     started = time.perf_counter()
+    _check_replaceable(index_dir)
     extra_terms = list(extra_terms)
     chunks = corpus_chunks(corpus)
     staging = index_dir.parent / f".{index_dir.name}.building"
@@ -206,6 +207,22 @@ def build_index(
         shutil.rmtree(index_dir)
     staging.rename(index_dir)
     return load_index(corpus, embedder, index_dir, extra_terms, glosses, model_digest=model_digest)
+
+
+def _check_replaceable(index_dir: Path) -> None:
+    """Refuse to replace a folder that holds anything but an index's own files: a mistyped
+    ``ASSISTANT_INDEX_DIR`` must not delete someone's documents."""
+    if not index_dir.exists():
+        return
+    if not index_dir.is_dir():
+        raise IndexError_(f"{index_dir} is a file, not an index folder: choose another ASSISTANT_INDEX_DIR")
+    foreign = sorted(p.name for p in index_dir.iterdir() if p.name not in {*_FILES, "manifest.json"})
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (" …" if len(foreign) > 3 else "")
+        raise IndexError_(
+            f"{index_dir} holds files that are not part of an index ({shown}); nothing was changed. "
+            "Point ASSISTANT_INDEX_DIR at an empty or new folder."
+        )
 
 
 def check_index(

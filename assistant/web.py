@@ -20,6 +20,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import logging
+import re
 import threading
 import time
 
@@ -250,7 +251,15 @@ def build_ui(assistant: Assistant, store: FeedbackStore, config: Config) -> gr.B
             except AssistantError as exc:
                 yield notice_html(f"无法提问：{exc}"), skip, skip, skip, skip
                 return
-            yield question_html(clean) + notice_html("正在检索条文……", "warn"), skip, skip, skip, ""
+            # The box is emptied as the question is taken: text typed there from now on is the
+            # user's next question, which waits (and says so) until this answer is done.
+            yield (
+                question_html(clean) + notice_html("正在检索条文……", "warn"),
+                skip,
+                skip,
+                "",
+                notice_html(BUSY_NOTICE, "warn"),
+            )
             try:
                 answer = None
                 draft = ""
@@ -261,7 +270,7 @@ def build_ui(assistant: Assistant, store: FeedbackStore, config: Config) -> gr.B
                     else:
                         answer = event
             except AssistantError as exc:
-                yield question_html(clean) + notice_html(f"无法回答：{exc}"), skip, skip, skip, skip
+                yield question_html(clean) + notice_html(f"无法回答：{exc}"), skip, skip, skip, ""
                 return
             except Exception:
                 log.exception("unexpected failure answering %r", clean)
@@ -270,7 +279,7 @@ def build_ui(assistant: Assistant, store: FeedbackStore, config: Config) -> gr.B
                     skip,
                     skip,
                     skip,
-                    skip,
+                    "",
                 )
                 return
             for part in pieces(answer.answer):
@@ -283,13 +292,12 @@ def build_ui(assistant: Assistant, store: FeedbackStore, config: Config) -> gr.B
                 log.warning("answer not recorded (%s): %s", store.db_path, exc)
                 answer_id = None
                 note = notice_html(f"本条回答未能记录（{exc}）。对它的反馈会在点击时重新尝试保存。", "warn")
-            # the question box was emptied when the question was taken; whatever was typed
-            # since is the user's next question and stays
             yield "", [*shown, Turn(answer)], [*recs, answer_id], skip, note
 
         # Enter and the button are one event, answered once at a time per page: a second
         # submission while one is in flight (Enter then a click, or a question sent 0.1 s
-        # after another) is ignored, so no answer replaces another and none is recorded twice.
+        # after another) is not taken, so no answer replaces another and none is recorded
+        # twice; its text stays in the box and the status line says to send it afterwards.
         gr.on(
             triggers=[question.submit, send.click],
             fn=submit,
@@ -308,36 +316,49 @@ def build_ui(assistant: Assistant, store: FeedbackStore, config: Config) -> gr.B
     return demo
 
 
+BUSY_NOTICE = "正在回答上一个问题；回答完成后再发送下一个问题（已输入的问题会保留在输入框中）。"
+
+
 def _after_feedback(result: tuple[list, str, bool], comment: str) -> tuple[list, str, str]:
-    """Keep the comment box's text when the save failed, so the user can retry without retyping."""
+    """Keep the comment box's text when the save failed, so the user can retry without retyping,
+    with any lone surrogate (the reason a save fails on the text itself) shown as "�": the
+    page cannot be sent a character that is not one."""
     recs, message, saved = result
-    return recs, message, "" if saved else comment
+    return recs, message, "" if saved else _LONE_SURROGATE.sub("\ufffd", comment)
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class LoginGuard:
     """Checks a login, slowing down guessing: after ``free`` failures within ``window``
-    seconds, every attempt (the right password included) waits twice as long as the last,
-    up to ``cap`` seconds. One shared count: Gradio does not tell who is trying."""
+    seconds, every attempt (the right password included) is refused unread until a lockout
+    has passed since the last failure, twice as long for each failure more, up to ``cap``
+    seconds. Refused, not delayed: a sleeping check would hold a server thread, and with it
+    every logged-in user. Attempts during a lockout do not extend it, so guessing cannot
+    lock the real user out for longer. One shared count: Gradio does not tell who is trying."""
 
     def __init__(self, username: str, password: str, free: int = 5, window: float = 300.0, cap: float = 30.0,
-                 sleep=time.sleep, clock=time.monotonic):
+                 clock=time.monotonic):
         self._user, self._password = username.encode(), password.encode()
         self._free, self._window, self._cap = free, window, cap
-        self._sleep, self._clock = sleep, clock
+        self._clock = clock
         self._failures: list[float] = []
         self._lock = threading.Lock()
 
-    def delay(self) -> float:
+    def locked_for(self) -> float:
+        """Seconds until an attempt is checked again (0: now)."""
         with self._lock:
             now = self._clock()
             self._failures = [t for t in self._failures if now - t < self._window]
             over = len(self._failures) - self._free
-        return 0.0 if over < 0 else min(self._cap, 0.5 * 2**over)
+            if over < 0:
+                return 0.0
+            return max(0.0, self._failures[-1] + min(self._cap, 0.5 * 2**over) - now)
 
     def __call__(self, username: str, password: str) -> bool:
-        wait = self.delay()
-        if wait:
-            self._sleep(wait)
+        if self.locked_for() > 0:
+            return False
         ok = hmac.compare_digest(username.encode(), self._user) & hmac.compare_digest(password.encode(), self._password)
         if not ok:
             with self._lock:
@@ -365,7 +386,7 @@ def serve(demo: gr.Blocks, config: Config) -> None:
         server_name=config.host,
         server_port=config.port,
         auth=auth,
-        auth_message="请登录出境合规问答助手" if auth else None,
+        auth_message="请登录出境合规问答助手（多次输错密码后，需等待至多30秒再试）" if auth else None,
         show_error=False,  # errors are shown as messages by the handlers, never as tracebacks
         ssr_mode=False,
         css=CSS,

@@ -348,6 +348,14 @@ def test_cli_batch_output_has_one_line_per_record_for_any_line_reader(run_cli, t
     assert json.loads(out)["id"] == "a\u2028b\x85c\u2029d"
 
 
+def test_cli_batch_lines_without_a_date_take_the_as_of_flag(run_cli, tmp_path):
+    batch = tmp_path / "dated.jsonl"
+    batch.write_text(json.dumps({"id": 1, "question": FILING}) + "\n"
+                     + json.dumps({"id": 2, "question": FILING, "as_of": "2024-06-01"}) + "\n", encoding="utf-8")
+    code, out, _ = run_cli("ask", "--as-of", "2025-06-01", "--batch", str(batch))
+    assert code == 0 and [json.loads(line)["as_of"] for line in out.splitlines()] == ["2025-06-01", "2024-06-01"]
+
+
 def test_cli_batch_in_utf16_is_refused_with_what_to_do(run_cli, tmp_path):
     batch = tmp_path / "utf16.jsonl"
     batch.write_bytes('{"id": 1, "question": "标准合同"}\n'.encode("utf-16"))

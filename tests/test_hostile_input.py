@@ -323,6 +323,41 @@ def test_exporting_feedback_to_a_bad_path_is_a_message(tmp_path, where):
     assert done.returncode == 2 and "cannot write" in done.stderr and "Traceback" not in done.stderr
 
 
+@pytest.mark.parametrize("target", ["the database", "its journal", "a copy of it"])
+def test_exporting_feedback_onto_a_database_is_refused_and_loses_nothing(tmp_path, monkeypatch, capsys, target):
+    import shutil
+
+    from assistant import cli
+    from assistant.feedback import FeedbackStore
+
+    db = tmp_path / "f.db"
+    FeedbackStore(db)._write("INSERT INTO answers (question, as_of, outcome, answer, citations, corpus_hash,"
+                             " embedder_id, timings, created_at) VALUES ('q', '2026-12-07', 'answered', 'a', '[]',"
+                             " 'c', 'e', '{}', 'now')", ())
+    out = {"the database": db, "its journal": tmp_path / "f.db-wal", "a copy of it": tmp_path / "copy.db"}[target]
+    if target == "a copy of it":
+        shutil.copy(db, out)
+    before = db.read_bytes()
+    monkeypatch.setenv("ASSISTANT_DB", str(db))
+    assert cli.main(["feedback", "export", "--out", str(out)]) == 2
+    assert "is a database" in capsys.readouterr().err
+    assert db.read_bytes() == before
+
+
+@pytest.mark.parametrize("command", [["build"], ["ask", "标准合同多久备案？"]])
+def test_an_index_folder_holding_other_files_is_never_replaced(tmp_path, monkeypatch, capsys, command):
+    from assistant import cli
+
+    folder = tmp_path / "mine"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "notes.txt").write_text("my notes", encoding="utf-8")
+    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(folder))
+    monkeypatch.setenv("ASSISTANT_EMBED_CACHE_DIR", str(tmp_path / "cache"))
+    assert cli.main(command) == 4
+    assert "not part of an index" in capsys.readouterr().err
+    assert (folder / "notes.txt").read_text(encoding="utf-8") == "my notes" and (folder / "sub").is_dir()
+
+
 @pytest.mark.slow
 def test_an_unwritable_index_location_is_a_message(tmp_path):
     blocker = tmp_path / "file"
@@ -362,6 +397,16 @@ def test_a_date_the_calendar_cannot_count_is_a_usage_error(engine, kind, questio
         engine.evaluate(question, AS_OF)
 
 
+def test_a_note_not_saved_for_a_lone_surrogate_goes_back_to_the_page_sendable():
+    # the page is sent the note back to retry with; a lone surrogate cannot be sent (orjson)
+    import orjson
+
+    from assistant.web import _after_feedback
+
+    recs, message, comment = _after_feedback(([], "反馈未保存：备注含有无法保存的字符", False), "引用\ud800有误")
+    assert comment == "引用\ufffd有误" and orjson.dumps([recs, message, comment])
+
+
 def test_a_note_with_a_lone_surrogate_is_reported_not_saved(tmp_path):
     from assistant.feedback import FeedbackNotSaved, FeedbackStore
     from assistant.types import Answer
@@ -385,20 +430,28 @@ def test_a_half_configured_login_refuses_to_start():
     assert Config.from_env({"ASSISTANT_USER": "reviewer", "ASSISTANT_PASSWORD": "secret"}).username == "reviewer"
 
 
-def test_failed_logins_are_slowed_down_the_right_one_too():
+def test_failed_logins_lock_the_login_out_for_a_while_without_holding_anyone_up():
     from assistant.web import LoginGuard
 
-    slept: list[float] = []
     now = [0.0]
-    guard = LoginGuard("reviewer", "secret", free=5, sleep=slept.append, clock=lambda: now[0])
-    assert guard("reviewer", "secret") and slept == []
-    for _ in range(40):
+    guard = LoginGuard("reviewer", "secret", free=5, clock=lambda: now[0])
+    assert guard("reviewer", "secret")
+    for _ in range(5):  # five wrong guesses are each checked at once
+        assert guard.locked_for() == 0.0
         assert not guard("reviewer", "guess")
-    assert len(slept) == 35 and slept[0] == 0.5 and max(slept) == 30.0
-    assert guard("reviewer", "secret") and slept[-1] == 30.0  # the right password waits its turn
+        now[0] += 0.01
+    assert 0 < guard.locked_for() <= 0.5
+    for _ in range(40):  # guesses during the lockout are refused unread and do not extend it
+        assert not guard("reviewer", "guess")
+    assert not guard("reviewer", "secret")  # the right password too, until the lockout passes
+    now[0] += 0.5
+    assert guard("reviewer", "secret")
+    for _ in range(30):  # each failure past the free ones doubles the lockout, up to 30 s
+        now[0] += guard.locked_for()
+        assert not guard("reviewer", "guess")
+    assert guard.locked_for() == 30.0
     now[0] += 301.0  # the failures age out
-    slept.clear()
-    assert guard("reviewer", "secret") and slept == []
+    assert guard.locked_for() == 0.0 and guard("reviewer", "secret")
 
 
 def test_an_altered_jieba_cache_in_the_index_folder_is_never_read(tmp_path):

@@ -173,3 +173,19 @@ def test_an_ablation_retrains_and_measures_without_the_part(tmp_path):
     assert {r["variant"] for r in rows} == {"without the glosses"}
     assert {r["split"] for r in rows if "all" in r} == {"dev", "test"}
     assert any("refusal" in r for r in rows)
+
+
+def test_the_ablation_table_has_a_row_per_variant_with_dev_test_and_refusals():
+    from eval.ablate import table
+
+    found = {"questions": 10, "r_at_1": 0.5, "r_at_5": 0.9, "mrr": 0.65}
+    rows = [
+        {"variant": "full system", "split": "dev", "all": found, "real": {"questions": 0}},
+        {"variant": "full system", "split": "test", "all": found},
+        {"variant": "full system", "split": "dev", "refusal": {"refused_right": 3, "refused_wrong": 1}},
+        {"variant": "without the glosses", "split": "dev", "all": found},
+    ]
+    lines = table(rows).splitlines()
+    assert len(lines) == 4
+    assert lines[2] == "| full system | 0.500 / 0.900 / 0.650 | — | 0.500 / 0.900 / 0.650 | — | 3 / 1 |"
+    assert lines[3].startswith("| without the glosses | 0.500 / 0.900 / 0.650 | — | — |")

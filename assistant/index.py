@@ -217,12 +217,23 @@ def _check_replaceable(index_dir: Path) -> None:
     if not index_dir.is_dir():
         raise IndexError_(f"{index_dir} is a file, not an index folder: choose another ASSISTANT_INDEX_DIR")
     foreign = sorted(p.name for p in index_dir.iterdir() if p.name not in {*_FILES, "manifest.json"})
+    manifest = index_dir / "manifest.json"
+    if manifest.exists() and not _is_index_manifest(manifest):
+        foreign.insert(0, manifest.name)  # someone's own manifest.json, not an index's
     if foreign:
         shown = ", ".join(foreign[:3]) + (" …" if len(foreign) > 3 else "")
         raise IndexError_(
             f"{index_dir} holds files that are not part of an index ({shown}); nothing was changed. "
             "Point ASSISTANT_INDEX_DIR at an empty or new folder."
         )
+
+
+def _is_index_manifest(path: Path) -> bool:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and {"format", "corpus_digest", "files"} <= data.keys()
 
 
 def check_index(

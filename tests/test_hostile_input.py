@@ -345,17 +345,19 @@ def test_exporting_feedback_onto_a_database_is_refused_and_loses_nothing(tmp_pat
 
 
 @pytest.mark.parametrize("command", [["build"], ["ask", "标准合同多久备案？"]])
-def test_an_index_folder_holding_other_files_is_never_replaced(tmp_path, monkeypatch, capsys, command):
+@pytest.mark.parametrize("mine", ["notes.txt", "manifest.json"])  # a file named like an index's, too
+def test_an_index_folder_holding_other_files_is_never_replaced(tmp_path, monkeypatch, capsys, command, mine):
     from assistant import cli
 
     folder = tmp_path / "mine"
-    (folder / "sub").mkdir(parents=True)
-    (folder / "notes.txt").write_text("my notes", encoding="utf-8")
+    folder.mkdir()
+    (folder / mine).write_text('{"name": "my web app", "start_url": "/"}', encoding="utf-8")
     monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(folder))
     monkeypatch.setenv("ASSISTANT_EMBED_CACHE_DIR", str(tmp_path / "cache"))
     assert cli.main(command) == 4
     assert "not part of an index" in capsys.readouterr().err
-    assert (folder / "notes.txt").read_text(encoding="utf-8") == "my notes" and (folder / "sub").is_dir()
+    assert (folder / mine).read_text(encoding="utf-8") == '{"name": "my web app", "start_url": "/"}'
+    assert [p.name for p in folder.iterdir()] == [mine]
 
 
 @pytest.mark.slow

@@ -27,8 +27,8 @@ from .manifest import ROOT
 RESULTS = ROOT / "eval" / "results" / "ablation.json"
 VARIANTS = {
     "full system": (),
-    "without the query expansions": ("expansions",),
     "without the glosses": ("glosses",),
+    "without the query expansions": ("expansions",),
     "without expansions and glosses": ("expansions", "glosses"),
 }
 
@@ -85,6 +85,16 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _write(results: Path, rows: list[dict], quick: bool) -> None:
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text(json.dumps({"rows": rows, "quick": quick}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    results.with_suffix(".md").write_text(
+        "# Each hand-written retrieval part left out (`make ablate`)\n\nR@1 / R@5 / MRR; the trained parts "
+        "retrained for each variant. Written by `eval/ablate.py` from `ablation.json`.\n\n" + table(rows),
+        encoding="utf-8",
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.ablate")
     parser.add_argument("--results", type=Path, default=RESULTS)
@@ -105,14 +115,7 @@ def main(argv: list[str] | None = None) -> int:
             rows.append({"variant": name, "split": row["split"], "refusal": row["refusal"]})
         print(f"{name}: " + "; ".join(f"{r['split']} {r.get('all', r.get('refusal'))}" for r in rows
                                       if r["variant"] == name), file=sys.stderr)
-    args.results.parent.mkdir(parents=True, exist_ok=True)
-    args.results.write_text(json.dumps({"rows": rows, "quick": args.quick}, ensure_ascii=False, indent=1) + "\n",
-                            encoding="utf-8")
-    args.results.with_suffix(".md").write_text(
-        "# Each hand-written retrieval part left out (`make ablate`)\n\nR@1 / R@5 / MRR; the trained parts "
-        "retrained for each variant. Written by `eval/ablate.py` from `ablation.json`.\n\n" + table(rows),
-        encoding="utf-8",
-    )
+        _write(args.results, rows, args.quick)  # after each variant: a later failure keeps these
     return 0
 
 

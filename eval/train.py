@@ -97,6 +97,8 @@ def gloss_pairs(assistant: Assistant, cache: Path, every: int = 1) -> tuple[list
     """Each gloss phrase as a question answered by its unit (one in ``every``)."""
     glosses = load_glosses(assistant.corpus, assistant.config.glosses_path)
     phrases = [(p, key) for key, ps in glosses.items() for p in ps][::every]
+    if not phrases:  # no glosses (an ablation): no rows, of the vectors' width
+        return [], np.zeros((0, assistant.embedder.dim), dtype=np.float32), []
     vectors, _ = embed_with_cache(assistant.embedder, [p for p, _ in phrases], cache, queries=True)
     return [p for p, _ in phrases], vectors, [frozenset([k]) for _, k in phrases]
 

@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 
 STREAM_PAUSE_S = 0.03  # between streamed pieces: long enough to be seen, short enough not to annoy
 ASK_CONCURRENCY = 4  # Assistant.ask keeps no per-question state; a few sessions may ask at once
+BUSY_NOTICE = "正在回答上一个问题；回答完成后再发送下一个问题（已输入的问题会保留在输入框中）。"
 
 EXAMPLES = (
     "标准合同生效后多久要备案？",
@@ -316,12 +317,9 @@ def build_ui(assistant: Assistant, store: FeedbackStore, config: Config) -> gr.B
     return demo
 
 
-BUSY_NOTICE = "正在回答上一个问题；回答完成后再发送下一个问题（已输入的问题会保留在输入框中）。"
-
-
 def _after_feedback(result: tuple[list, str, bool], comment: str) -> tuple[list, str, str]:
     """Keep the comment box's text when the save failed, so the user can retry without retyping,
-    with any lone surrogate (the reason a save fails on the text itself) shown as "�": the
+    with any lone surrogate (the reason a save fails on the text itself) shown as U+FFFD: the
     page cannot be sent a character that is not one."""
     recs, message, saved = result
     return recs, message, "" if saved else _LONE_SURROGATE.sub("\ufffd", comment)

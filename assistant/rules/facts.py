@@ -835,16 +835,12 @@ def _counts(text: str, date_spans: list[tuple[int, int]]) -> list[CountMention]:
         all_sent = bool(_ALL_SENT_NEXT.match(text, c_end))
         clause = text[c_start:c_end]
         m = _mention(text, n, before, after, clause, all_sent)
-        if not m.sent and out and out[-1].sent and out[-1].category == m.category and (
-            m.total or not (
-            _PROCESSED.search(clause) or _HAVING.search(clause) or _SENTENCE_BREAK.search(text, numerals[i - 1].end, n.start)
-        )
-        ):
-            # "A业务线向境外提供了3万人，B业务线4万人" lists what was sent, and "…，合计9万人"
-            # totals it; "公司有15万用户" or a new sentence does not continue the list
+        if not m.sent and out and _continues_what_was_sent(text, clause, out[-1], numerals[i - 1], m, n):
             m = replace(m, sent=True)
         glued = _GLUED_BEFORE.search(text, max(0, n.start - 16), n.start)
-        if glued and not (len(glued.group(1)) == 4 and glued.group(1)[:2] in ("19", "20") and glued.group(2).isspace()):
+        if glued and not any(s <= glued.start() < e for s, e in date_spans) and not (
+            len(glued.group(1)) == 4 and glued.group(1)[:2] in ("19", "20") and glued.group(2).isspace()
+        ):
             # "1'500'000", "1.200.000", "1 5万": digits the reader did not join stand before the
             # count, so what was meant is unclear; asked back, never read as "000" or "5万"
             start = glued.start()
@@ -858,6 +854,20 @@ def _counts(text: str, date_spans: list[tuple[int, int]]) -> list[CountMention]:
             m = replace(m, low=start.value, raw=text[start.start : n.end])
         out.append(m)
     return out
+
+
+def _continues_what_was_sent(
+    text: str, clause: str, previous: CountMention, previous_at: Numeral, mention: CountMention, at: Numeral
+) -> bool:
+    """Whether a count with no word of sending of its own continues a list of counts sent
+    ("A业务线向境外提供了3万人，B业务线4万人") or totals it ("…，合计9万人"): it follows a count
+    of its kind that was sent, in the same sentence, and its clause holds no word of holding
+    ("公司有15万用户")."""
+    if not previous.sent or previous.category != mention.category:
+        return False
+    if mention.total:
+        return True
+    return not (_PROCESSED.search(clause) or _HAVING.search(clause) or _SENTENCE_BREAK.search(text, previous_at.end, at.start))
 
 
 # Digits, then separators or blanks, just before a count (a year and a space are fine: "in 2024 150,000 people").

@@ -155,7 +155,7 @@ def _span(rule: Rule, facts: Facts, category: str, notes: list[str]) -> Span | N
     # only if it is the same across that range; otherwise the total is asked for.
     side = [
         m for m in mentions
-        if m is not mention and m not in extra and m.sent and not (m.part or m.additional or m.total)
+        if m is not mention and all(m is not e for e in extra) and m.sent and not (m.part or m.additional or m.total)
         and (m.period or facts.period) == period
     ]
     if side and mention.sent and not mention.total:
@@ -179,14 +179,10 @@ def _best(rule: Rule, facts: Facts, mentions: list[CountMention]) -> CountMentio
     """Prefer a count said to be the total, then one over the rule's own counting period,
     then the first; at each step a count said to be sent abroad over one that is not
     ("公司有15万用户，今年向境外提供了8万人")."""
-    for pool in (
-        [m for m in mentions if m.total],
-        [m for m in mentions if (m.period or facts.period) == rule.counting],
-        mentions,
-    ):
+    for pool in ([m for m in mentions if m.total], [m for m in mentions if (m.period or facts.period) == rule.counting]):
         if pool:
             return next((m for m in pool if m.sent), pool[0])
-    raise ValueError("no count to choose from")
+    return next((m for m in mentions if m.sent), mentions[0])
 
 
 def decide(rule: Rule, inputs: Inputs) -> TransferDecision:

@@ -202,23 +202,26 @@ def _answer_rows(db: Path, question: str) -> int:
 
 
 def test_a_question_sent_while_one_is_answered_waits_in_the_box_and_nothing_is_lost(page, app_server):
-    first = "标准合同备案需要提交哪些材料？"
+    # a route question without facts: its answer streams in about twenty pieces (over 0.5 s),
+    # time enough to send another while it is still being answered
+    first = "我们向境外提供个人信息，要走哪条路？"
     second = "境外接收方可以再向第三方提供个人信息吗？"
     turns = page.locator(".turn-a").count()
+    done = page.get_by_role("button", name="👎 没帮助")
     box = page.locator("#question textarea")
     box.fill(first)
     page.locator("#send").click()
-    page.wait_for_timeout(100)
-    box.fill(second)  # typed and sent 0.1 s later, and again by Enter: while the first is answered
+    page.locator("#feedback-status").get_by_text("回答完成后再发送").wait_for()  # the first is in flight
+    box.fill(second)  # typed and sent now, by a click and again by Enter
     page.locator("#send").click()
     box.press("Enter")
-    page.locator("#feedback-status").get_by_text("回答完成后再发送").wait_for()
-    page.get_by_role("button", name="👎 没帮助").nth(turns).wait_for()
+    assert done.count() == turns, "the first answer finished before the second was sent: nothing was tested"
+    done.nth(turns).wait_for()
     page.wait_for_timeout(1000)  # time for a wrongly taken second question to show up
     assert page.locator(".turn-a").count() == turns + 1  # the first answer, not replaced
     assert box.input_value() == second  # the second question waits where it was typed
     assert _answer_rows(app_server["db"], first) == 1 and _answer_rows(app_server["db"], second) == 0
     page.locator("#send").click()  # sent again once the first is done: answered, after it
-    page.get_by_role("button", name="👎 没帮助").nth(turns + 1).wait_for()
+    done.nth(turns + 1).wait_for()
     assert page.locator(".turn-a").count() == turns + 2 and box.input_value() == ""
     assert _answer_rows(app_server["db"], second) == 1

@@ -20,7 +20,6 @@ Not here: argument parsing and printing (``cli``), web serving (``app.py``).
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -44,13 +43,12 @@ from .retrieve import Retriever
 from .rules import RuleEngine, load_rule_table
 from .rules.followup import looks_like_followup, shifted_as_of
 from .types import Answer, Hit, RuleResult
-from .writing import Reader, canonical, without_controls
+from .writing import SURROGATE, Reader, canonical, without_controls
 
 MAX_QUESTION_CHARS = 2000
 EARLIEST_AS_OF = date(1990, 1, 1)
 LATEST_AS_OF = date(2100, 12, 31)
 CHINA_TZ = timezone(timedelta(hours=8))  # China Standard Time has no daylight saving
-_SURROGATE = re.compile(r"[\ud800-\udfff]")  # undecodable input (bad UTF-8 in argv, a lone JSON escape)
 # The oldest personal-information-export rule in the corpus (PIPL) took effect on this day; before
 # it none of the texts governs anything, so a question "as of" an earlier date is not covered.
 EARLIEST_COVERED = date(2021, 11, 1)
@@ -155,7 +153,7 @@ def clean_question(question: object) -> str:
         raise UsageError("the question must be text")
     # (control characters inside a word are noise, not a space: "不\x7f是关基" is 不是关基)
     text = without_controls(question).strip()
-    if _SURROGATE.search(text):
+    if SURROGATE.search(text):
         raise UsageError("the question contains characters that are not valid text (undecodable bytes?)")
     if not canonical(text).strip():
         raise UsageError("the question is empty")

@@ -20,7 +20,6 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import logging
-import re
 import threading
 import time
 
@@ -41,6 +40,7 @@ from .webview import (
     pieces,
     question_html,
 )
+from .writing import SURROGATE
 
 log = logging.getLogger(__name__)
 
@@ -322,10 +322,7 @@ def _after_feedback(result: tuple[list, str, bool], comment: str) -> tuple[list,
     with any lone surrogate (the reason a save fails on the text itself) shown as U+FFFD: the
     page cannot be sent a character that is not one."""
     recs, message, saved = result
-    return recs, message, "" if saved else _LONE_SURROGATE.sub("\ufffd", comment)
-
-
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+    return recs, message, "" if saved else SURROGATE.sub("\ufffd", comment)
 
 
 class LoginGuard:

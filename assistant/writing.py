@@ -48,6 +48,9 @@ _LOOKALIKE = str.maketrans(
     "aeopcyxijsdhlqwABEKMHOPCTXYIJSaeikvoptuxABEZHIKMNOPTYX",
 )
 _WORD = re.compile(r"[A-Za-z\u0370-\u03ff\u0400-\u04ff\u0500-\u052f]+")
+# Half of a surrogate pair on its own: what undecodable input (bad UTF-8 in argv, a lone JSON
+# escape) becomes; no character, so it can be neither stored nor sent to a page.
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 # Terminal colour and cursor codes, then control characters: spacing ones become a space,

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .numerals import fold_digits
+from .numerals import fold_digits, parse_numeral
 
 MONTHS = {
     m: i + 1
@@ -72,18 +72,6 @@ _OFFSET = {"前年": -2, "去年": -1, "今年": 0, "明年": 1, "上": -1, "下
 _WEEKDAY = {c: i for i, c in enumerate("一二三四五六日")} | {"天": 6}
 
 
-_HANZI_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
-
-
-def _hanzi_number(text: str) -> int | None:
-    """一 to 三十一 in characters; None for a form no day or month is written in."""
-    m = re.fullmatch(r"(?:([二三])?(十))?([一二三四五六七八九])?", text)
-    if not m or not text:
-        return None
-    tens = (_HANZI_DIGIT[m.group(1)] if m.group(1) else 1) if m.group(2) else 0
-    return tens * 10 + (_HANZI_DIGIT[m.group(3)] if m.group(3) else 0)
-
-
 @dataclass(frozen=True)
 class DateMention:
     day: date
@@ -119,9 +107,8 @@ def _to_date(kind: str, m: re.Match[str], as_of: date) -> date | None:
     elif kind == "ymd_rel":
         y, mo, d = as_of.year + _OFFSET[m.group(1)], int(m.group(2)), int(m.group(3))
     elif kind == "ymd_hanzi":
-        y = int("".join(str(_HANZI_DIGIT[c]) for c in m.group(1)))
-        mo, d = _hanzi_number(m.group(2)), _hanzi_number(m.group(3))
-        if mo is None or d is None:
+        y, mo, d = (parse_numeral(m.group(i)) for i in (1, 2, 3))
+        if y is None or mo is None or d is None:
             return None
     elif kind in ("ymd_cn", "ymd_num"):
         y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))

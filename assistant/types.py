@@ -80,6 +80,10 @@ class Citation:
     def to_dict(self) -> dict[str, str]:
         return {"key": self.key, "title": self.title, "locator": self.locator, "quote": self.quote}
 
+    @classmethod
+    def from_dict(cls, d: Mapping[str, str]) -> Citation:
+        return cls(str(d["key"]), str(d["title"]), str(d["locator"]), str(d["quote"]))
+
 
 @dataclass(frozen=True)
 class RuleResult:
@@ -104,6 +108,16 @@ class RuleResult:
             "warnings": list(self.warnings),
             "citations": [c.to_dict() for c in self.citations],
         }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> RuleResult:
+        return cls(
+            str(d["id"]), int(d["version"]), dict(d["decision"]), dict(d["facts"]),
+            tuple(d["missing_facts"]), tuple(d["warnings"]), tuple(Citation.from_dict(c) for c in d["citations"]),
+        )
+
+
+_ANSWER_KEYS = ("question", "as_of", "outcome", "answer", "citations", "rule", "timings_ms")
 
 
 @dataclass(frozen=True)
@@ -131,3 +145,14 @@ class Answer:
         }
         out.update(self.extra)
         return out
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any], context: tuple[str, ...] = ()) -> Answer:
+        """The answer ``to_dict`` wrote (a page carries its conversation in that shape);
+        ``context`` and ``reason`` are not in the contract and come separately or not at all."""
+        return cls(
+            str(d["question"]), date.fromisoformat(d["as_of"]), str(d["outcome"]), str(d["answer"]),
+            tuple(Citation.from_dict(c) for c in d["citations"]),
+            RuleResult.from_dict(d["rule"]) if d.get("rule") else None,
+            dict(d["timings_ms"]), {k: v for k, v in d.items() if k not in _ANSWER_KEYS}, tuple(context),
+        )

@@ -1,14 +1,17 @@
-"""The Gradio web chat: ``build_ui(assistant, store, config)`` and ``serve(demo, config)``.
+"""The Gradio web chat: ``build_ui(assistant, store, config)``, ``build_app`` (the page and
+``/healthz``) and ``serve(app, config)``.
 
 One page, in Chinese: a conversation (each answer with its outcome, who decided it, the
 as-of date and its citations as clickable chips, plus 👍/👎), an input row with an as-of date,
 example questions, and a side panel that shows the whole cited unit with the quote marked,
 where a citation can be flagged as wrong. Answers stream in a sentence at a time.
 
-Per-session state lives in ``gr.State`` only: the list of ``Answer`` records shown (the last
-one is passed to ``Assistant.ask(previous=...)`` so a follow-up question keeps its facts),
-the feedback-database id of each, and the citation open in the side panel. Feedback that
-cannot be written is reported on the page, never dropped silently.
+The conversation travels with every request: the page holds it (a hidden JSON component of
+signed turns, ``conversation``) and sends it back with each question and each feedback
+click, so any replica behind a load balancer can continue it (the last answer is passed to
+``Assistant.ask(previous=...)`` so a follow-up keeps its facts). Only the citation open in
+the side panel is kept in the serving process (``gr.State``). Feedback that cannot be
+written is reported on the page, never dropped silently.
 
 HTML comes from ``webview`` (everything escaped). Not here: answering, storage, HTML
 building, and anything the CLI needs (the CLI never imports this module, so Gradio stays
@@ -17,35 +20,54 @@ off its import path).
 
 from __future__ import annotations
 
-import hmac
+import hashlib
+import io
 import ipaddress
 import logging
+import os
+import tempfile
 import threading
 import time
+from collections.abc import Callable
+from pathlib import Path
 
 import gradio as gr
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
 
+from .accounts import Accounts, LoginGuard
 from .api import Assistant, clean_question, parse_as_of
 from .config import Config
+from .conversation import Conversations
 from .errors import AssistantError
-from .feedback import FeedbackNotSaved, FeedbackStore
+from .httpapi import add_routes
+from .store import FeedbackError, FeedbackNotSaved, Store
 from .types import Answer, Citation
 from .webview import (
     CITATION_PLACEHOLDER,
+    VERDICT_LABELS,
     answer_html,
     chip_label,
     citation_html,
     draft_html,
+    flag_label,
     notice_html,
     pieces,
     question_html,
+    queue_html,
 )
 from .writing import SURROGATE
 
 log = logging.getLogger(__name__)
 
-STREAM_PAUSE_S = 0.03  # between streamed pieces: long enough to be seen, short enough not to annoy
-ASK_CONCURRENCY = 4  # Assistant.ask keeps no per-question state; a few sessions may ask at once
+STREAM_PAUSE_S = 0.06  # between streamed steps (at most four): long enough to be seen, short enough not to annoy
+# Questions answered at once: answering is CPU work (about 30 ms), and a few at a time keep two
+# cores busy without thrashing. Assistant.ask keeps no per-question state.
+ASK_CONCURRENCY = 4
+# Chat turns in flight at once. A turn mostly waits (between streamed pieces, on the record
+# write), so many share the cores; only the answering inside is held to ASK_CONCURRENCY.
+# (With the whole turn held to 4, 20 users spent most of their time queueing: bench/load.py.)
+TURN_CONCURRENCY = 64
 BUSY_NOTICE = "正在回答上一个问题；回答完成后再发送下一个问题（已输入的问题会保留在输入框中）。"
 
 EXAMPLES = (
@@ -91,51 +113,49 @@ CSS = """
 """
 
 
-class Turn:
-    """One answer shown in a session, as kept in ``gr.State``.
-
-    Gradio hashes State values to notice changes, and an ``Answer`` cannot be hashed (it
-    holds dicts); this holder hashes by identity, so each new turn counts as a change.
-    """
-
-    __slots__ = ("answer",)
-
-    def __init__(self, answer: Answer):
-        self.answer = answer
-
-
-def build_ui(assistant: Assistant, store: FeedbackStore, config: Config) -> gr.Blocks:
-    """The chat page over one loaded ``Assistant`` and one ``FeedbackStore``.
+def build_ui(
+    assistant: Assistant,
+    store: Store,
+    config: Config,
+    accounts: Accounts | None = None,
+    conversations: Conversations | None = None,
+) -> gr.Blocks:
+    """The chat page over one loaded ``Assistant`` and one ``Store``. ``conversations`` signs
+    the conversation the page carries; replicas must share its key (``Store.page_key``), and
+    without one a key of this process is made, so pages continue only on this process.
 
     ``config`` is accepted so the page can grow settings without changing its callers; the
     serving options in it are used by ``serve``.
     """
     del config  # nothing on the page depends on it yet
+    conversations = conversations or Conversations(os.urandom(32))
 
     def record(answer: Answer) -> int:
         return store.record_answer(answer, assistant.corpus.digest, assistant.embedder_id)
 
     def save_feedback(
-        records: list, turns: list[Turn], index: int, kind: str, key: str | None, comment: str
+        shown: list, index: int, kind: str, key: str | None, comment: str
     ) -> tuple[list, str, bool]:
         """Write one feedback row (recording its answer first if that failed earlier)."""
-        records = list(records)
+        shown, answers = conversations.read(shown)
         what = KIND_LABELS[kind] + (f"（{key}）" if key else "")
         try:
-            if index >= len(turns):
+            if index >= len(answers):
                 raise FeedbackNotSaved("反馈未保存：这条回答已不在当前对话中")
-            if records[index] is None:
-                records[index] = record(turns[index].answer)
-            store.add_feedback(records[index], kind, key, comment)
+            record_id = shown[index]["record"]
+            if not isinstance(record_id, int):
+                record_id = record(answers[index])
+                shown = [*shown[:index], conversations.with_record(shown[index], record_id), *shown[index + 1:]]
+            store.add_feedback(record_id, kind, key, comment)
         except FeedbackNotSaved as exc:
-            log.warning("feedback not saved (%s): %s", store.db_path, exc)
+            log.warning("feedback not saved (%s): %s", store.where(), exc)
             gr.Warning(str(exc), title="提示")
-            return records, notice_html(f"第{index + 1}条回答的{what}：{exc}", "error"), False
-        return records, notice_html(f"已保存：第{index + 1}条回答的{what}。谢谢！", "ok"), True
+            return shown, notice_html(f"第{index + 1}条回答的{what}：{exc}", "error"), False
+        return shown, notice_html(f"已保存：第{index + 1}条回答的{what}。谢谢！", "ok"), True
 
     with gr.Blocks(title="个人信息出境合规问答助手", analytics_enabled=False) as demo:
-        turns = gr.State([])  # the Turns shown, oldest first
-        records = gr.State([])  # feedback-database id of each Answer, None when not recorded
+        # The turns shown, oldest first (``turn``); held by the page, sent with each request.
+        conversation = gr.JSON([], visible=False, elem_id="conversation")
         selected = gr.State(None)  # (answer index, Citation) open in the side panel
 
         gr.HTML(
@@ -146,9 +166,9 @@ def build_ui(assistant: Assistant, store: FeedbackStore, config: Config) -> gr.B
         with gr.Row():
             with gr.Column(scale=3):
 
-                @gr.render(inputs=[turns])
-                def conversation(shown: list[Turn]):
-                    for i, answer in enumerate(turn.answer for turn in shown):
+                @gr.render(inputs=[conversation])
+                def show(shown: list):
+                    for i, answer in enumerate(conversations.read(shown)[1]):
                         gr.HTML(question_html(answer.question) + answer_html(answer), key=f"turn-{i}")
                         if answer.citations:
                             with gr.Row(elem_classes="chips", key=f"chips-{i}"):
@@ -177,11 +197,9 @@ def build_ui(assistant: Assistant, store: FeedbackStore, config: Config) -> gr.B
                             )
                         for button, kind in ((up, "up"), (down, "down")):
                             button.click(
-                                lambda recs, ts, text, n=i, k=kind: _after_feedback(
-                                    save_feedback(recs, ts, n, k, None, text), text
-                                ),
-                                inputs=[records, turns, comment],
-                                outputs=[records, status, comment],
+                                lambda ts, text, n=i, k=kind: _after_feedback(save_feedback(ts, n, k, None, text), text),
+                                inputs=[conversation, comment],
+                                outputs=[conversation, status, comment],
                                 api_visibility="private",
                             )
 
@@ -231,69 +249,64 @@ def build_ui(assistant: Assistant, store: FeedbackStore, config: Config) -> gr.B
             html = citation_html(assistant.corpus, assistant.applicability, citation, answer.as_of)
             return html, (index, citation), gr.Row(visible=True)
 
-        def flag_citation(chosen, recs, ts, text):
+        def flag_citation(chosen, ts, text):
             if chosen is None:
-                return recs, notice_html("请先点击一条引用。", "warn"), text
+                return gr.skip(), notice_html("请先点击一条引用。", "warn"), text
             index, citation = chosen
-            return _after_feedback(save_feedback(recs, ts, index, "citation_wrong", citation.key, text), text)
+            return _after_feedback(save_feedback(ts, index, "citation_wrong", citation.key, text), text)
 
         cite_wrong.click(
             flag_citation,
-            inputs=[selected, records, turns, cite_comment],
-            outputs=[records, status, cite_comment],
+            inputs=[selected, conversation, cite_comment],
+            outputs=[conversation, status, cite_comment],
             api_visibility="private",
         )
 
-        def submit(text: str, as_of_text: str, shown: list[Turn], recs: list):
+        answering = threading.BoundedSemaphore(ASK_CONCURRENCY)
+
+        def submit(text: str, as_of_text: str, shown: list):
             skip = gr.skip()
             try:
                 clean = clean_question(text)
                 when = parse_as_of(as_of_text)
             except AssistantError as exc:
-                yield notice_html(f"无法提问：{exc}"), skip, skip, skip, skip
+                yield notice_html(f"无法提问：{exc}"), skip, skip, skip
                 return
+            shown, earlier = conversations.read(shown)
             # The box is emptied as the question is taken: text typed there from now on is the
             # user's next question, which waits (and says so) until this answer is done.
-            yield (
-                question_html(clean) + notice_html("正在检索条文……", "warn"),
-                skip,
-                skip,
-                "",
-                notice_html(BUSY_NOTICE, "warn"),
-            )
+            busy = notice_html(BUSY_NOTICE, "warn")
+            yield question_html(clean) + notice_html("正在检索条文……", "warn"), skip, "", busy
             try:
                 answer = None
                 draft = ""
-                for event in assistant.ask_stream(clean, when, previous=shown[-1].answer if shown else None):
-                    if isinstance(event, str):  # a configured model writing; verified at the end
-                        draft += event
-                        yield question_html(clean) + draft_html(draft), skip, skip, skip, skip
-                    else:
-                        answer = event
+                with answering:
+                    for event in assistant.ask_stream(clean, when, previous=earlier[-1] if earlier else None):
+                        if isinstance(event, str):  # a configured model writing; verified at the end
+                            draft += event
+                            yield question_html(clean) + draft_html(draft), skip, skip, skip
+                        else:
+                            answer = event
             except AssistantError as exc:
-                yield question_html(clean) + notice_html(f"无法回答：{exc}"), skip, skip, skip, ""
+                yield question_html(clean) + notice_html(f"无法回答：{exc}"), skip, skip, ""
                 return
             except Exception:
                 log.exception("unexpected failure answering %r", clean)
-                yield (
-                    question_html(clean) + notice_html("内部错误，未能回答。请稍后重试或联系管理员。"),
-                    skip,
-                    skip,
-                    skip,
-                    "",
-                )
+                yield question_html(clean) + notice_html("内部错误，未能回答。请稍后重试或联系管理员。"), skip, skip, ""
                 return
+            # (the notice is sent again rather than skipped: Gradio builds a whole component
+            # for every skipped output of every step, and that was a tenth of a turn's CPU)
             for part in pieces(answer.answer):
-                yield question_html(clean) + answer_html(answer, part, streaming=True), skip, skip, skip, skip
+                yield question_html(clean) + answer_html(answer, part, streaming=True), skip, skip, busy
                 time.sleep(STREAM_PAUSE_S)
             note = ""
             try:
                 answer_id = record(answer)
             except FeedbackNotSaved as exc:
-                log.warning("answer not recorded (%s): %s", store.db_path, exc)
+                log.warning("answer not recorded (%s): %s", store.where(), exc)
                 answer_id = None
                 note = notice_html(f"本条回答未能记录（{exc}）。对它的反馈会在点击时重新尝试保存。", "warn")
-            yield "", [*shown, Turn(answer)], [*recs, answer_id], skip, note
+            yield "", [*shown, conversations.turn(answer, answer_id)], skip, note
 
         # Enter and the button are one event, answered once at a time per page: a second
         # submission while one is in flight (Enter then a click, or a question sent 0.1 s
@@ -302,19 +315,108 @@ def build_ui(assistant: Assistant, store: FeedbackStore, config: Config) -> gr.B
         gr.on(
             triggers=[question.submit, send.click],
             fn=submit,
-            inputs=[question, as_of, turns, records],
-            outputs=[pending, turns, records, question, status],
-            concurrency_limit=ASK_CONCURRENCY,
+            inputs=[question, as_of, conversation],
+            outputs=[pending, conversation, question, status],
+            concurrency_limit=TURN_CONCURRENCY,
             trigger_mode="once",
             api_visibility="private",
         )
 
         reset.click(
-            lambda: ([], [], None, CITATION_PLACEHOLDER, gr.Row(visible=False), "", ""),
-            outputs=[turns, records, selected, citation_view, cite_row, pending, status],
+            lambda: ([], None, CITATION_PLACEHOLDER, gr.Row(visible=False), "", ""),
+            outputs=[conversation, selected, citation_view, cite_row, pending, status],
             api_visibility="private",
         )
+        _review_panel(demo, store, accounts)
     return demo
+
+
+def _review_panel(demo: gr.Blocks, store: Store, accounts: Accounts | None) -> None:
+    """The review queue, shown to logged-in reviewers only. Every handler asks again who is
+    calling: hiding the panel is for the page, the check is what keeps employees out."""
+
+    def reviewer(request: gr.Request | None) -> str | None:
+        name = getattr(request, "username", None)
+        return name if accounts is not None and accounts.role(name) == "reviewer" else None
+
+    files = Path(tempfile.mkdtemp(prefix="assistant-review-"))
+
+    def candidates_file() -> str:
+        """The accepted candidates as a file the page can offer; named by its content, so
+        that listing the queue again writes nothing new unless something was accepted."""
+        out = io.StringIO()
+        store.export_candidates(out)
+        data = out.getvalue().encode("utf-8")
+        path = files / f"gold-candidates-{hashlib.sha256(data).hexdigest()[:12]}.jsonl"
+        if not path.exists():
+            path.write_bytes(data)
+        return str(path)
+
+    def listed() -> tuple[str, gr.Dropdown, gr.DownloadButton]:
+        try:
+            flags = store.queue()
+            download = candidates_file()
+        except FeedbackError as exc:
+            return notice_html(f"无法读取审核队列：{exc}"), gr.Dropdown(choices=[], value=None), gr.DownloadButton()
+        choices = [(flag_label(f), str(f.feedback_id)) for f in flags]
+        return (queue_html(flags), gr.Dropdown(choices=choices, value=choices[0][1] if choices else None),
+                gr.DownloadButton(value=download))
+
+    def nothing() -> tuple[str, gr.Dropdown, gr.DownloadButton]:
+        # (made when called: a component made while the page is built would be shown on it)
+        return "", gr.Dropdown(choices=[], value=None), gr.DownloadButton(value=None)
+
+    with gr.Column(visible=False, elem_id="review") as panel:
+        gr.HTML("<h3>审核队列</h3><p>用户标记的回答与引用，最新的在前。处理后即移出队列；"
+                "收入金标准候选的条目可下载为金标准格式（JSONL）。</p>")
+        review_status = gr.HTML("", elem_id="review-status")
+        with gr.Row(equal_height=True):
+            pick = gr.Dropdown(choices=[], label="待处理的标记", elem_id="review-pick", scale=4)
+            refresh = gr.Button("刷新", elem_id="review-refresh", scale=0, min_width=80)
+        verdict = gr.Radio([(label, key) for key, label in VERDICT_LABELS.items()], label="结论",
+                           elem_id="review-verdict")
+        note = gr.Textbox(label="审核备注（可选）", max_lines=4, elem_id="review-note")
+        with gr.Row():
+            resolve = gr.Button("处理", variant="primary", elem_id="review-resolve")
+            accept = gr.Button("处理并收入金标准候选", elem_id="review-accept")
+            download = gr.DownloadButton("下载金标准候选（JSONL）", elem_id="review-download")
+        queue_view = gr.HTML("", elem_id="review-queue")
+
+    def open_panel(request: gr.Request):
+        if reviewer(request) is None:
+            return gr.Column(visible=False), *nothing()
+        return gr.Column(visible=True), *listed()
+
+    def act(chosen, outcome, text, request: gr.Request | None, take: bool = False):
+        name = reviewer(request)
+        if name is None:
+            return notice_html("无权操作审核队列：需以审核人身份登录。"), *nothing(), gr.skip()
+        if not chosen or outcome not in VERDICT_LABELS:
+            return notice_html("请先选择一条标记和结论。", "warn"), gr.skip(), gr.skip(), gr.skip(), text
+        try:
+            store.resolve(int(chosen), outcome, name, text or "", accept=take)
+        except FeedbackNotSaved as exc:
+            log.warning("review not saved (%s): %s", store.where(), exc)
+            return notice_html(str(exc)), gr.skip(), gr.skip(), gr.skip(), text
+        done = f"已处理 #{chosen}：{VERDICT_LABELS[outcome]}" + ("，并收入金标准候选" if take else "") + f"（{name}）。"
+        return notice_html(done, "ok"), *listed(), ""
+
+    # (Gradio passes the request only to parameters annotated with gr.Request: no lambdas here)
+    def refresh_queue(request: gr.Request):
+        return listed() if reviewer(request) else nothing()
+
+    def resolve_flag(chosen, outcome, text, request: gr.Request):
+        return act(chosen, outcome, text, request)
+
+    def accept_flag(chosen, outcome, text, request: gr.Request):
+        return act(chosen, outcome, text, request, take=True)
+
+    listing = [queue_view, pick, download]
+    demo.load(open_panel, outputs=[panel, *listing], api_visibility="private")
+    refresh.click(refresh_queue, outputs=listing, api_visibility="private")
+    outputs = [review_status, *listing, note]
+    resolve.click(resolve_flag, inputs=[pick, verdict, note], outputs=outputs, api_visibility="private")
+    accept.click(accept_flag, inputs=[pick, verdict, note], outputs=outputs, api_visibility="private")
 
 
 def _after_feedback(result: tuple[list, str, bool], comment: str) -> tuple[list, str, str]:
@@ -323,42 +425,6 @@ def _after_feedback(result: tuple[list, str, bool], comment: str) -> tuple[list,
     page cannot be sent a character that is not one."""
     recs, message, saved = result
     return recs, message, "" if saved else SURROGATE.sub("\ufffd", comment)
-
-
-class LoginGuard:
-    """Checks a login, slowing down guessing: after ``free`` failures within ``window``
-    seconds, every attempt (the right password included) is refused unread until a lockout
-    has passed since the last failure, twice as long for each failure more, up to ``cap``
-    seconds. Refused, not delayed: a sleeping check would hold a server thread, and with it
-    every logged-in user. Attempts during a lockout do not extend it, so guessing cannot
-    lock the real user out for longer. One shared count: Gradio does not tell who is trying."""
-
-    def __init__(self, username: str, password: str, free: int = 5, window: float = 300.0, cap: float = 30.0,
-                 clock=time.monotonic):
-        self._user, self._password = username.encode(), password.encode()
-        self._free, self._window, self._cap = free, window, cap
-        self._clock = clock
-        self._failures: list[float] = []
-        self._lock = threading.Lock()
-
-    def locked_for(self) -> float:
-        """Seconds until an attempt is checked again (0: now)."""
-        with self._lock:
-            now = self._clock()
-            self._failures = [t for t in self._failures if now - t < self._window]
-            over = len(self._failures) - self._free
-            if over < 0:
-                return 0.0
-            return max(0.0, self._failures[-1] + min(self._cap, 0.5 * 2**over) - now)
-
-    def __call__(self, username: str, password: str) -> bool:
-        if self.locked_for() > 0:
-            return False
-        ok = hmac.compare_digest(username.encode(), self._user) & hmac.compare_digest(password.encode(), self._password)
-        if not ok:
-            with self._lock:
-                self._failures.append(self._clock())
-        return bool(ok)
 
 
 def _is_loopback(host: str) -> bool:
@@ -370,16 +436,44 @@ def _is_loopback(host: str) -> bool:
         return False  # a host name: assume it may be reachable from elsewhere
 
 
-def serve(demo: gr.Blocks, config: Config) -> None:
-    """Launch on ``config.host:config.port``, with a login when a user and password are set."""
-    # (a half-configured login is refused by ``Config``, before anything is served)
-    auth = LoginGuard(config.username, config.password) if config.username else None
-    if auth is None and not _is_loopback(config.host):
-        log.warning("serving on %s without a password: anyone who can reach this address can use it", config.host)
+def login_guard(config: Config, accounts: Accounts | None) -> LoginGuard | None:
+    """The throttled login check, or ``None`` (with a warning beyond loopback) when no login
+    is configured. (A half-configured login is refused by ``Config``, before anything.)"""
+    if accounts is None:
+        if config.username or config.users_file:
+            # a login configured but not loaded would serve an open page: refuse instead
+            raise ValueError("a login is configured but no accounts were loaded (Accounts.load)")
+        if not _is_loopback(config.host):
+            log.warning("serving on %s without a password: anyone who can reach this address can use it", config.host)
+        return None
+    return LoginGuard(accounts.check)
+
+
+def build_app(
+    demo: gr.Blocks,
+    config: Config,
+    health: Callable[[], dict],
+    assistant: Assistant,
+    store: Store,
+    accounts: Accounts | None,
+) -> FastAPI:
+    """The HTTP application: ``GET /healthz`` (``health()`` as JSON; 200 while this replica
+    can answer, whatever the database's state, which the body reports), the JSON API
+    (``httpapi``) and the page at ``/``, behind a login when a user and password are set."""
+    auth = login_guard(config, accounts)
+    app = FastAPI(title="出境合规问答助手", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @app.get("/healthz")
+    def healthz() -> JSONResponse:
+        return JSONResponse(health(), headers={"Cache-Control": "no-store"})
+
+    add_routes(app, assistant, store, auth)
+
     demo.queue(default_concurrency_limit=ASK_CONCURRENCY)
-    demo.launch(
-        server_name=config.host,
-        server_port=config.port,
+    return gr.mount_gradio_app(
+        app,
+        demo,
+        path="/",
         auth=auth,
         auth_message="请登录出境合规问答助手（多次输错密码后，需等待至多30秒再试）" if auth else None,
         show_error=False,  # errors are shown as messages by the handlers, never as tracebacks
@@ -387,3 +481,10 @@ def serve(demo: gr.Blocks, config: Config) -> None:
         css=CSS,
         footer_links=["settings"],
     )
+
+
+def serve(app: FastAPI, config: Config) -> None:
+    """Serve ``app`` on ``config.host:config.port`` until interrupted or terminated."""
+    import uvicorn
+
+    uvicorn.run(app, host=config.host, port=config.port, log_level="warning", timeout_graceful_shutdown=5)

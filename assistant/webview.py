@@ -1,4 +1,4 @@
-"""HTML fragments for the web chat: a question, an answer, a citation view.
+"""HTML fragments for the web chat: a question, an answer, a citation view, the review queue.
 
 Pure functions from the assistant's records to HTML strings. Every piece of user or corpus
 text passes through ``html.escape`` before it meets markup, so a question such as
@@ -16,6 +16,7 @@ from datetime import date
 from html import escape
 
 from .applicability import Applicability
+from .store import Flag
 from .text import source_label
 from .types import Answer, Citation, Corpus
 
@@ -61,13 +62,18 @@ def chip_label(citation: Citation) -> str:
     return source_label(citation.title, citation.locator)
 
 
-def pieces(text: str) -> Iterator[str]:
-    """The answer text in growing prefixes, a sentence or line at a time, for streaming."""
-    shown = ""
-    for match in _PIECE.finditer(text):
-        shown += match.group(0)
-        yield shown
-    if shown != text:  # never stream less than the whole answer
+def pieces(text: str, steps: int = 4) -> Iterator[str]:
+    """The answer text in at most ``steps`` growing prefixes, each ending at a sentence or
+    line, for streaming. (Each update costs the server and the browser about as much however
+    short it is, so a long answer is sent in a few large steps, not a sentence at a time.)"""
+    ends = [m.end() for m in _PIECE.finditer(text)]
+    if not ends:
+        return
+    # the first sentence end at or past each equal share of the text
+    cuts = sorted({next(e for e in ends if e >= len(text) * k / steps) for k in range(1, steps + 1)})
+    for cut in cuts:
+        yield text[:cut]
+    if cuts[-1] != len(text):  # never stream less than the whole answer
         yield text
 
 
@@ -165,3 +171,42 @@ def citation_html(corpus: Corpus, applicability: Applicability, citation: Citati
 
 
 CITATION_PLACEHOLDER = '<div class="citation-view empty">点击回答下方的引用，查看条文原文。</div>'
+
+
+FLAG_LABELS = {"down": "👎 没帮助", "citation_wrong": "引用有误"}
+VERDICT_LABELS = {"wrong_citation": "引用有误", "wrong_answer": "回答有误", "fine": "无误"}
+
+
+def flag_label(flag: Flag) -> str:
+    """One line naming a flag in the reviewer's picker."""
+    what = FLAG_LABELS.get(flag.kind, flag.kind) + (f"（{flag.citation_key}）" if flag.citation_key else "")
+    question = flag.question if len(flag.question) <= 40 else flag.question[:39] + "…"
+    return f"#{flag.feedback_id} {what}：{question}"
+
+
+def queue_html(flags: list[Flag]) -> str:
+    """The review queue, newest first: each flag with its question, as-of date, answer, the
+    citations with their quotes, and the flag with the user's note."""
+    if not flags:
+        return '<div class="notice notice-ok">审核队列为空：没有待处理的标记。</div>'
+    cards = []
+    for flag in flags:
+        cited = "".join(
+            f'<li{" class=flagged" if c.get("key") == flag.citation_key else ""}>'
+            f"<b>{_text(source_label(c.get('title', ''), c.get('locator', '')))}</b>（{_text(c.get('key', ''))}）："
+            f"“{_text(c.get('quote', ''))}”</li>"
+            for c in flag.citations
+        )
+        note = f'<div class="flag-note">备注：{_text(flag.comment)}</div>' if flag.comment else ""
+        cards.append(
+            f'<div class="flag-card" id="flag-{flag.feedback_id}">'
+            f'<div class="badges"><span class="badge decision">#{flag.feedback_id}</span>'
+            f'<span class="badge">{_text(FLAG_LABELS.get(flag.kind, flag.kind))}</span>'
+            f'<span class="badge">截至 {_text(flag.as_of)}</span>'
+            f'<span class="badge outcome-{_text(flag.outcome)}">{_text(OUTCOME_LABELS.get(flag.outcome, flag.outcome))}</span>'
+            f'<span class="badge">标记于 {_text(flag.flagged_at)}</span></div>'
+            f'<div class="turn-q"><span class="who">问</span><div class="body">{_text(flag.question)}</div></div>'
+            f'<div class="answer-text">{_text(flag.answer)}</div>'
+            f'<ul class="cited">{cited}</ul>{note}</div>'
+        )
+    return "".join(cards)

@@ -16,7 +16,7 @@
     streamed answer piece, outcomes, and answers recorded in the database — every answer
     shown must be either recorded or reported on the page as not recorded.
 
-(b) Feedback writers. ``--writers`` processes, each with its own ``FeedbackStore`` on one
+(b) Feedback writers. ``--writers`` processes, each with its own ``Store`` on one
     fresh database file, each writing ``--writes`` answer+feedback pairs (the total is capped
     by ``--max-writes``). Afterwards the rows are counted: rows must equal the writes each
     writer was told were saved, every write not saved must have raised ``FeedbackNotSaved``
@@ -159,12 +159,14 @@ def _submit_event(client, base: str) -> tuple[int, int]:
     raise RuntimeError("the page has no 'submit' event")
 
 
-def _ask_once(client, base: str, fn: int, trigger: int, session: str, question: str, as_of: str, timeout: float):
-    """One question through the queue API; returns a result dict (ok, latency, outcome, error)."""
+def _ask_once(client, base: str, fn: int, trigger: int, session: str, question: str, as_of: str, timeout: float,
+              conversation: list | None = None):
+    """One question through the queue API, sending the conversation so far as the page does;
+    returns a result dict (ok, latency, outcome, error, and the conversation after it)."""
     started = time.perf_counter()
     result: dict = {"ok": False, "latency_ms": None, "first_answer_ms": None, "outcome": None, "error": None}
     body = {
-        "data": [question, as_of, None, None],
+        "data": [question, as_of, conversation or []],
         "event_data": None,
         "fn_index": fn,
         "trigger_id": trigger,
@@ -211,6 +213,8 @@ def _ask_once(client, base: str, fn: int, trigger: int, session: str, question: 
                     else:
                         result["ok"] = True
                         result["not_recorded"] = not_recorded
+                        shown = ((message.get("output") or {}).get("data") or [None, None])[1]
+                        result["conversation"] = shown if isinstance(shown, list) else conversation
                     return result
         result["error"] = "the event stream closed before the event completed"
     except Exception as exc:  # any transport failure is an error of this request, not of the run
@@ -234,17 +238,19 @@ def run_chat(base: str, users: int, duration: float, turns: int, timeout: float,
         rng.shuffle(order)
         position = number * 7  # users start at different questions
         with httpx.Client(timeout=httpx.Timeout(timeout, connect=10)) as client:
-            session, asked = uuid.uuid4().hex[:12], 0
+            session, asked, conversation = uuid.uuid4().hex[:12], 0, []
             while time.monotonic() < deadline:
                 item = gold[order[position % len(order)]]
                 position += 1
                 if asked == turns:
-                    session, asked = uuid.uuid4().hex[:12], 0
+                    session, asked, conversation = uuid.uuid4().hex[:12], 0, []
                 first_turn = asked == 0
                 asked += 1
                 outcome = _ask_once(
-                    client, base, fn, trigger, session, item["question"], item.get("as_of") or today, timeout
+                    client, base, fn, trigger, session, item["question"], item.get("as_of") or today, timeout,
+                    conversation,
                 )
+                conversation = outcome.pop("conversation", None) or conversation
                 outcome.update(user=number, gold_id=item.get("id"), first_turn=first_turn, expected=item.get("outcome"))
                 with lock:
                     results.append(outcome)
@@ -301,10 +307,10 @@ def _writer(db: str, number: int, writes: int, questions: list[str]) -> dict:
     sys.path.insert(0, str(ROOT))
     from datetime import date
 
-    from assistant.feedback import FeedbackNotSaved, FeedbackStore
+    from assistant.store import FeedbackNotSaved, open_store
     from assistant.types import Answer, Citation
 
-    store = FeedbackStore(db)
+    store = open_store(db)
     answers: list[int] = []
     feedback: list[int] = []
     not_saved: list[str] = []

@@ -89,3 +89,28 @@ def tiny_corpus(tmp_path: Path) -> Path:
         (root / name).write_text(text, encoding="utf-8")
     (root / "README.md").write_text("# 说明\n\n不是条文。\n", encoding="utf-8")
     return root
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium for every browser test of the session: only one sync Playwright can
+    run in a process, so the modules share this one."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} not installed (make browser)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -33,7 +33,7 @@ from assistant import api as api_module
 from assistant import cli
 from assistant.api import NOT_COVERED_EN, NOT_COVERED_ZH, today_in_china
 from assistant.errors import UsageError
-from assistant.types import OUTCOMES
+from assistant.types import OUTCOMES, Answer
 
 ROOT = Path(__file__).resolve().parent.parent
 FILING = "标准合同生效后多久要备案？"
@@ -545,9 +545,9 @@ def web_page(assistant, tmp_path_factory):
     submit handler (the function the question box and the send button call)."""
     web = pytest.importorskip("assistant.web")
     from assistant.config import Config
-    from assistant.feedback import FeedbackStore
+    from assistant.store import open_store
 
-    store = FeedbackStore(tmp_path_factory.mktemp("web") / "feedback.sqlite3")
+    store = open_store(tmp_path_factory.mktemp("web") / "feedback.sqlite3")
     with warnings.catch_warnings():
         # Gradio creates (and drops) asyncio event loops for its locks while the page is built.
         warnings.simplefilter("ignore", ResourceWarning)
@@ -561,7 +561,7 @@ def web_page(assistant, tmp_path_factory):
 def _submit(web_page, monkeypatch, question: str, as_of: str) -> list[tuple]:
     web, submit, _ = web_page
     monkeypatch.setattr(web, "STREAM_PAUSE_S", 0)
-    return list(submit(question, as_of, [], []))
+    return list(submit(question, as_of, []))
 
 
 WEB_REFUSED = [
@@ -581,11 +581,11 @@ WEB_REFUSED = [
 def test_web_refuses_with_a_notice(web_page, monkeypatch, question, as_of, message):
     outputs = _submit(web_page, monkeypatch, question, as_of)
     assert len(outputs) == 1  # one notice; nothing is asked
-    pending, turns, records, _, _ = outputs[0]
+    pending, shown, _, _ = outputs[0]
     assert 'class="notice notice-error"' in pending
     assert "无法提问：" in pending and message in pending
     assert "Traceback" not in pending
-    assert not isinstance(turns, list) and not isinstance(records, list)  # the conversation is untouched
+    assert not isinstance(shown, list)  # the conversation is untouched
 
 
 WEB_ANSWERED = [
@@ -607,13 +607,13 @@ def test_web_answers_and_escapes(web_page, monkeypatch, question, as_of, badge, 
     from assistant.webview import answer_html, question_html
 
     outputs = _submit(web_page, monkeypatch, question, as_of)
-    pending, turns, records, question_box, status = outputs[-1]
+    pending, shown, question_box, status = outputs[-1]
     assert pending == "" and status == ""  # recorded, nothing to report
     # the box is left alone at the end (it was emptied when the question was taken), so a
     # question typed meanwhile is kept
     assert question_box == {"__type__": "update"}
-    assert len(turns) == 1 and len(records) == 1 and isinstance(records[0], int)
-    answer = turns[0].answer
+    assert len(shown) == 1 and isinstance(shown[0]["record"], int)
+    answer = Answer.from_dict(shown[0]["answer"])
     html = question_html(answer.question) + answer_html(answer)
     assert badge in html and fragment in html
     assert "<script>" not in html and "<img" not in html
@@ -627,9 +627,9 @@ def test_web_records_sql_looking_text_literally(web_page, monkeypatch):
     import sqlite3
 
     question = "标准合同备案'); DROP TABLE answers; --"
-    *_, (_, _, records, _, _) = _submit(web_page, monkeypatch, question, "2025-06-01")
-    with sqlite3.connect(web_page[2].db_path) as conn:
-        stored = conn.execute("SELECT question FROM answers WHERE id = ?", (records[0],)).fetchone()
+    *_, (_, shown, _, _) = _submit(web_page, monkeypatch, question, "2025-06-01")
+    with sqlite3.connect(web_page[2].engine.path) as conn:
+        stored = conn.execute("SELECT question FROM answers WHERE id = ?", (shown[0]["record"],)).fetchone()
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert stored == (question,)
     assert {"answers", "feedback"} <= tables

@@ -15,20 +15,12 @@ import pytest
 
 from assistant.api import today_in_china
 from tests.appserver import free_port, running_app
+from tests.conftest import CHROMIUM
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 STARTUP_TIMEOUT_S = 120
 ANSWER_TIMEOUT_MS = 30_000
 
@@ -53,16 +45,6 @@ def app_server(tmp_path_factory):
     env.pop("ASSISTANT_PASSWORD", None)
     with running_app(env, port, log, STARTUP_TIMEOUT_S) as url:
         yield {"url": url, "db": db, "log": log}
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -202,20 +184,26 @@ def _answer_rows(db: Path, question: str) -> int:
 
 
 def test_a_question_sent_while_one_is_answered_waits_in_the_box_and_nothing_is_lost(page, app_server):
-    # a route question without facts: its answer streams in about twenty pieces (over 0.5 s),
-    # time enough to send another while it is still being answered
+    # The first answer is held in flight by a lock on the database: it is shown, then waits
+    # (up to two seconds) to be recorded, time enough to send another while it is answered.
     first = "我们向境外提供个人信息，要走哪条路？"
     second = "境外接收方可以再向第三方提供个人信息吗？"
     turns = page.locator(".turn-a").count()
     done = page.get_by_role("button", name="👎 没帮助")
     box = page.locator("#question textarea")
-    box.fill(first)
-    page.locator("#send").click()
-    page.locator("#feedback-status").get_by_text("回答完成后再发送").wait_for()  # the first is in flight
-    box.fill(second)  # typed and sent now, by a click and again by Enter
-    page.locator("#send").click()
-    box.press("Enter")
-    assert done.count() == turns, "the first answer finished before the second was sent: nothing was tested"
+    holder = sqlite3.connect(app_server["db"], isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        box.fill(first)
+        page.locator("#send").click()
+        page.locator("#feedback-status").get_by_text("回答完成后再发送").wait_for()  # the first is in flight
+        box.fill(second)  # typed and sent now, by a click and again by Enter
+        page.locator("#send").click()
+        box.press("Enter")
+        assert done.count() == turns, "the first answer finished before the second was sent: nothing was tested"
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
     done.nth(turns).wait_for()
     page.wait_for_timeout(1000)  # time for a wrongly taken second question to show up
     assert page.locator(".turn-a").count() == turns + 1  # the first answer, not replaced

@@ -3,45 +3,17 @@
 that what the handler returns is what a person sees, with no traceback anywhere on the page.
 
 Reuses the fixtures of ``test_browser.py`` (imported here: ``app_server`` starts one more app
-process when both modules run) and its Chromium: only one sync Playwright can run in a
-process, so when ``test_browser.py`` has already launched its session browser, this module's
-``browser`` fixture borrows it instead of starting a second one.
+process when both modules run) and the session's Chromium (``conftest.browser``).
 """
 
 from __future__ import annotations
 
-import asyncio
-import gc
-
 import pytest
-from test_browser import CHROMIUM, CHROMIUM_ARGS, _ask, _shot, app_server, page  # noqa: F401  (fixtures)
+from test_browser import _ask, _shot, app_server, page  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 
 
-def _running_browser():
-    """A connected Chromium of a sync Playwright already running in this thread, if any."""
-    try:
-        asyncio.get_running_loop()  # a running sync Playwright keeps its loop marked as running
-    except RuntimeError:
-        return None
-    from playwright.sync_api import Browser
-
-    return next((o for o in gc.get_objects() if isinstance(o, Browser) and o.is_connected()), None)
-
-
-@pytest.fixture(scope="module")
-def browser(app_server):  # noqa: F811  (app_server first: it skips when Chromium is missing)
-    shared = _running_browser()
-    if shared is not None:
-        yield shared  # test_browser.py's session browser; it closes it
-        return
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_impossible_count_shows_needs_facts_without_a_decision(page):  # noqa: F811

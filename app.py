@@ -39,7 +39,7 @@ def main() -> int:
     from assistant.config import Config
     from assistant.conversation import Conversations
     from assistant.errors import AssistantError
-    from assistant.replica import Replica, serving_digest
+    from assistant.replica import Monitor, Replica, serving_digest
     from assistant.store import FeedbackNotSaved, is_url, open_store
 
     try:
@@ -69,10 +69,11 @@ def main() -> int:
     from assistant.web import build_app, build_ui, serve
 
     stop = threading.Event()
-    replica.keep_alive(store, stop)
+    monitor = Monitor(replica, store)
+    monitor.start(stop)
     try:
         page = build_ui(assistant, store, config, accounts, conversations)
-        serve(build_app(page, config, lambda: replica.health(store), assistant, store, accounts), config)
+        serve(build_app(page, config, monitor.health, assistant, store, accounts), config)
     finally:
         stop.set()
         replica.leave(store)

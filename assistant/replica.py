@@ -6,9 +6,9 @@ refuses to serve beside any that differ (``join``). What a replica serves is a d
 its index manifest: the corpus, the term lists, the glosses, the embedder and the trained
 relevance model (build times and counts left out: they differ between identical builds).
 
-``health`` is the body of ``GET /healthz``: this replica's name and digest and the
-database's state; the balancer's watcher (``deploy/cluster.py``) takes a replica out of
-rotation while it fails.
+``Monitor.health`` is the body of ``GET /healthz``: this replica's name and digest and the
+database's state (checked in the background); the balancer's watcher (``deploy/cluster.py``)
+takes a replica out of rotation while it does not answer.
 
 Not here: serving HTTP (``web``), the database (``store``).
 """
@@ -27,6 +27,7 @@ from .store import FeedbackNotSaved, Store
 
 LIVE_S = 30.0  # a replica not heard from for this long is taken to be gone
 HEARTBEAT_S = 10.0
+CHECK_S = 2.0  # how stale the database state /healthz reports may be
 _SERVED = ("format", "corpus_digest", "terms_digest", "glosses_digest", "relevance_model", "embedder", "dim")
 
 
@@ -63,25 +64,47 @@ class Replica:
                 "请用同一语料、嵌入模型和相关性模型构建索引后再启动。"
             )
 
-    def keep_alive(self, store: Store, stop: threading.Event) -> threading.Thread:
-        """Say every ``HEARTBEAT_S`` seconds that this replica still serves, until ``stop``."""
-
-        def beat() -> None:
-            while not stop.wait(HEARTBEAT_S):
-                store.heartbeat(self.name)
-
-        thread = threading.Thread(target=beat, name=f"heartbeat-{self.name}", daemon=True)
-        thread.start()
-        return thread
-
-    def health(self, store: Store) -> dict[str, Any]:
-        database = store.health()
+    def health(self, database: Mapping[str, Any]) -> dict[str, Any]:
         return {
-            "status": "ok" if database["ok"] else "degraded",
+            "status": "ok" if database.get("ok") else "degraded",
             "replica": self.name,
             "serves": self.serves,
             "corpus_digest": self.manifest.get("corpus_digest"),
             "embedder": self.manifest.get("embedder"),
             "relevance_model": self.manifest.get("relevance_model"),
-            "database": database,
+            "database": dict(database),
         }
+
+
+class Monitor:
+    """Keeps a replica's health fresh in the background: the database's state every
+    ``CHECK_S`` seconds and the heartbeat every ``HEARTBEAT_S``. ``health()`` returns the last
+    state at once, so ``/healthz`` never waits on the database or on a worker thread busy with
+    answers: under load a health check that waited was taken for a dead replica."""
+
+    def __init__(self, replica: Replica, store: Store):
+        self.replica, self.store = replica, store
+        self._database: dict[str, Any] = store.health()
+        self._lock = threading.Lock()
+
+    def health(self) -> dict[str, Any]:
+        with self._lock:
+            return self.replica.health(self._database)
+
+    def start(self, stop: threading.Event) -> threading.Thread:
+        """Run until ``stop`` is set."""
+
+        def watch() -> None:
+            since_beat = 0.0
+            while not stop.wait(CHECK_S):
+                database = self.store.health()
+                with self._lock:
+                    self._database = database
+                since_beat += CHECK_S
+                if since_beat >= HEARTBEAT_S:
+                    self.store.heartbeat(self.replica.name)
+                    since_beat = 0.0
+
+        thread = threading.Thread(target=watch, name=f"monitor-{self.replica.name}", daemon=True)
+        thread.start()
+        return thread

@@ -464,7 +464,9 @@ def build_app(
     app = FastAPI(title="出境合规问答助手", docs_url=None, redoc_url=None, openapi_url=None)
 
     @app.get("/healthz")
-    def healthz() -> JSONResponse:
+    async def healthz() -> JSONResponse:
+        # On the event loop, not in a worker thread: it must answer while every worker is
+        # busy with answers, so ``health`` must not block (``replica.Monitor``).
         return JSONResponse(health(), headers={"Cache-Control": "no-store"})
 
     add_routes(app, assistant, store, auth)
@@ -487,4 +489,8 @@ def serve(app: FastAPI, config: Config) -> None:
     """Serve ``app`` on ``config.host:config.port`` until interrupted or terminated."""
     import uvicorn
 
-    uvicorn.run(app, host=config.host, port=config.port, log_level="warning", timeout_graceful_shutdown=5)
+    # Idle connections are kept longer than a balancer keeps its own (nginx: 60 s): when the
+    # server closed first, a request the balancer had just sent on one was cut off, and the
+    # balancer took the replica out of rotation for it.
+    uvicorn.run(app, host=config.host, port=config.port, log_level="warning", timeout_graceful_shutdown=5,
+                timeout_keep_alive=75)

@@ -159,6 +159,14 @@ def _submit_event(client, base: str) -> tuple[int, int]:
     raise RuntimeError("the page has no 'submit' event")
 
 
+def apply_diff(value, diff):
+    """A streamed output after one step: Gradio sends the changes as [op, path, value] lists
+    (the same rules as gradio_client's own helper, which this uses)."""
+    from gradio_client.utils import apply_diff as gradio_apply_diff
+
+    return gradio_apply_diff(value, diff)
+
+
 def _ask_once(client, base: str, fn: int, trigger: int, session: str, question: str, as_of: str, timeout: float,
               conversation: list | None = None):
     """One question through the queue API, sending the conversation so far as the page does;
@@ -179,6 +187,7 @@ def _ask_once(client, base: str, fn: int, trigger: int, session: str, question: 
             return result
         event_id = joined.json().get("event_id")
         shown_error = not_recorded = False
+        outputs: list | None = None  # the event's outputs as the page holds them (diffs applied)
         with client.stream("GET", base + "gradio_api/queue/data", params={"session_hash": session}) as stream:
             if stream.status_code != 200:
                 result["error"] = f"data HTTP {stream.status_code}"
@@ -194,7 +203,12 @@ def _ask_once(client, base: str, fn: int, trigger: int, session: str, question: 
                     continue
                 kind = message.get("msg")
                 raw = line
+                if kind == "close_stream":  # the server is done with this session's events
+                    return result
                 if kind == "process_generating":
+                    data = (message.get("output") or {}).get("data") or []
+                    # the first step carries whole values, the later ones diffs against them
+                    outputs = list(data) if outputs is None else [apply_diff(o, d) for o, d in zip(outputs, data, strict=True)]
                     if result["first_answer_ms"] is None and "turn-a" in raw:  # the answer card is streaming
                         result["first_answer_ms"] = (time.perf_counter() - started) * 1000
                     found = _OUTCOME.search(raw)
@@ -213,10 +227,15 @@ def _ask_once(client, base: str, fn: int, trigger: int, session: str, question: 
                     else:
                         result["ok"] = True
                         result["not_recorded"] = not_recorded
-                        shown = ((message.get("output") or {}).get("data") or [None, None])[1]
+                        shown = outputs[1] if outputs else None
                         result["conversation"] = shown if isinstance(shown, list) else conversation
-                    return result
-        result["error"] = "the event stream closed before the event completed"
+                    # Read on to the server's close_stream, as the page does: a client that
+                    # hangs up first and asks again at once can lose its next event (Gradio
+                    # drops the session's queue when it sees the first stream cancelled).
+                    if result["error"] is not None:
+                        return result
+        if result["latency_ms"] is None:
+            result["error"] = "the event stream closed before the event completed"
     except Exception as exc:  # any transport failure is an error of this request, not of the run
         result["error"] = f"{type(exc).__name__}: {exc}"[:300]
     return result

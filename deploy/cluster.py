@@ -48,6 +48,7 @@ BALANCER_PORT = 8080
 FIRST_REPLICA_PORT = 8101
 PG_PORT = 55432
 START_TIMEOUT_S = 240
+MISSES = 3  # health checks a replica may miss in a row before it is taken out of rotation
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,10 @@ class Layout:
                 "--first-replica-port", str(self.first_replica_port), "--pg-port", str(self.pg_port)]
 
 
-_UPSTREAM = "    server 127.0.0.1:{port} max_fails=1 fail_timeout=5s{down};\n"
+# A replica that fails three requests in 5 s is left alone for 5 s; one that stops answering
+# /healthz is taken out by the watcher. (One failure was too few: under load, one cut
+# connection moved every browser of that replica elsewhere, where their streams are unknown.)
+_UPSTREAM = "    server 127.0.0.1:{port} max_fails=3 fail_timeout=5s{down};\n"
 _CONFIG = """# Written by deploy/cluster.py; rewritten by its watcher when a replica comes or goes.
 worker_processes 1;
 pid {run}/nginx.pid;
@@ -99,6 +103,7 @@ http {{
     upstream replicas {{
         hash $affinity consistent;
 {servers}        keepalive 64;
+        keepalive_timeout 60s;  # shorter than the replicas' own (75 s): nginx closes first
     }}
     server {{
         listen 127.0.0.1:{port};
@@ -237,8 +242,11 @@ def up(layout: Layout) -> None:
 
 
 def watch(layout: Layout) -> None:
-    """Take replicas that fail ``/healthz`` out of rotation, and back in when they answer."""
+    """Take a replica out of rotation when ``/healthz`` has not answered ``MISSES`` times in a
+    row, and back in as soon as it answers. (One miss was too few: a replica busy with answers
+    can be a second late, and each change moves browsers off the replica holding their stream.)"""
     down: set[int] = set()
+    misses = dict.fromkeys(layout.replica_ports, 0)
     stop = False
 
     def finish(*_):
@@ -247,7 +255,9 @@ def watch(layout: Layout) -> None:
 
     signal.signal(signal.SIGTERM, finish)
     while not stop:
-        now_down = {p for p in layout.replica_ports if _get_json(f"http://127.0.0.1:{p}/healthz", timeout=1.0) is None}
+        for p in layout.replica_ports:
+            misses[p] = 0 if _get_json(f"http://127.0.0.1:{p}/healthz", timeout=2.0) is not None else misses[p] + 1
+        now_down = {p for p, missed in misses.items() if missed >= MISSES}
         if now_down != down:
             down = now_down
             write_nginx_config(layout, down)

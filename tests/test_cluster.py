@@ -81,7 +81,7 @@ def test_the_cluster_serves_survives_a_dead_replica_and_stops_whole(layout):
     # every request still answered, by the replica left
     assert {_get(balancer + "healthz")[1]["replica"] for _ in range(10)} == {"replica-2"}
     config = layout.nginx / "nginx.conf"
-    assert _eventually(lambda: f"{layout.first_replica_port} max_fails=1 fail_timeout=5s down" in config.read_text())
+    assert _eventually(lambda: f"{layout.first_replica_port} max_fails=3 fail_timeout=5s down" in config.read_text())
 
     cluster.revive(layout)
     assert _eventually(lambda: " down;" not in config.read_text())

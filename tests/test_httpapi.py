@@ -12,7 +12,7 @@ import pytest
 
 from assistant.accounts import Accounts
 from assistant.config import Config
-from assistant.replica import Replica, serving_digest
+from assistant.replica import Monitor, Replica, serving_digest
 from assistant.store import Store, open_store
 
 FILING = "标准合同生效后多久要备案？"
@@ -27,7 +27,7 @@ def _client(assistant, store: Store, config: Config):
         warnings.simplefilter("ignore", ResourceWarning)  # Gradio's short-lived event loops
         accounts = Accounts.load(config.username, config.password)
         app = web.build_app(web.build_ui(assistant, store, config, accounts), config,
-                            lambda: replica.health(store), assistant, store, accounts)
+                            Monitor(replica, store).health, assistant, store, accounts)
         gc.collect()
     return TestClient(app)
 

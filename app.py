@@ -3,7 +3,7 @@
 Reads the configuration once from the environment (``assistant.config``), loads the
 assistant (rebuilding a stale index), opens the database (migrating it), checks that the
 other live replicas on the same database serve the same index (``assistant.replica``), and
-serves the Gradio page and ``/healthz`` from ``assistant.web`` on
+serves the Gradio page (``assistant.web``), ``/healthz`` and the JSON API (``assistant.webapp``) on
 ``ASSISTANT_HOST:ASSISTANT_PORT`` (default 127.0.0.1:7860). Startup problems print one line
 and exit non-zero, never a traceback.
 """
@@ -66,7 +66,8 @@ def main() -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
-    from assistant.web import build_app, build_ui, serve
+    from assistant.web import build_ui
+    from assistant.webapp import build_app, serve
 
     stop = threading.Event()
     monitor = Monitor(replica, store)

@@ -1,10 +1,10 @@
-"""The Gradio web chat: ``build_ui(assistant, store, config)``, ``build_app`` (the page and
-``/healthz``) and ``serve(app, config)``.
+"""The Gradio web chat: ``build_ui(assistant, store, config, accounts, conversations)``.
 
 One page, in Chinese: a conversation (each answer with its outcome, who decided it, the
 as-of date and its citations as clickable chips, plus 👍/👎), an input row with an as-of date,
 example questions, and a side panel that shows the whole cited unit with the quote marked,
-where a citation can be flagged as wrong. Answers stream in a sentence at a time.
+where a citation can be flagged as wrong. Answers stream in a few steps, each ending at a
+sentence. Reviewers also see the review queue (``review_page``).
 
 The conversation travels with every request: the page holds it (a hidden JSON component of
 signed turns, ``conversation``) and sends it back with each question and each feedback
@@ -14,47 +14,36 @@ the side panel is kept in the serving process (``gr.State``). Feedback that cann
 written is reported on the page, never dropped silently.
 
 HTML comes from ``webview`` (everything escaped). Not here: answering, storage, HTML
-building, and anything the CLI needs (the CLI never imports this module, so Gradio stays
+building, HTTP serving (``webapp``), and anything the CLI needs (the CLI never imports this module, so Gradio stays
 off its import path).
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
-import ipaddress
 import logging
 import os
-import tempfile
 import threading
 import time
-from collections.abc import Callable
-from pathlib import Path
 
 import gradio as gr
-from fastapi import FastAPI
-from fastapi.responses import JSONResponse
 
-from .accounts import Accounts, LoginGuard
+from .accounts import Accounts
 from .api import Assistant, clean_question, parse_as_of
 from .config import Config
 from .conversation import Conversations
 from .errors import AssistantError
-from .httpapi import add_routes
-from .store import FeedbackError, FeedbackNotSaved, Store
+from .review_page import review_panel
+from .store import FeedbackNotSaved, Store
 from .types import Answer, Citation
 from .webview import (
     CITATION_PLACEHOLDER,
-    VERDICT_LABELS,
     answer_html,
     chip_label,
     citation_html,
     draft_html,
-    flag_label,
     notice_html,
     pieces,
     question_html,
-    queue_html,
 )
 from .writing import SURROGATE
 
@@ -327,96 +316,8 @@ def build_ui(
             outputs=[conversation, selected, citation_view, cite_row, pending, status],
             api_visibility="private",
         )
-        _review_panel(demo, store, accounts)
+        review_panel(demo, store, accounts)
     return demo
-
-
-def _review_panel(demo: gr.Blocks, store: Store, accounts: Accounts | None) -> None:
-    """The review queue, shown to logged-in reviewers only. Every handler asks again who is
-    calling: hiding the panel is for the page, the check is what keeps employees out."""
-
-    def reviewer(request: gr.Request | None) -> str | None:
-        name = getattr(request, "username", None)
-        return name if accounts is not None and accounts.role(name) == "reviewer" else None
-
-    files = Path(tempfile.mkdtemp(prefix="assistant-review-"))
-
-    def candidates_file() -> str:
-        """The accepted candidates as a file the page can offer; named by its content, so
-        that listing the queue again writes nothing new unless something was accepted."""
-        out = io.StringIO()
-        store.export_candidates(out)
-        data = out.getvalue().encode("utf-8")
-        path = files / f"gold-candidates-{hashlib.sha256(data).hexdigest()[:12]}.jsonl"
-        if not path.exists():
-            path.write_bytes(data)
-        return str(path)
-
-    def listed() -> tuple[str, gr.Dropdown, gr.DownloadButton]:
-        try:
-            flags = store.queue()
-            download = candidates_file()
-        except FeedbackError as exc:
-            return notice_html(f"无法读取审核队列：{exc}"), gr.Dropdown(choices=[], value=None), gr.DownloadButton()
-        choices = [(flag_label(f), str(f.feedback_id)) for f in flags]
-        return (queue_html(flags), gr.Dropdown(choices=choices, value=choices[0][1] if choices else None),
-                gr.DownloadButton(value=download))
-
-    def nothing() -> tuple[str, gr.Dropdown, gr.DownloadButton]:
-        # (made when called: a component made while the page is built would be shown on it)
-        return "", gr.Dropdown(choices=[], value=None), gr.DownloadButton(value=None)
-
-    with gr.Column(visible=False, elem_id="review") as panel:
-        gr.HTML("<h3>审核队列</h3><p>用户标记的回答与引用，最新的在前。处理后即移出队列；"
-                "收入金标准候选的条目可下载为金标准格式（JSONL）。</p>")
-        review_status = gr.HTML("", elem_id="review-status")
-        with gr.Row(equal_height=True):
-            pick = gr.Dropdown(choices=[], label="待处理的标记", elem_id="review-pick", scale=4)
-            refresh = gr.Button("刷新", elem_id="review-refresh", scale=0, min_width=80)
-        verdict = gr.Radio([(label, key) for key, label in VERDICT_LABELS.items()], label="结论",
-                           elem_id="review-verdict")
-        note = gr.Textbox(label="审核备注（可选）", max_lines=4, elem_id="review-note")
-        with gr.Row():
-            resolve = gr.Button("处理", variant="primary", elem_id="review-resolve")
-            accept = gr.Button("处理并收入金标准候选", elem_id="review-accept")
-            download = gr.DownloadButton("下载金标准候选（JSONL）", elem_id="review-download")
-        queue_view = gr.HTML("", elem_id="review-queue")
-
-    def open_panel(request: gr.Request):
-        if reviewer(request) is None:
-            return gr.Column(visible=False), *nothing()
-        return gr.Column(visible=True), *listed()
-
-    def act(chosen, outcome, text, request: gr.Request | None, take: bool = False):
-        name = reviewer(request)
-        if name is None:
-            return notice_html("无权操作审核队列：需以审核人身份登录。"), *nothing(), gr.skip()
-        if not chosen or outcome not in VERDICT_LABELS:
-            return notice_html("请先选择一条标记和结论。", "warn"), gr.skip(), gr.skip(), gr.skip(), text
-        try:
-            store.resolve(int(chosen), outcome, name, text or "", accept=take)
-        except FeedbackNotSaved as exc:
-            log.warning("review not saved (%s): %s", store.where(), exc)
-            return notice_html(str(exc)), gr.skip(), gr.skip(), gr.skip(), text
-        done = f"已处理 #{chosen}：{VERDICT_LABELS[outcome]}" + ("，并收入金标准候选" if take else "") + f"（{name}）。"
-        return notice_html(done, "ok"), *listed(), ""
-
-    # (Gradio passes the request only to parameters annotated with gr.Request: no lambdas here)
-    def refresh_queue(request: gr.Request):
-        return listed() if reviewer(request) else nothing()
-
-    def resolve_flag(chosen, outcome, text, request: gr.Request):
-        return act(chosen, outcome, text, request)
-
-    def accept_flag(chosen, outcome, text, request: gr.Request):
-        return act(chosen, outcome, text, request, take=True)
-
-    listing = [queue_view, pick, download]
-    demo.load(open_panel, outputs=[panel, *listing], api_visibility="private")
-    refresh.click(refresh_queue, outputs=listing, api_visibility="private")
-    outputs = [review_status, *listing, note]
-    resolve.click(resolve_flag, inputs=[pick, verdict, note], outputs=outputs, api_visibility="private")
-    accept.click(accept_flag, inputs=[pick, verdict, note], outputs=outputs, api_visibility="private")
 
 
 def _after_feedback(result: tuple[list, str, bool], comment: str) -> tuple[list, str, str]:
@@ -425,72 +326,3 @@ def _after_feedback(result: tuple[list, str, bool], comment: str) -> tuple[list,
     page cannot be sent a character that is not one."""
     recs, message, saved = result
     return recs, message, "" if saved else SURROGATE.sub("\ufffd", comment)
-
-
-def _is_loopback(host: str) -> bool:
-    if host in ("localhost", ""):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False  # a host name: assume it may be reachable from elsewhere
-
-
-def login_guard(config: Config, accounts: Accounts | None) -> LoginGuard | None:
-    """The throttled login check, or ``None`` (with a warning beyond loopback) when no login
-    is configured. (A half-configured login is refused by ``Config``, before anything.)"""
-    if accounts is None:
-        if config.username or config.users_file:
-            # a login configured but not loaded would serve an open page: refuse instead
-            raise ValueError("a login is configured but no accounts were loaded (Accounts.load)")
-        if not _is_loopback(config.host):
-            log.warning("serving on %s without a password: anyone who can reach this address can use it", config.host)
-        return None
-    return LoginGuard(accounts.check)
-
-
-def build_app(
-    demo: gr.Blocks,
-    config: Config,
-    health: Callable[[], dict],
-    assistant: Assistant,
-    store: Store,
-    accounts: Accounts | None,
-) -> FastAPI:
-    """The HTTP application: ``GET /healthz`` (``health()`` as JSON; 200 while this replica
-    can answer, whatever the database's state, which the body reports), the JSON API
-    (``httpapi``) and the page at ``/``, behind a login when a user and password are set."""
-    auth = login_guard(config, accounts)
-    app = FastAPI(title="出境合规问答助手", docs_url=None, redoc_url=None, openapi_url=None)
-
-    @app.get("/healthz")
-    async def healthz() -> JSONResponse:
-        # On the event loop, not in a worker thread: it must answer while every worker is
-        # busy with answers, so ``health`` must not block (``replica.Monitor``).
-        return JSONResponse(health(), headers={"Cache-Control": "no-store"})
-
-    add_routes(app, assistant, store, auth)
-
-    demo.queue(default_concurrency_limit=ASK_CONCURRENCY)
-    return gr.mount_gradio_app(
-        app,
-        demo,
-        path="/",
-        auth=auth,
-        auth_message="请登录出境合规问答助手（多次输错密码后，需等待至多30秒再试）" if auth else None,
-        show_error=False,  # errors are shown as messages by the handlers, never as tracebacks
-        ssr_mode=False,
-        css=CSS,
-        footer_links=["settings"],
-    )
-
-
-def serve(app: FastAPI, config: Config) -> None:
-    """Serve ``app`` on ``config.host:config.port`` until interrupted or terminated."""
-    import uvicorn
-
-    # Idle connections are kept longer than a balancer keeps its own (nginx: 60 s): when the
-    # server closed first, a request the balancer had just sent on one was cut off, and the
-    # balancer took the replica out of rotation for it.
-    uvicorn.run(app, host=config.host, port=config.port, log_level="warning", timeout_graceful_shutdown=5,
-                timeout_keep_alive=75)

@@ -20,13 +20,14 @@ FILING = "标准合同生效后多久要备案？"
 
 def _client(assistant, store: Store, config: Config):
     web = pytest.importorskip("assistant.web")
+    webapp = pytest.importorskip("assistant.webapp")
     from fastapi.testclient import TestClient
 
     replica = Replica("replica-test", serving_digest(assistant.index.manifest), assistant.index.manifest)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)  # Gradio's short-lived event loops
         accounts = Accounts.load(config.username, config.password)
-        app = web.build_app(web.build_ui(assistant, store, config, accounts), config,
+        app = webapp.build_app(web.build_ui(assistant, store, config, accounts), config,
                             Monitor(replica, store).health, assistant, store, accounts)
         gc.collect()
     return TestClient(app)

@@ -67,8 +67,8 @@ def test_default_host_is_loopback():
     ],
 )
 def test_loopback_detection(host, loopback):
-    web = pytest.importorskip("assistant.web")
-    assert web._is_loopback(host) is loopback
+    webapp = pytest.importorskip("assistant.webapp")
+    assert webapp._is_loopback(host) is loopback
 
 
 SERVE_CASES = [
@@ -82,9 +82,9 @@ SERVE_CASES = [
 
 
 def test_a_login_configured_but_not_loaded_refuses_to_serve():
-    web = pytest.importorskip("assistant.web")
+    webapp = pytest.importorskip("assistant.webapp")
     with pytest.raises(ValueError, match="no accounts were loaded"):
-        web.login_guard(Config(username="alice", password=PASSWORD), None)
+        webapp.login_guard(Config(username="alice", password=PASSWORD), None)
 
 
 def test_half_a_login_refuses_to_serve():
@@ -96,12 +96,12 @@ def test_half_a_login_refuses_to_serve():
 
 @pytest.mark.parametrize(("host", "user", "password", "warning", "auth"), SERVE_CASES)
 def test_serve_warns_beyond_loopback_without_a_password(caplog, host, user, password, warning, auth):
-    web = pytest.importorskip("assistant.web")
+    webapp = pytest.importorskip("assistant.webapp")
     from assistant.accounts import Accounts
 
     config = Config(host=host, username=user, password=password)
-    with caplog.at_level(logging.WARNING, logger="assistant.web"):
-        login = web.login_guard(config, Accounts.load(config.username, config.password))
+    with caplog.at_level(logging.WARNING, logger="assistant.webapp"):
+        login = webapp.login_guard(config, Accounts.load(config.username, config.password))
     warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     if warning is None:
         assert warnings == []

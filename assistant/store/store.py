@@ -36,6 +36,7 @@ from typing import Any, TextIO
 from ..errors import AssistantError
 from ..types import Answer
 from . import migrate
+from .gold_lines import candidate_line, feedback_lines
 
 KINDS = ("up", "down", "citation_wrong")
 FLAGGED_KINDS = ("down", "citation_wrong")
@@ -211,7 +212,7 @@ class Store:
             flag = self._flag(feedback_id)
             if flag is None:
                 raise FeedbackRefused(f"审核未保存：没有编号为 {feedback_id} 的待审反馈")
-            candidate = json.dumps(_candidate(flag, verdict, note), ensure_ascii=False)
+            candidate = json.dumps(candidate_line(flag, verdict, note), ensure_ascii=False)
         return self._insert(
             "reviews",
             ("feedback_id", "verdict", "accepted", "candidate", "reviewer", "note", "created_at"),
@@ -343,31 +344,10 @@ class Store:
             " FROM feedback f JOIN answers a ON a.id = f.answer_id"
             " WHERE f.kind IN ('down', 'citation_wrong') ORDER BY a.id, f.id"
         )
-        grouped: dict[int, dict] = {}
-        for answer_id, question, as_of, outcome, citations, kind, key, comment in rows:
-            item = grouped.setdefault(
-                answer_id,
-                {"question": question, "as_of": as_of, "outcome": outcome,
-                 "cited": [c["key"] for c in json.loads(citations)], "wrong": set(), "flagged": [], "comments": []},
-            )
-            item["flagged"].append(f"citation_wrong:{key}" if kind == "citation_wrong" else kind)
-            if kind == "citation_wrong":
-                item["wrong"].add(key)
-            if comment:
-                item["comments"].append(comment)
-        for answer_id, item in grouped.items():
-            line = {
-                "id": f"fb-{answer_id}",
-                "type": "feedback",
-                "question": item["question"],
-                "as_of": item["as_of"],
-                "outcome": item["outcome"],
-                "cite_any": [k for k in item["cited"] if k not in item["wrong"]],
-                "comment": "；".join(item["comments"]),
-                "flagged": item["flagged"],
-            }
+        lines = feedback_lines(rows)
+        for line in lines:
             out.write(json.dumps(line, ensure_ascii=False) + "\n")
-        return len(grouped)
+        return len(lines)
 
     def health(self) -> dict[str, Any]:
         """Whether the database answers now, and at which schema version."""
@@ -395,22 +375,3 @@ def _checked_text(text: str, limit: int, what: str) -> str:
 def _flag_of(row: tuple) -> Flag:
     fid, aid, kind, key, comment, at, question, as_of, outcome, answer, citations = row
     return Flag(fid, aid, kind, key, comment, at, question, as_of, outcome, answer, tuple(json.loads(citations)))
-
-
-def _candidate(flag: Flag, verdict: str, note: str) -> dict[str, Any]:
-    """A gold-set line (``type: "feedback"``, as ``export_gold`` writes) for a reviewed flag:
-    a citation judged wrong is left out of ``cite_any``; the reviewer's verdict and note say
-    what the person adopting it into the gold set must still check."""
-    cited = [c["key"] for c in flag.citations]
-    wrong = {flag.citation_key} if verdict == "wrong_citation" and flag.citation_key else set()
-    return {
-        "id": f"fb-{flag.answer_id}-{flag.feedback_id}",
-        "type": "feedback",
-        "question": flag.question,
-        "as_of": flag.as_of,
-        "outcome": flag.outcome,
-        "cite_any": [k for k in cited if k not in wrong],
-        "comment": "；".join(t for t in (flag.comment, note) if t),
-        "flagged": [f"citation_wrong:{flag.citation_key}" if flag.kind == "citation_wrong" else flag.kind],
-        "verdict": verdict,
-    }

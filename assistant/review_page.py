@@ -1,0 +1,114 @@
+"""The review queue on the chat page, for logged-in reviewers: ``review_panel(demo, store, accounts)``.
+
+A panel under the chat, hidden unless the user logged in with the reviewer role: the flags
+no reviewer has resolved, newest first (``webview.queue_html``), a picker, a verdict (wrong
+citation, wrong answer, fine), a note, and two actions — resolve, or resolve and accept the
+flag as a gold-set candidate — plus a download of the accepted candidates as gold-schema
+JSON lines. Every action is recorded by the store with who and when.
+
+Every handler asks again who is calling: hiding the panel is for the page, the check is what
+keeps employees out. Not here: the chat, logins (``accounts``), storage.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import tempfile
+from pathlib import Path
+
+import gradio as gr
+
+from .accounts import Accounts
+from .store import FeedbackError, FeedbackNotSaved, Store
+from .webview import VERDICT_LABELS, flag_label, notice_html, queue_html
+
+log = logging.getLogger(__name__)
+
+
+def review_panel(demo: gr.Blocks, store: Store, accounts: Accounts | None) -> None:
+    """Add the panel to ``demo`` (called while the page is built)."""
+
+    def reviewer(request: gr.Request | None) -> str | None:
+        name = getattr(request, "username", None)
+        return name if accounts is not None and accounts.role(name) == "reviewer" else None
+
+    files = Path(tempfile.mkdtemp(prefix="assistant-review-"))
+
+    def candidates_file() -> str:
+        """The accepted candidates as a file the page can offer; named by its content, so
+        that listing the queue again writes nothing new unless something was accepted."""
+        out = io.StringIO()
+        store.export_candidates(out)
+        data = out.getvalue().encode("utf-8")
+        path = files / f"gold-candidates-{hashlib.sha256(data).hexdigest()[:12]}.jsonl"
+        if not path.exists():
+            path.write_bytes(data)
+        return str(path)
+
+    def listed() -> tuple[str, gr.Dropdown, gr.DownloadButton]:
+        try:
+            flags = store.queue()
+            download = candidates_file()
+        except FeedbackError as exc:
+            return notice_html(f"无法读取审核队列：{exc}"), gr.Dropdown(choices=[], value=None), gr.DownloadButton()
+        choices = [(flag_label(f), str(f.feedback_id)) for f in flags]
+        return (queue_html(flags), gr.Dropdown(choices=choices, value=choices[0][1] if choices else None),
+                gr.DownloadButton(value=download))
+
+    def nothing() -> tuple[str, gr.Dropdown, gr.DownloadButton]:
+        # (made when called: a component made while the page is built would be shown on it)
+        return "", gr.Dropdown(choices=[], value=None), gr.DownloadButton(value=None)
+
+    with gr.Column(visible=False, elem_id="review") as panel:
+        gr.HTML("<h3>审核队列</h3><p>用户标记的回答与引用，最新的在前。处理后即移出队列；"
+                "收入金标准候选的条目可下载为金标准格式（JSONL）。</p>")
+        review_status = gr.HTML("", elem_id="review-status")
+        with gr.Row(equal_height=True):
+            pick = gr.Dropdown(choices=[], label="待处理的标记", elem_id="review-pick", scale=4)
+            refresh = gr.Button("刷新", elem_id="review-refresh", scale=0, min_width=80)
+        verdict = gr.Radio([(label, key) for key, label in VERDICT_LABELS.items()], label="结论",
+                           elem_id="review-verdict")
+        note = gr.Textbox(label="审核备注（可选）", max_lines=4, elem_id="review-note")
+        with gr.Row():
+            resolve = gr.Button("处理", variant="primary", elem_id="review-resolve")
+            accept = gr.Button("处理并收入金标准候选", elem_id="review-accept")
+            download = gr.DownloadButton("下载金标准候选（JSONL）", elem_id="review-download")
+        queue_view = gr.HTML("", elem_id="review-queue")
+
+    def open_panel(request: gr.Request):
+        if reviewer(request) is None:
+            return gr.Column(visible=False), *nothing()
+        return gr.Column(visible=True), *listed()
+
+    def act(chosen, outcome, text, request: gr.Request | None, take: bool = False):
+        name = reviewer(request)
+        if name is None:
+            return notice_html("无权操作审核队列：需以审核人身份登录。"), *nothing(), gr.skip()
+        if not chosen or outcome not in VERDICT_LABELS:
+            return notice_html("请先选择一条标记和结论。", "warn"), gr.skip(), gr.skip(), gr.skip(), text
+        try:
+            store.resolve(int(chosen), outcome, name, text or "", accept=take)
+        except FeedbackNotSaved as exc:
+            log.warning("review not saved (%s): %s", store.where(), exc)
+            return notice_html(str(exc)), gr.skip(), gr.skip(), gr.skip(), text
+        done = f"已处理 #{chosen}：{VERDICT_LABELS[outcome]}" + ("，并收入金标准候选" if take else "") + f"（{name}）。"
+        return notice_html(done, "ok"), *listed(), ""
+
+    # (Gradio passes the request only to parameters annotated with gr.Request: no lambdas here)
+    def refresh_queue(request: gr.Request):
+        return listed() if reviewer(request) else nothing()
+
+    def resolve_flag(chosen, outcome, text, request: gr.Request):
+        return act(chosen, outcome, text, request)
+
+    def accept_flag(chosen, outcome, text, request: gr.Request):
+        return act(chosen, outcome, text, request, take=True)
+
+    listing = [queue_view, pick, download]
+    demo.load(open_panel, outputs=[panel, *listing], api_visibility="private")
+    refresh.click(refresh_queue, outputs=listing, api_visibility="private")
+    outputs = [review_status, *listing, note]
+    resolve.click(resolve_flag, inputs=[pick, verdict, note], outputs=outputs, api_visibility="private")
+    accept.click(accept_flag, inputs=[pick, verdict, note], outputs=outputs, api_visibility="private")

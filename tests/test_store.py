@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.store import FeedbackNotSaved, SchemaTooNew, Store, migrate, open_store
+from assistant.store import FeedbackNotSaved, SchemaMismatch, SchemaTooNew, Store, migrate, open_store
 from assistant.types import Answer, Citation
 from deploy import postgres
 from tests.appserver import free_port
@@ -114,9 +114,18 @@ def test_schema_is_at_the_newest_migration_once(store, target):
 
 def test_a_newer_database_is_refused_with_a_clear_message(store, target):
     with store.engine.transaction() as tx:
-        tx.run("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)", (99, "later"))
+        tx.run("INSERT INTO schema_version (version, applied_at, digest) VALUES (?, ?, ?)", (99, "later", "x"))
     with pytest.raises(SchemaTooNew, match=r"结构版本为 99.*请升级本程序"):
         open_store(target)
+
+
+def test_a_migration_changed_after_it_was_applied_is_refused(store, target):
+    changed = list(migrate.load())
+    changed[1] = migrate.Migration(2, changed[1].name, changed[1].sql + "\n-- edited afterwards\n")
+    with pytest.raises(SchemaMismatch, match=r"已应用的结构迁移 \[2\] 与本程序中的文件不同"):
+        migrate.apply(store.engine, "now", tuple(changed))
+    with store.engine.reading() as tx:  # and nothing was applied or recorded
+        assert tx.run("SELECT count(*) FROM schema_version")[0][0] == len(changed)
 
 
 def test_replicas_starting_together_migrate_once(target):
@@ -336,7 +345,7 @@ def test_cli_on_a_newer_database_exits_5_with_the_reason(store, target, monkeypa
     from assistant import cli
 
     with store.engine.transaction() as tx:
-        tx.run("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)", (99, "later"))
+        tx.run("INSERT INTO schema_version (version, applied_at, digest) VALUES (?, ?, ?)", (99, "later", "x"))
     monkeypatch.setenv("ASSISTANT_DB", target)
     assert cli.main(["feedback", "export"]) == 5
     err = capsys.readouterr().err

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .engines import PostgresEngine, SQLiteEngine
-from .migrate import SchemaTooNew
+from .migrate import SchemaMismatch, SchemaTooNew
 from .store import (
     FLAGGED_KINDS,
     KINDS,
@@ -37,6 +37,7 @@ __all__ = [
     "PostgresEngine",
     "Recorded",
     "SQLiteEngine",
+    "SchemaMismatch",
     "SchemaTooNew",
     "Store",
     "is_url",

@@ -69,7 +69,8 @@ def add_routes(app: FastAPI, assistant: Assistant, store: Store, login: Callable
         """The request's JSON object, or the response refusing it (no login, not JSON)."""
         if login is not None:
             given = _credentials(request)
-            if given is None or not login(*given):
+            # (in the thread pool: a users-file password is checked with scrypt, tens of ms)
+            if given is None or not await run_in_threadpool(login, *given):
                 return JSONResponse({"error": "login required"}, status_code=401,
                                     headers={"WWW-Authenticate": 'Basic realm="assistant"'})
         return await _body(request)

@@ -34,7 +34,7 @@ def review_panel(demo: gr.Blocks, store: Store, accounts: Accounts | None) -> No
         name = getattr(request, "username", None)
         return name if accounts is not None and accounts.role(name) == "reviewer" else None
 
-    files = Path(tempfile.mkdtemp(prefix="assistant-review-"))
+    files: list[Path] = []  # the folder for candidate files, made when a reviewer first needs one
 
     def candidates_file() -> str:
         """The accepted candidates as a file the page can offer; named by its content, so
@@ -42,7 +42,9 @@ def review_panel(demo: gr.Blocks, store: Store, accounts: Accounts | None) -> No
         out = io.StringIO()
         store.export_candidates(out)
         data = out.getvalue().encode("utf-8")
-        path = files / f"gold-candidates-{hashlib.sha256(data).hexdigest()[:12]}.jsonl"
+        if not files:
+            files.append(Path(tempfile.mkdtemp(prefix="assistant-review-")))
+        path = files[0] / f"gold-candidates-{hashlib.sha256(data).hexdigest()[:12]}.jsonl"
         if not path.exists():
             path.write_bytes(data)
         return str(path)
@@ -86,7 +88,7 @@ def review_panel(demo: gr.Blocks, store: Store, accounts: Accounts | None) -> No
         name = reviewer(request)
         if name is None:
             return notice_html("无权操作审核队列：需以审核人身份登录。"), *nothing(), gr.skip()
-        if not chosen or outcome not in VERDICT_LABELS:
+        if not str(chosen or "").isdigit() or outcome not in VERDICT_LABELS:
             return notice_html("请先选择一条标记和结论。", "warn"), gr.skip(), gr.skip(), gr.skip(), text
         try:
             store.resolve(int(chosen), outcome, name, text or "", accept=take)

@@ -142,6 +142,8 @@ def test_a_review_without_a_choice_is_asked_for_and_keeps_the_note(review):
     handlers, store, flags = review
     message, *_, note = handlers["resolve_flag"](None, "fine", "我的备注", _as("rita"))
     assert "请先选择" in message and note == "我的备注"
+    message, *_, note = handlers["resolve_flag"]("1; DROP TABLE reviews", "fine", "我的备注", _as("rita"))
+    assert "请先选择" in message and note == "我的备注"
     message, *_, note = handlers["resolve_flag"](str(flags[0]), None, "我的备注", _as("rita"))
     assert "请先选择" in message and note == "我的备注"
     assert len(store.queue()) == 2

@@ -22,7 +22,6 @@ from .store import (
     FeedbackNotSaved,
     FeedbackRefused,
     Flag,
-    Recorded,
     Store,
 )
 
@@ -35,7 +34,6 @@ __all__ = [
     "FeedbackRefused",
     "Flag",
     "PostgresEngine",
-    "Recorded",
     "SQLiteEngine",
     "SchemaMismatch",
     "SchemaTooNew",

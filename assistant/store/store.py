@@ -79,15 +79,6 @@ class Flag:
     citations: tuple[dict[str, str], ...]
 
 
-@dataclass(frozen=True)
-class Recorded:
-    """What a follow-up needs of an earlier recorded answer."""
-
-    question: str
-    had_rule: bool
-    context: tuple[str, ...]
-
-
 class Store:
     def __init__(self, engine, retry_s: float | None = None, sleep: Callable[[float], None] = time.sleep):
         self.engine = engine
@@ -288,14 +279,6 @@ class Store:
                 return tx.run(sql, params)
         except self.engine.errors() as exc:
             raise FeedbackError(f"无法读取反馈数据库 {self.where()}：{self.engine.reason(exc)}") from None
-
-    def recorded(self, answer_id: int) -> Recorded | None:
-        """The earlier answer a follow-up leans on, as recorded (any replica wrote it)."""
-        rows = self._read("SELECT question, rule_id, context FROM answers WHERE id = ?", (answer_id,))
-        if not rows:
-            return None
-        question, rule_id, context = rows[0]
-        return Recorded(question, rule_id is not None, tuple(json.loads(context or "[]")))
 
     _FLAG_COLUMNS = (
         "SELECT f.id, a.id, f.kind, f.citation_key, f.comment, f.created_at, a.question, a.as_of, a.outcome,"

@@ -143,7 +143,7 @@ def build_ui(
         return shown, notice_html(f"已保存：第{index + 1}条回答的{what}。谢谢！", "ok"), True
 
     with gr.Blocks(title="个人信息出境合规问答助手", analytics_enabled=False) as demo:
-        # The turns shown, oldest first (``turn``); held by the page, sent with each request.
+        # The turns shown, oldest first (``Conversations.turn``); held by the page, sent with each request.
         conversation = gr.JSON([], visible=False, elem_id="conversation")
         selected = gr.State(None)  # (answer index, Citation) open in the side panel
 

@@ -8,7 +8,8 @@
    ``ASSISTANT_DB`` set to that server and its own ``ASSISTANT_REPLICA`` name;
 3. nginx in front of them on 127.0.0.1:8080 (config written to ``var/cluster/nginx``);
 4. a watcher that asks each replica's ``/healthz`` every second and takes a replica that
-   does not answer out of the balancer's rotation (and puts it back when it answers again).
+   has not answered three times in a row out of the balancer's rotation (and puts it back
+   as soon as it answers again).
 
 The balancer keeps each browser on one replica (a cookie it sets) because the page's
 streaming protocol sends a question and then reads its answer in two requests; the
@@ -17,7 +18,8 @@ question is answered by another one. nginx also retries a request on the next re
 one cannot be reached.
 
 ``down`` stops everything ``up`` started (recorded in ``var/cluster/run/*.pid``), and only
-that; ``revive`` starts again any replica that has stopped; ``status`` lists what runs. Ports and counts are options; everything stays on 127.0.0.1.
+that; ``revive`` starts again any replica that has stopped; ``status`` lists what runs.
+Folder, ports and counts are options; everything stays on 127.0.0.1.
 
 Not here: TLS, passwords, backups or more than one machine: docs/deployment.md maps these
 pieces onto a real deployment.

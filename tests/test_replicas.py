@@ -10,12 +10,19 @@ from __future__ import annotations
 
 import gc
 import json
+import os
+import subprocess
+import sys
 import warnings
+from pathlib import Path
 
 import pytest
 
 from assistant.conversation import Conversations
 from assistant.types import Answer
+from tests.appserver import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
 
 FIRST = "我们不是关基，今年累计向境外提供了15万人的个人信息，不含敏感个人信息，不涉及重要数据，走哪条路？"
 FOLLOW_UP = "那如果是150万人呢？"
@@ -103,3 +110,34 @@ def _through_the_browser(shown: list) -> list:
     writes them (12.0 comes back as 12)."""
     text = json.dumps(shown, ensure_ascii=False)
     return json.loads(text, parse_float=lambda f: int(float(f)) if float(f).is_integer() else float(f))
+
+
+# --- a replica that must not start ------------------------------------------------------------
+
+
+def _start_app(db: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    env.update(ASSISTANT_DB=str(db), ASSISTANT_PORT=str(free_port()), ASSISTANT_INDEX_DIR=str(ROOT / "var" / "index"),
+               ASSISTANT_REPLICA="replica-new", GRADIO_ANALYTICS_ENABLED="False")
+    return subprocess.run([sys.executable, "app.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.slow
+def test_the_app_refuses_a_database_a_newer_version_migrated(tmp_path):
+    from assistant.store import open_store
+
+    db = tmp_path / "newer.sqlite3"
+    with open_store(db).engine.transaction() as tx:
+        tx.run("INSERT INTO schema_version (version, applied_at, digest) VALUES (?, ?, ?)", (99, "later", "x"))
+    run = _start_app(db)
+    assert run.returncode == 5 and "请升级本程序" in run.stderr and "Traceback" not in run.stderr
+
+
+@pytest.mark.slow
+def test_the_app_refuses_to_serve_beside_a_live_replica_with_another_index(tmp_path):
+    from assistant.store import open_store
+
+    db = tmp_path / "shared.sqlite3"
+    assert open_store(db).join("replica-old", "another-index-digest", 30.0) == []
+    run = _start_app(db)
+    assert run.returncode == 6 and "replica-old" in run.stderr and "Traceback" not in run.stderr

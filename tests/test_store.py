@@ -380,3 +380,15 @@ def test_a_replica_that_cannot_check_refuses_only_on_a_shared_database(tmp_path)
     Replica("alone", "digest", {}).join(unusable, required=False)  # one machine: serve anyway
     with pytest.raises(ReplicaMismatch, match="无法与其他副本核对所用索引，拒绝启动"):
         Replica("alone", "digest", {}).join(unusable, required=True)
+
+
+@pytest.mark.parametrize(
+    ("name", "sql", "message"),
+    [("0001_first.sql", "CREATE TABLE a (b TEXT DEFAULT '?');", "holds '\\?' or '%'"),
+     ("1_first.sql", "CREATE TABLE a (b TEXT);", "not named NNNN_name.sql"),
+     ("0002_second.sql", "CREATE TABLE a (b TEXT);", "without gaps")],
+)
+def test_a_migration_folder_that_could_be_misread_is_refused(tmp_path, name, sql, message):
+    (tmp_path / name).write_text(sql, encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
+        migrate.load(tmp_path)

@@ -57,7 +57,10 @@ def load(folder: Path = MIGRATIONS) -> tuple[Migration, ...]:
         match = _NAME.match(path.name)
         if not match:
             raise ValueError(f"migration file not named NNNN_name.sql: {path.name}")
-        found.append(Migration(int(match.group(1)), path.stem, path.read_text(encoding="utf-8")))
+        sql = path.read_text(encoding="utf-8")
+        if "?" in sql or "%" in sql:  # both engines would read them as placeholders
+            raise ValueError(f"migration {path.name} holds '?' or '%': write it without them")
+        found.append(Migration(int(match.group(1)), path.stem, sql))
     numbers = [m.number for m in found]
     if numbers != list(range(1, len(found) + 1)):
         raise ValueError(f"migrations must be numbered 1, 2, 3 … without gaps: {numbers}")

@@ -101,7 +101,8 @@ def add_routes(app: FastAPI, assistant: Assistant, store: Store, login: Callable
         if isinstance(body, JSONResponse):
             return body
         record = body.get("record")
-        if not isinstance(record, int) or isinstance(record, bool):
+        # (bounded: both engines keep ids in 32 bits, and a larger number is no record of ours)
+        if not isinstance(record, int) or isinstance(record, bool) or not 0 < record < 2**31:
             return _error(400, "反馈未保存：record 应为回答记录的编号（整数）")
         key, comment, write_id = body.get("citation_key"), body.get("comment", ""), body.get("write_id")
         if not all(isinstance(v, str | None) for v in (key, comment, write_id)):

@@ -93,6 +93,8 @@ def test_feedback_is_saved_or_refused_with_a_reason(client):
     for bad, message in [
         ({"record": record, "kind": "meh"}, "未知的反馈类型"),
         ({"record": "1", "kind": "down"}, "整数"),
+        ({"record": 10**30, "kind": "down"}, "整数"),
+        ({"record": -1, "kind": "down"}, "整数"),
         ({"record": record + 999, "kind": "down"}, "记录不完整"),
         ({"record": record, "kind": "citation_wrong"}, "指明是哪一条引用"),
     ]:

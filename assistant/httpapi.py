@@ -21,6 +21,7 @@ import base64
 import binascii
 import json
 import logging
+import threading
 from collections.abc import Callable
 
 from fastapi import FastAPI, Request
@@ -30,6 +31,7 @@ from starlette.concurrency import run_in_threadpool
 from .api import Assistant
 from .errors import AssistantError
 from .store import FeedbackNotSaved, FeedbackRefused, Store
+from .types import Answer
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +66,17 @@ async def _body(request: Request) -> dict | JSONResponse:
     return body
 
 
-def add_routes(app: FastAPI, assistant: Assistant, store: Store, login: Callable[[str, str], bool] | None) -> None:
+def add_routes(
+    app: FastAPI, assistant: Assistant, store: Store, login: Callable[[str, str], bool] | None, concurrency: int
+) -> None:
+    # Answering is CPU work: at most ``concurrency`` API questions at once, the rest wait (as
+    # the page's do), so that a burst of calls cannot starve the chat of the cores.
+    answering = threading.BoundedSemaphore(concurrency)
+
+    def ask_one(question: object, as_of: object) -> Answer:
+        with answering:
+            return assistant.ask(question, as_of)  # type: ignore[arg-type]  (checked inside)
+
     async def accepted(request: Request) -> dict | JSONResponse:
         """The request's JSON object, or the response refusing it (no login, not JSON)."""
         if login is not None:
@@ -82,7 +94,7 @@ def add_routes(app: FastAPI, assistant: Assistant, store: Store, login: Callable
             return body
         try:
             # in the thread pool: answering is CPU work and must not block the event loop
-            answer = await run_in_threadpool(assistant.ask, body.get("question"), body.get("as_of"))
+            answer = await run_in_threadpool(ask_one, body.get("question"), body.get("as_of"))
         except AssistantError as exc:
             return _error(400, str(exc))
         out = answer.to_dict()

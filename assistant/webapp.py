@@ -70,7 +70,7 @@ def build_app(
         # busy with answers, so ``health`` must not block (``replica.Monitor``).
         return JSONResponse(health(), headers={"Cache-Control": "no-store"})
 
-    add_routes(app, assistant, store, auth)
+    add_routes(app, assistant, store, auth, ASK_CONCURRENCY)
 
     demo.queue(default_concurrency_limit=ASK_CONCURRENCY)
     return gr.mount_gradio_app(

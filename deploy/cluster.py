@@ -109,7 +109,10 @@ http {{
     }}
     server {{
         listen 127.0.0.1:{port};
-        client_max_body_size 1m;
+        # The page sends its whole conversation with each question: room for a long one, and
+        # kept in memory (past 16 KB nginx wrote every such body to a file first).
+        client_max_body_size 8m;
+        client_body_buffer_size 512k;
         location / {{
             proxy_pass http://replicas;
             proxy_http_version 1.1;

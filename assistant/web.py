@@ -99,6 +99,8 @@ CSS = """
 .citation-view .meta dt { color: #64748b; }
 .citation-view .meta dd { margin: 0; }
 .citation-view.empty { color: #64748b; }
+.flag-card { border-top: 1px solid #e2e8f0; padding: .6em 0; }
+.flag-card li.flagged { color: #991b1b; }
 """
 
 

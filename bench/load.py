@@ -159,18 +159,12 @@ def _submit_event(client, base: str) -> tuple[int, int]:
     raise RuntimeError("the page has no 'submit' event")
 
 
-def apply_diff(value, diff):
-    """A streamed output after one step: Gradio sends the changes as [op, path, value] lists
-    (the same rules as gradio_client's own helper, which this uses)."""
-    from gradio_client.utils import apply_diff as gradio_apply_diff
-
-    return gradio_apply_diff(value, diff)
-
-
 def _ask_once(client, base: str, fn: int, trigger: int, session: str, question: str, as_of: str, timeout: float,
               conversation: list | None = None):
     """One question through the queue API, sending the conversation so far as the page does;
     returns a result dict (ok, latency, outcome, error, and the conversation after it)."""
+    from gradio_client.utils import apply_diff  # streamed steps come as [op, path, value] changes
+
     started = time.perf_counter()
     result: dict = {"ok": False, "latency_ms": None, "first_answer_ms": None, "outcome": None, "error": None}
     body = {

@@ -15,7 +15,6 @@ from pathlib import Path
 from .engines import PostgresEngine, SQLiteEngine
 from .migrate import SchemaMismatch, SchemaTooNew
 from .store import (
-    FLAGGED_KINDS,
     KINDS,
     VERDICTS,
     FeedbackError,
@@ -26,7 +25,6 @@ from .store import (
 )
 
 __all__ = [
-    "FLAGGED_KINDS",
     "KINDS",
     "VERDICTS",
     "FeedbackError",

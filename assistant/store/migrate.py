@@ -67,10 +67,6 @@ def load(folder: Path = MIGRATIONS) -> tuple[Migration, ...]:
     return tuple(found)
 
 
-def latest() -> int:
-    return len(load())
-
-
 def version_read_only(engine, tx) -> int:
     """The version recorded, without creating anything (0: none recorded)."""
     if not engine.has_table(tx, "schema_version"):

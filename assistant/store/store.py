@@ -39,7 +39,6 @@ from . import migrate
 from .gold_lines import candidate_line, feedback_lines
 
 KINDS = ("up", "down", "citation_wrong")
-FLAGGED_KINDS = ("down", "citation_wrong")
 VERDICTS = ("wrong_citation", "wrong_answer", "fine")
 MAX_COMMENT_CHARS = 2000
 MAX_REVIEWER_CHARS = 200
@@ -80,10 +79,11 @@ class Flag:
 
 
 class Store:
-    def __init__(self, engine, retry_s: float | None = None, sleep: Callable[[float], None] = time.sleep):
+    def __init__(self, engine, retry_s: float | None = None):
         self.engine = engine
         self.retry_s = engine.default_retry_s if retry_s is None else retry_s
-        self._sleep = sleep
+        # Read once: reads and the health check compare against them every few seconds.
+        self._migrations = migrate.load()
         self.problem: str | None = None  # why the schema could not be brought up to date
         self.version = 0
         self._ready = False
@@ -117,12 +117,12 @@ class Store:
             except self.engine.errors() as exc:
                 if not self.engine.transient(exc) or time.monotonic() + pause > deadline:
                     raise self._not_saved(exc) from None
-            self._sleep(pause)
+            time.sleep(pause)
             pause = min(pause * 2, 1.0)
 
     def _migrate(self) -> None:
         self.engine.prepare()
-        self.version = migrate.apply(self.engine, _now())
+        self.version = migrate.apply(self.engine, _now(), self._migrations)
         self._ready = True
         self.problem = None
 
@@ -271,9 +271,9 @@ class Store:
                 version = migrate.version_read_only(self.engine, tx)
                 if version == 0 and not self.engine.has_table(tx, "answers"):
                     return []  # an empty database: nothing recorded yet
-                if version < migrate.latest():
+                if version < len(self._migrations):
                     raise FeedbackError(
-                        f"无法读取反馈数据库 {self.where()}：其结构版本 {version} 旧于本程序（{migrate.latest()}），"
+                        f"无法读取反馈数据库 {self.where()}：其结构版本 {version} 旧于本程序（{len(self._migrations)}），"
                         "且未能升级" + (f"（{self.problem}）" if self.problem else "")
                     )
                 return tx.run(sql, params)
@@ -339,7 +339,7 @@ class Store:
                 version = migrate.version_read_only(self.engine, tx)
         except self.engine.errors() as exc:
             return {"engine": self.engine.name, "ok": False, "reason": self.engine.reason(exc)}
-        return {"engine": self.engine.name, "ok": version == migrate.latest(), "version": version}
+        return {"engine": self.engine.name, "ok": version == len(self._migrations), "version": version}
 
 
 def _checked_text(text: str, limit: int, what: str) -> str:

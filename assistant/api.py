@@ -36,8 +36,9 @@ from .embed import Embedder, make_embedder
 from .errors import UsageError
 from .glosses import load_glosses
 from .index import open_index
+from .lexicon import load_lexicon
 from .llm import LLMComposer, LLMSettings, StreamDelta
-from .query import Query, analyse, load_lexicon
+from .query import Query, analyse
 from .relevance import load_relevance
 from .retrieve import Retriever
 from .rules import RuleEngine, load_rule_table

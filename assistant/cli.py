@@ -194,7 +194,7 @@ def _build(args, config: Config) -> int:
     from .errors import IndexError_
     from .glosses import load_glosses
     from .index import build_index, check_index
-    from .query import load_lexicon
+    from .lexicon import load_lexicon
     from .relevance import load_relevance
 
     corpus = load_corpus(config.corpus_dir)

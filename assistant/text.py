@@ -7,6 +7,7 @@ every character of the source (so quotes stay verbatim), and the 《title》loca
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 QUOTE_WHOLE_UNIT = 320  # a unit this short is quoted whole: it reads better than a fragment
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -33,3 +34,10 @@ def source_label(title: str, locator: str) -> str:
     """《title》locator, without doubling the brackets of a title that already has them."""
     shown = title if title.startswith("《") and "》" in title else f"《{title}》"
     return f"{shown}{locator}" if shown.endswith("》") else f"{shown} {locator}"
+
+
+def blank(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """``text`` with the spans replaced by spaces, so that offsets stay where they were."""
+    for start, end in spans:
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text

@@ -2,24 +2,18 @@
 
 Pure functions on strings and plain records; no model, no corpus loading, no I/O:
 
-- ``match_quote``: is a quote a verbatim span of a unit? Only white space and the width or
-  style of punctuation may differ ("，" vs ",", "“" vs '"'); the span returned is the unit's
-  own text, so a citation always carries the law's exact characters.
 - ``number_mentions``: every number, amount, period and date in a text (Arabic and Chinese
   numerals, 万/亿, "10个工作日", "100万人", "2024-10-18", "2024年3月22日", "3年", "10 working
   days", "1 million people"), as comparable tokens. Article numbers, list markers and
   citation keys are not numbers a reader relies on, so they are masked first.
 - ``unsupported_numbers``: the mentions of an answer that no supporting text contains.
-- ``decision_conflicts``: plain assertions of a transfer mechanism other than the one the
-  rules module decided ("可以签标准合同" when the decision is a security assessment).
-- ``check_draft``: all of the above for one parsed model reply, returning the citations that
-  survive and the problems found.
+- ``check_draft``: for one parsed model reply, the quotes checked verbatim (``quotes``), the
+  numbers checked against the support, and the claims checked against the rule's decision
+  (``claims``); returns the citations that survive and the problems found.
 
 Deliberately not done: judging whether the prose is a fair reading of the law, comparison
-words around numbers (不满 / 以上), English number words ("ten days"), or conditional
-sentences ("若超过100万人，则需申报安全评估" is not treated as a claim about the user's case).
-The checks are conservative: a false alarm costs fluency (the extractive answer is shown),
-never correctness.
+words around numbers (不满 / 以上), or English number words ("ten days"). The checks are
+conservative: a false alarm costs fluency (the extractive answer is shown), never correctness.
 """
 
 from __future__ import annotations
@@ -31,73 +25,10 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from .claims import decision_conflicts
+from .quotes import MIN_QUOTE_CHARS, match_quote, normalise
 from .rules.dates import MONTHS
 from .rules.numerals import CN_NUMERAL_CHARS, parse_numeral
-
-MIN_QUOTE_CHARS = 6  # shorter quotes ("备案") prove nothing about where a claim comes from
-
-# --- verbatim quotes ------------------------------------------------------------------------
-
-# After NFKC (which folds full-width forms), the punctuation that still differs by style.
-_PUNCT_STYLE = str.maketrans(
-    {
-        "。": ".",
-        "、": ",",
-        "“": '"',
-        "”": '"',
-        "„": '"',
-        "「": '"',
-        "」": '"',
-        "『": '"',
-        "』": '"',
-        "\u2018": "'",  # left and right single quotation marks
-        "\u2019": "'",
-        "【": "[",
-        "】": "]",
-        "〔": "(",
-        "〕": ")",
-        "—": "-",
-        "\u2013": "-",  # en dash
-    }
-)
-_EDGE_PUNCT = " \t\r\n\"'.,;:!?…"  # sentence punctuation and quote marks a model adds around a quote
-
-
-def _normalise_with_map(text: str) -> tuple[str, list[int]]:
-    """Text with white space dropped and punctuation folded, and for each output character
-    the index of the source character it came from."""
-    out: list[str] = []
-    where: list[int] = []
-    for i, ch in enumerate(text):
-        folded = unicodedata.normalize("NFKC", ch).translate(_PUNCT_STYLE)
-        for c in folded:
-            if not c.isspace():
-                out.append(c)
-                where.append(i)
-    return "".join(out), where
-
-
-def normalise(text: str) -> str:
-    """The comparison form used for quotes (see ``match_quote``)."""
-    return _normalise_with_map(text)[0]
-
-
-def match_quote(quote: str, unit_text: str) -> str | None:
-    """The span of ``unit_text`` that ``quote`` reproduces, or None if it is not verbatim.
-
-    Leading and trailing punctuation of the quote is ignored (a model often adds a closing
-    "。"); inside the quote only white space and punctuation style may differ.
-    """
-    wanted = normalise(quote).strip(_EDGE_PUNCT)
-    if not wanted:
-        return None
-    haystack, where = _normalise_with_map(unit_text)
-    pos = haystack.find(wanted)
-    if pos < 0:
-        return None
-    start, end = where[pos], where[pos + len(wanted) - 1] + 1
-    return unit_text[start:end]
-
 
 # --- numbers, amounts, periods, dates ------------------------------------------------------
 
@@ -319,82 +250,6 @@ def unsupported_numbers(answer: str, support: Sequence[str]) -> list[Mention]:
             continue
         missing.append(mention)
     return missing
-
-
-# --- the rules module's decision -------------------------------------------------------------
-
-_NEGATION = re.compile(
-    r"(?:不|无|非|未|没|勿|毋|禁止|\bnot\b|\bno\b|n't\b|\bcannot\b|\bnever\b|\bneither\b|\bnor\b)", re.I
-)
-_CONDITIONAL = re.compile(
-    r"如果|假如|倘若|若|一旦|如若|否则|达到|超过|\bif\b|\bwhen\b|\bonce\b|\bunless\b|\botherwise\b|\bexceed", re.I
-)
-_SENTENCE_END = re.compile(r"[。；;！!？?\n]|\.(?:\s|$)")
-_CLAIMS = {
-    "standard_contract_or_certification": [
-        r"(?:可以|可|应当|应|需要|需|须|只需|仅需|只要|能够|能)(?:直接|就|只|也|仍)?(?:通过|签订|签署|签|订立|采用|选择|适用|走|使用|以)+"
-        r"(?:个人信息出境)?(?:标准合同|个人信息保护认证)",
-        r"(?:签订|签署|签|订立)(?:个人信息出境)?标准合同(?:即可|就可以|就行|便可)",
-        r"\b(?:can|may|should|must|need to|only need to)\s+(?:simply\s+|just\s+)?(?:sign|use|rely on|conclude|adopt)"
-        r"\s+(?:a |the )?(?:\w+\s+)?standard contract",
-    ],
-    "security_assessment": [
-        r"(?:应当|应|需要|需|须|必须)(?:向[^。；，,]{0,20})?(?:通过|申报|进行|办理)?(?:数据出境)?安全评估",
-        r"\b(?:must|needs? to|should|is required to|are required to)\s+(?:apply for|undergo|pass|file for|go through"
-        r"|declare)\s+(?:a |the )?(?:\w+\s+){0,2}security assessment",
-    ],
-    "exempt": [
-        r"(?:免予|免于|无需|无须|不需要|不必|不用)[^。；，,]{0,16}(?:标准合同|个人信息保护认证|认证)",
-        r"免予申报",
-        r"(?:可以|可|属于)豁免",
-        r"\b(?:is|are)\s+exempt(?:ed)?\b",
-        r"\bno need to\b[^.]{0,40}\bstandard contract",
-    ],
-}
-_CLAIM_RES = {mechanism: [re.compile(p, re.I) for p in patterns] for mechanism, patterns in _CLAIMS.items()}
-
-
-def _sentences(text: str) -> list[str]:
-    parts, start = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        parts.append(text[start : m.end()])
-        start = m.end()
-    parts.append(text[start:])
-    return [p for p in parts if p.strip()]
-
-
-def mechanism_claims(text: str) -> list[tuple[str, str]]:
-    """(mechanism, sentence) for each plain, unconditional assertion of a mechanism."""
-    claims = []
-    for sentence in _sentences(text):
-        if _CONDITIONAL.search(sentence):
-            continue
-        for mechanism, patterns in _CLAIM_RES.items():
-            # A negation just before the claim ("不能签标准合同", "无需申报安全评估") denies it.
-            if any(
-                not _NEGATION.search(sentence[max(0, m.start() - 4) : m.start()])
-                for pattern in patterns
-                for m in pattern.finditer(sentence)
-            ):
-                claims.append((mechanism, sentence.strip()))
-    return claims
-
-
-# Saying the assessment is not needed contradicts only a security-assessment decision (it is
-# true of the other two), so it is checked apart from the mechanism claims.
-_DENIES_ASSESSMENT = re.compile(r"(?:免予|免于|无需|无须|不需要|不必|不用)[^。；，,]{0,6}(?:申报)?(?:数据出境)?安全评估")
-
-
-def decision_conflicts(answer: str, mechanism: str | None) -> list[str]:
-    """Sentences of ``answer`` that assert a mechanism other than the decided one."""
-    if not mechanism:
-        return []
-    conflicts = [sentence for claimed, sentence in mechanism_claims(answer) if claimed != mechanism]
-    if mechanism == "security_assessment":
-        conflicts += [
-            s.strip() for s in _sentences(answer) if _DENIES_ASSESSMENT.search(s) and s.strip() not in conflicts
-        ]
-    return conflicts
 
 
 # --- one model reply ---------------------------------------------------------------------------

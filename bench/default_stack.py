@@ -28,7 +28,7 @@ def _build(corpus_dir: Path, index_dir: Path, cache_dir: Path | None):
     from assistant.embed import make_embedder
     from assistant.glosses import load_glosses
     from assistant.index import build_index
-    from assistant.query import load_lexicon
+    from assistant.lexicon import load_lexicon
     from assistant.relevance import load_relevance
 
     corpus = load_corpus(corpus_dir)

@@ -13,7 +13,8 @@ from assistant.corpus import load_corpus
 from assistant.errors import CorpusError, IndexError_
 from assistant.glosses import DEFAULT_GLOSSES, load_glosses
 from assistant.index import build_index, check_index, load_index
-from assistant.query import Lexicon, analyse
+from assistant.lexicon import Lexicon
+from assistant.query import analyse
 from assistant.retrieve import Fusion, Retriever, baseline_search, phrase_scores
 from tests.conftest import ROOT, HashEmbedder
 

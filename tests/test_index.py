@@ -11,7 +11,8 @@ from assistant.applicability import Applicability
 from assistant.corpus import load_corpus
 from assistant.errors import IndexError_
 from assistant.index import build_index, check_index, load_index, open_index
-from assistant.query import Lexicon, analyse
+from assistant.lexicon import Lexicon
+from assistant.query import analyse
 from assistant.retrieve import Retriever, baseline_search
 from assistant.text import sentences as split_sentences
 from tests.conftest import HashEmbedder

@@ -14,7 +14,7 @@ import pytest
 from assistant.config import Config
 from assistant.corpus import load_corpus
 from assistant.glosses import DEFAULT_GLOSSES
-from assistant.query import _DEFAULT_LEXICON, load_lexicon
+from assistant.lexicon import DEFAULT_LEXICON, load_lexicon
 from assistant.relevance import (
     DEFAULT_MODEL_DIR,
     RelevanceModel,
@@ -37,7 +37,7 @@ def test_the_shipped_model_was_trained_on_the_repos_labelled_data():
     # A model trained on other data, another corpus or another lexicon is stale: `make train`.
     card = _card()
     assert not card["quick"], "the shipped model is a smoke-test model: run make train"
-    digest = data_digest(load_manifest(), DEFAULT_GLOSSES, _DEFAULT_LEXICON)
+    digest = data_digest(load_manifest(), DEFAULT_GLOSSES, DEFAULT_LEXICON)
     assert card["data_digest"] == digest, "the labelled data changed since the model was trained: run make train"
     assert card["corpus_digest"] == load_corpus(ROOT / "corpus").digest, "the corpus changed: run make train"
     assert card["trained_on"] == [s.name for s in in_split(load_manifest(), "train")]

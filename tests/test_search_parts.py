@@ -9,8 +9,10 @@ import pytest
 from assistant import bm25
 from assistant.corpus import load_corpus
 from assistant.index import chunk_unit
-from assistant.query import GBA_CONTRACT, Lexicon, analyse, int_to_chinese, load_lexicon
+from assistant.lexicon import Lexicon, load_lexicon
+from assistant.query import analyse, int_to_chinese
 from assistant.rules.numerals import parse_numeral
+from assistant.scope import GBA_CONTRACT
 from assistant.text import sentences
 from assistant.tokenize import Tokenizer, write_dictionary
 from assistant.types import Unit

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.claims import decision_conflicts
+from assistant.quotes import match_quote
 from assistant.verify import (
     check_draft,
     chinese_numeral,
-    decision_conflicts,
     flatten,
-    match_quote,
     number_mentions,
     unsupported_numbers,
 )

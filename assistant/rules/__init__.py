@@ -10,7 +10,8 @@ Public surface::
 Modules: ``numerals`` and ``dates`` read numbers and dates; ``facts`` reads the facts;
 ``table`` loads and checks the rule table; ``transfer`` and ``deadlines`` decide;
 ``calendar_days`` counts on the official calendar; ``citations`` quotes the law;
-``statements`` words the result; ``engine`` ties them together.
+``statements`` and ``deadline_statements`` word the result and ``notes`` its notes and
+requests for facts; ``engine`` ties them together.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from datetime import date, timedelta
 
 from ..text import is_english
 from ..types import Corpus, RuleResult
-from . import deadlines, followup, statements, transfer
+from . import deadline_statements, deadlines, followup, notes, statements, transfer
 from .calendar_days import WorkCalendar, load_work_calendar
 from .citations import cite, cite_quotes
 from .facts import Facts, extract_facts
@@ -97,7 +97,7 @@ class RuleEngine:
                 missing_facts=facts.conflicts,
                 warnings=(),
                 citations=(),
-                statement=statements.conflict_statement(facts.conflicts, en),
+                statement=notes.conflict_statement(facts.conflicts, en),
             )
         impossible = [c for c in facts.counts if c.impossible]
         if impossible:
@@ -110,17 +110,17 @@ class RuleEngine:
                 missing_facts=tuple(dict.fromkeys(f"count_{c.category}" for c in impossible)),
                 warnings=(),
                 citations=(),
-                statement=statements.impossible_count_statement(impossible[0].raw, en),
+                statement=notes.impossible_count_statement(impossible[0].raw, en),
             )
         inputs = transfer.known_inputs(rule, facts)
         decision = transfer.decide(rule, inputs)
-        notes = list(inputs.notes)
+        codes = list(inputs.notes)
         extra_cites: list[str] = []
         if rule.counting == "current_year" and facts.old_terms and rule.has("prevails"):
-            notes.append("old_terms")
+            codes.append("old_terms")
             extra_cites.append("prevails")
         if rule.logic == "security_assessment_only":
-            notes.append("measures_not_in_force")
+            codes.append("measures_not_in_force")
         outcome = decision.outcome
         if outcome is None:
             names = [n for n, _ in rule.numbers]
@@ -128,29 +128,29 @@ class RuleEngine:
             names = list(outcome.basis)
             if outcome.label == transfer.NO_CONTRACT_YET:
                 names = [n for n, _ in rule.numbers] + names
-            if "important_data_assumed_none" in notes and rule.has("important_data_notified"):
+            if "important_data_assumed_none" in codes and rule.has("important_data_notified"):
                 extra_cites.append("important_data_notified")
             elif facts.important_data_not_notified and rule.has("important_data_notified"):
                 # "可能算重要数据，但从来没有部门通知过我们": Art. 2 is what settles it, so it is
                 # quoted beside the decision, not only used
-                notes.append("important_data_not_notified")
+                codes.append("important_data_not_notified")
                 extra_cites.append("important_data_notified")
             if facts.circumvents and rule.has("no_splitting"):
                 # a plan to stay under a threshold by splitting: decided on the total, with
                 # the rule that forbids the splitting quoted
-                notes.append("no_splitting")
+                codes.append("no_splitting")
                 extra_cites.append("no_splitting")
             if facts.asks_duties and rule.has("other_duties"):
                 # "does being exempt also release us from consent?": no route, the exemption
                 # included, lifts them (Provisions Art. 10)
-                notes.append("other_duties")
+                codes.append("other_duties")
                 extra_cites.append("other_duties")
         citations = cite(self._corpus, rule, names + extra_cites)
         statement = statements.transfer_statement(
-            rule, decision, citations, as_of, tuple(notes), en, facts.asked_mechanism
+            rule, decision, citations, as_of, tuple(codes), en, facts.asked_mechanism
         )
-        assumptions = [statements.note_text(n, rule, as_of, en) for n in notes if n in _NOTE_AS_ASSUMPTION]
-        warnings = tuple(statements.note_text(n, rule, as_of, en) for n in notes if n not in _NOTE_AS_ASSUMPTION)
+        assumptions = [notes.note_text(n, rule, as_of, en) for n in codes if n in _NOTE_AS_ASSUMPTION]
+        warnings = tuple(notes.note_text(n, rule, as_of, en) for n in codes if n not in _NOTE_AS_ASSUMPTION)
         return RuleResult(
             id=rule.id,
             version=rule.version,
@@ -178,7 +178,7 @@ class RuleEngine:
         results = [r for r in (d.calendar, d.window_calendar) if r is not None]
         holiday_law = [q for r in results for q in self._calendar.citations_needed(r)]
         citations += tuple(c for c in cite_quotes(self._corpus, holiday_law) if c.key not in {x.key for x in citations})
-        warnings = statements.calendar_warnings(d.estimated_years, d.weekend_years, en)
+        warnings = deadline_statements.calendar_warnings(d.estimated_years, d.weekend_years, en)
         return RuleResult(
             id=rule.id,
             version=rule.version,
@@ -187,7 +187,7 @@ class RuleEngine:
             missing_facts=d.missing,
             warnings=warnings,
             citations=citations,
-            statement=statements.deadline_statement(rule, d, citations, as_of, en),
+            statement=deadline_statements.deadline_statement(rule, d, citations, as_of, en),
         )
 
 

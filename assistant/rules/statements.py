@@ -4,21 +4,19 @@ Every threshold and period in the text is the rule table's own string ("10万", 
 so the statement cannot drift from the rule. In English the Chinese figure is kept and its
 value added in brackets ("10万 (100,000)"). Counts from the question are echoed as the
 question wrote them. Notes and warnings arrive as codes from ``transfer`` / ``deadlines`` and
-are rendered here, in one place per language.
+are worded by ``notes``.
 
 Not here: deciding anything, or choosing citations.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import date
 
 from ..types import Citation
-from .calendar_days import CalendarResult, holiday_name_en
-from .deadlines import DeadlineDecision
 from .facts import CountMention
+from .notes import MISSING, note_text
 from .table import Rule
 from .transfer import NO_CONTRACT_YET, Branch, TransferDecision
 
@@ -40,27 +38,6 @@ _MECHANISM = {
         "a data export security assessment, declared through the provincial cyberspace authority to the CAC",
     ),
 }
-_MISSING = {
-    "ciio": (
-        "是否为关键信息基础设施运营者（关基）",
-        "whether you are a critical information infrastructure operator (CIIO)",
-    ),
-    "sensitive": ("是否包含敏感个人信息", "whether the information includes sensitive personal information"),
-    "count_general": (
-        "{c}累计向境外提供的个人信息（不含敏感个人信息）人数",
-        "how many people's personal information (excluding sensitive) has gone abroad {c}",
-    ),
-    "count_sensitive": (
-        "{c}累计向境外提供的敏感个人信息人数（没有请注明）",
-        "how many people's sensitive personal information has gone abroad {c} (say so if none)",
-    ),
-    "count_processed": ("处理个人信息的总人数", "how many people's personal information you process in total"),
-    "contract_effective_date": ("标准合同生效的日期", "the date the standard contract took effect"),
-    "submission_date": ("提交备案材料的日期", "the date the filing materials were submitted"),
-    "notice_date": ("收到补充完善材料通知的日期", "the date you were told to supplement the materials"),
-    "assessment_result_date": ("评估结果出具的日期", "the date the assessment result was issued"),
-    "certificate_date": ("认证证书出具的日期", "the date the certificate was issued"),
-}
 
 
 def _n(rule: Rule, name: str, en: bool) -> str:
@@ -68,7 +45,7 @@ def _n(rule: Rule, name: str, en: bool) -> str:
     return f"{text} ({rule.amount(name):,})" if en else text
 
 
-def _refs(citations: Iterable[Citation], en: bool) -> str:
+def refs_text(citations: Iterable[Citation], en: bool) -> str:
     by_title: dict[str, list[str]] = {}
     for c in citations:
         by_title.setdefault(c.title, []).append(c.locator)
@@ -190,11 +167,11 @@ def transfer_statement(
     asked: str | None = None,
 ) -> str:
     """``asked``: the mechanism a yes/no question asks about (``asked.asked_mechanism``)."""
-    refs = _refs(citations, en)
+    refs = refs_text(citations, en)
     facts = _facts_line(decision, rule, en)
     zc, ec = _COUNTING[rule.counting or "current_year"]
     if decision.outcome is None:
-        asks = [(_MISSING[m][1 if en else 0]).format(c=ec if en else zc) for m in decision.missing]
+        asks = [(MISSING[m][1 if en else 0]).format(c=ec if en else zc) for m in decision.missing]
         possible = [_label(p, en) for p in decision.possible]
         if decision.branches:
             # one fact decides it: the answer under each of its values first, then the request
@@ -381,288 +358,3 @@ _SCENARIO_ZH = {
 
 def _notes(codes: Iterable[str], rule: Rule, as_of: date, en: bool) -> list[str]:
     return [note_text(code, rule, as_of, en) for code in codes]
-
-
-def note_text(code: str, rule: Rule, as_of: date, en: bool) -> str:
-    """One note or warning, by code, in the question's language."""
-    zh_text = {
-        "approximate": "问题中的人数为约数；临近门槛时请以准确人数为准。",
-        "counts_added": "问题中已提供的人数与再提供的人数按累计相加计算（按不同的人计；同一人只计一次）。",
-        "counts_side_by_side": "问题分别给出了同一期间的几个人数，未说明合计：累计人数介于其中最大者与各数之和之间"
-        "（同一人只计一次），以上按这一范围判断。",
-        "important_data_assumed_none": (
-            "问题未提及重要数据：按未被相关部门、地区告知或者公开发布为重要数据处理（第二条）。"
-            if rule.has("important_data_notified")
-            else "问题未提及重要数据：按不涉及重要数据处理；如涉及重要数据，应当申报数据出境安全评估。"
-        ),
-        "important_data_not_notified": "问题所述数据未被相关部门、地区告知或者公开发布为重要数据：不需要作为重要数据"
-        "申报数据出境安全评估（第二条）。",
-        "statutory_duty_not_in_force": "为履行法定职责或者法定义务确需向境外提供个人信息这一条件，由自2025-01-01起施行的"
-        "《网络数据安全管理条例》第三十五条第（六）项规定，截至该日尚未施行，不据此作出判断。",
-        "scenarios_not_in_force": "问题所述场景豁免（《促进和规范数据跨境流动规定》第三条至第六条）自该规定施行之"
-        "日起才适用，截至该日不适用。",
-        "period_longer_than_rule": "问题给出的是自上年1月1日起的累计人数，而现行规定按自当年1月1日起累计计算，"
-        "该人数只是当年人数的上限。",
-        "period_last_year_not_counted": "去年向境外提供的人数不计入自当年1月1日起的累计。",
-        "period_shorter_than_rule": "问题给出的人数只覆盖部分计数期间，而当时的规定按自上年1月1日起累计计算，"
-        "该人数只是累计人数的下限。",
-        "old_terms": "问题按《个人信息出境标准合同办法》第四条的旧口径提问；"
-        "《促进和规范数据跨境流动规定》第十三条规定，相关规定与本规定不一致的，适用本规定："
-        "计数改为自当年1月1日起累计，且不再以处理个人信息总量为条件。",
-        "measures_not_in_force": "截至该日《个人信息出境标准合同办法》尚未施行，标准合同途径尚不可用。",
-        # Art. 10 keeps "按照法律、行政法规的规定": where a law lifts consent (an emergency,
-        # PIPL Art. 13), so does this note
-        "other_duties": "无论适用哪种途径，包括免予申报，向境外提供个人信息仍应当按照法律、行政法规的规定"
-        "履行告知、取得个人单独同意、进行个人信息保护影响评估等义务（第十条）。",
-        "no_splitting": "不得采取数量拆分等手段规避安全评估：以上结论按问题所述的合计人数作出，"
-        "不按拆分后各主体或各批次的人数。",
-    }
-    en_text = {
-        "approximate": "The count in the question is approximate; near a threshold, use the exact figure.",
-        "counts_added": "The people already sent and those sent on top are added up, as different people (one "
-        "person counts once): the thresholds count cumulatively.",
-        "counts_side_by_side": "The question gives several counts for the same period and no total: the cumulative "
-        "count lies between the largest of them and their sum (one person counts once), and is judged over that range.",
-        "important_data_assumed_none": (
-            "The question does not mention important data: treated as none notified or published as important "
-            "data (Art. 2)."
-            if rule.has("important_data_notified")
-            else "The question does not mention important data: treated as none; important data would require a "
-            "security assessment."
-        ),
-        "important_data_not_notified": "The data has not been notified or published as important data, so it "
-        "need not be declared as important data for a security assessment (Art. 2).",
-        "statutory_duty_not_in_force": "The condition of a transfer truly needed to perform a statutory duty or "
-        "obligation comes from Network Data Regulation Art. 35(6), in force from 2025-01-01, so it is not applied on "
-        "this date.",
-        "scenarios_not_in_force": "The scenario exemptions of the Provisions (Arts. 3-6) apply only from the day "
-        "the Provisions took effect, not on this date.",
-        "period_longer_than_rule": "The count given runs since 1 January of the previous year, but the Provisions "
-        "count since 1 January of the current year; it is only an upper bound for this "
-        "year's count.",
-        "period_last_year_not_counted": "Last year's transfers do not count towards the total since 1 January of "
-        "the current year.",
-        "period_shorter_than_rule": "The count given covers only part of the counting period, which then ran "
-        "since 1 January of the previous year; it is only a lower bound.",
-        "old_terms": "The question uses the terms of Measures Art. 4; under Provisions Art. 13, where earlier "
-        "rules differ the Provisions prevail: counts run since 1 January of the current year and "
-        "total processing volume is no longer a condition.",
-        "measures_not_in_force": "On this date the Standard Contract Measures are not yet in force: no "
-        "standard-contract mechanism is available.",
-        "other_duties": "Whatever the route, an exemption included, providing personal information abroad still "
-        "carries the duties laws and administrative regulations set, such as notice, the individuals' separate "
-        "consent and a personal information protection impact assessment (Art. 10).",
-        "no_splitting": "A transfer may not be split up to avoid a security assessment: the decision above rests "
-        "on the total count the question gives, not on each entity's or batch's share.",
-    }
-    return (en_text if en else zh_text)[code]
-
-
-# --- deadlines ---------------------------------------------------------------------------
-
-
-def calendar_warnings(estimated: tuple[int, ...], weekends: tuple[int, ...], en: bool) -> tuple[str, ...]:
-    """What the reader must know about years without a published arrangement."""
-    out = []
-    if estimated:
-        ys = ", ".join(str(y) for y in estimated) if en else "、".join(str(y) for y in estimated)
-        out.append(
-            f"The State Council has not yet published the holiday arrangement for {ys}: working days in that year "
-            "were estimated from the statutory holidays of the Holiday Measures (Art. 2) and their make-up days "
-            "(Art. 6), without the year's adjusted working days (调休), so the date may move once the arrangement "
-            "is published."
-            if en
-            else f"{ys}年的放假调休安排（国务院办公厅通知）尚未公布：该年的工作日按《全国年节及纪念日放假办法》第二条"
-            "规定的全体公民放假的节日和第六条的补假估算，未计入该年的调休，通知公布后日期可能变动。"
-        )
-    if weekends:
-        ys = ", ".join(str(y) for y in weekends)
-        out.append(
-            f"No holiday data is available for {ys}: days in that year were counted on weekends alone, so the date "
-            "may move."
-            if en
-            else f"{ys}年没有节假日数据，该年仅按周末推算，日期可能变化。"
-        )
-    return tuple(out)
-
-
-def _notices(d: DeadlineDecision, en: bool) -> str:
-    if not d.notices:
-        return ""
-    if en:
-        named = "; ".join(f"{a.year}: {a.title} ({a.number}, {a.published.isoformat()})" for a in d.notices)
-        return f"Holidays and adjusted working days as published: {named}."
-    named = "；".join(f"{a.year}年按《{a.title}》（{a.number}）" for a in d.notices)
-    return f"放假调休日期：{named}。"
-
-
-def _holidays(result: CalendarResult | None, en: bool) -> str:
-    if result is None or (not result.holidays_skipped and not result.makeup_days_counted):
-        return ""
-    groups: dict[str, list[str]] = {}
-    for item in result.holidays_skipped:
-        day, name = item.split(" ", 1)
-        groups.setdefault(name, []).append(day)
-    parts = []
-    for name, days in groups.items():
-        span = days[0] if len(days) == 1 else f"{min(days)}-{max(days)}" if en else f"{min(days)}至{max(days)}"
-        parts.append(f"{holiday_name_en(name)} ({span})" if en else f"{name}（{span}）")
-    makeup = ", ".join(result.makeup_days_counted) if en else "、".join(result.makeup_days_counted)
-    if en:
-        out = f"Holidays skipped: {', '.join(parts)}." if parts else ""
-        return out + (f" Make-up working days counted: {makeup}." if makeup else "")
-    out = f"期间不计入的法定节假日：{'，'.join(parts)}。" if parts else ""
-    return out + (f"调休上班日{makeup}计入。" if makeup else "")
-
-
-def deadline_statement(
-    rule: Rule,
-    d: DeadlineDecision,
-    citations: tuple[Citation, ...],
-    as_of: date,
-    en: bool,
-) -> str:
-    refs = _refs(citations, en)
-    p = d.period.text
-    if d.deadline is None:
-        ask = _MISSING[d.missing[0]][1 if en else 0]
-        if en:
-            return (
-                f"As of {as_of.isoformat()}, under {refs}, the period is {p}. To compute the exact date, "
-                f"please give {ask}."
-            )
-        return f"截至{as_of.isoformat()}，依据{refs}，期限为{p}。要计算具体日期，请提供{ask}。"
-    rule_zh, rule_en = _RULE_TEXT[rule.logic]
-    window = rule.number("window").text if rule.has("window") else ""
-    start, end = d.start.isoformat() if d.start else "", d.deadline.isoformat()
-    # A start date worked out from words without a year ("上周三", "3月1日", "the day before
-    # yesterday") is shown with them, so the reader can check how it was read.
-    written = d.start_as_written if d.start_as_written and not re.search(r"\d{4}", d.start_as_written) else ""
-    read_from = (f"read from “{written}”; " if en else f"即“{written}”；") if written else ""
-    if en:
-        parts = [f"As of {as_of.isoformat()}, under {refs}: {rule_en.format(p=p, w=window)}."]
-        if d.period.unit == "workday":
-            parts.append(
-                f"Counting from {start} ({read_from}the first day is not counted) on the official calendar (statutory holidays "
-                f"skipped, make-up working days counted), the last day of the {p} is {end}."
-            )
-        else:
-            parts.append(f"Counting from {start} ({read_from}the first day is not counted), the last day is {end}.")
-            if d.corresponding_day and d.corresponding_day != d.deadline:
-                parts.append(
-                    f"The corresponding day {d.corresponding_day.isoformat()} is a rest day, so the period ends "
-                    f"on the next working day."
-                )
-        if d.window is not None:
-            parts.append(_WINDOW_TEXT[rule.logic][1].format(w=window, day=d.window.isoformat()))
-    else:
-        parts = [f"截至{as_of.isoformat()}，依据{refs}：{rule_zh.format(p=p, w=window)}。"]
-        if d.period.unit == "workday":
-            parts.append(
-                f"起算日为{start}（{read_from}开始的当日不计入，自下一日开始计算），按国务院公布的节假日安排计算工作日"
-                f"（法定节假日不计入，调休上班日计入），{p}的最后一日为{end}。"
-            )
-        else:
-            parts.append(f"起算日为{start}（{read_from}开始的当日不计入），期间的最后一日为{end}。")
-            if d.corresponding_day and d.corresponding_day != d.deadline:
-                parts.append(f"对应日{d.corresponding_day.isoformat()}为休息日，顺延至休假日结束的次日。")
-        if d.window is not None:
-            parts.append(_WINDOW_TEXT[rule.logic][0].format(w=window, day=d.window.isoformat()))
-    parts.append(_holidays(d.calendar, en))
-    parts.append(_notices(d, en))
-    for code in d.notes:
-        parts.append(_DEADLINE_NOTES[code][1 if en else 0])
-    parts.extend(calendar_warnings(d.estimated_years, d.weekend_years, en))
-    return " ".join(x for x in parts if x)
-
-
-_RULE_TEXT = {
-    "filing": (
-        "个人信息处理者应当在标准合同生效之日起{p}内备案",
-        "the personal information processor must file the standard contract within {p} of it taking effect",
-    ),
-    "check": (
-        "省级网信办应当自个人信息处理者提交备案材料之日起{p}内完成材料查验",
-        "the provincial office must finish checking the materials within {p} of their submission",
-    ),
-    "supplement": (
-        "需要补充完善材料的，个人信息处理者应当在{p}内提交补充完善材料",
-        "materials to be supplemented must be submitted within {p}",
-    ),
-    "assessment_validity_extend": (
-        "通过数据出境安全评估的结果有效期为{p}，自评估结果出具之日起计算；可以在有效期届满前{w}内申请延长",
-        "a security assessment result is valid for {p} from its issue; an extension may be applied for within {w} "
-        "before expiry",
-    ),
-    "assessment_validity_reapply": (
-        "通过数据出境安全评估的结果有效期为{p}，自评估结果出具之日起计算；需要继续的，应当在有效期届满{w}前重新申报",
-        "a security assessment result is valid for {p} from its issue; to continue, apply again {w} before expiry",
-    ),
-    "certificate_renewal": (
-        "个人信息出境认证证书的有效期为{p}；证书到期需继续使用的，应当在有效期届满前{w}提出认证申请",
-        "a personal information export certificate is valid for {p}; to keep using it after expiry, certification "
-        "must be applied for {w} before expiry",
-    ),
-    "remediation": (
-        "本办法施行前已经开展、不符合规定的个人信息出境活动，应当自施行之日起{p}内完成整改",
-        "transfers begun before the Measures took effect and not compliant must be remedied within {p} of that date",
-    ),
-}
-_WINDOW_TEXT = {
-    "assessment_validity_extend": (
-        "延长申请可自{day}起提出（有效期届满前{w}）。",
-        "An extension can be applied for from {day} ({w} before expiry).",
-    ),
-    "assessment_validity_reapply": (
-        "需要继续出境的，最迟应于{day}重新申报（有效期届满{w}前）。",
-        "To continue, apply again no later than {day} ({w} before expiry).",
-    ),
-    "certificate_renewal": (
-        "需要继续使用的，最迟应于{day}提出认证申请（有效期届满前{w}，从有效期最后一日往前数到对应日）。",
-        "To keep using it, apply no later than {day} ({w} before expiry, counted back from the last day of "
-        "validity to the corresponding day).",
-    ),
-}
-_DEADLINE_NOTES = {
-    "start_before_rule": (
-        "起算日早于该规定施行之日；以上按截至该日有效的规定计算。",
-        "The start date is before this rule took effect; the rule in force on the as-of date was applied.",
-    ),
-    "certificate_validity_from_issue": (
-        "《个人信息出境认证办法》第八条未写明有效期自何日起算；以上按自证书出具之日起算。",
-        "Art. 8 of the Certification Measures does not say from which day the validity runs; it was counted "
-        "from the certificate's issue.",
-    ),
-    "signing_date_taken_as_effective": (
-        "期限自标准合同生效之日起算；问题只给出签署日期，已按该日生效计算，如生效日不同请以生效日为准。",
-        "The period runs from the contract taking effect; the signing date given was taken as that date.",
-    ),
-}
-
-
-def conflict_statement(facts: Iterable[str], en: bool) -> str:
-    """Ask back about facts the question states both ways, naming them."""
-    # counts are named without their period: the two statements may not share one
-    named = [_MISSING[f][1 if en else 0].format(c="").strip() for f in facts]
-    if en:
-        return (
-            "The question states this both ways, so no transfer path can be decided from it: "
-            + "; ".join(named)
-            + ". Please confirm which is true."
-        )
-    return "问题中对以下事实的说法前后矛盾，无法据此确定出境路径：" + "；".join(named) + "。请确认实际情况。"
-
-
-def impossible_count_statement(written: str, en: bool) -> str:
-    """Ask for a real count instead of one that cannot be a number of people."""
-    if en:
-        return (
-            f"“{written}” is not a clear, possible number of people (negative, written as a power, more people than "
-            "live on Earth, or digits split by a separator or a space), so no transfer path can be decided from it. How many people's personal information "
-            "has been (or will be) provided abroad since 1 January of this year? For example: 150,000 people."
-        )
-    return (
-        f"问题中的人数“{written}”不是明确、可能的人数（为负数、以乘方表示、超过全球人口，或数字被分隔符、空格隔开），"
-        "无法据此确定出境路径。"
-        "请说明自当年1月1日起累计向境外提供（或拟提供）个人信息的实际人数，例如“15万人”。"
-    )

@@ -21,6 +21,7 @@ from datetime import date
 import numpy as np
 
 from .applicability import Applicability
+from .messages import Messages
 from .query import Query
 from .text import QUOTE_WHOLE_UNIT, sentences, source_label
 from .types import Citation, Corpus, Hit, RuleResult
@@ -43,20 +44,11 @@ class Composed:
     citations: tuple[Citation, ...]
 
 
-def _header(as_of: date, english: bool) -> str:
-    if english:
-        return (
-            f"As of {as_of.isoformat()}. The official texts are in Chinese; "
-            "the passages below are quoted verbatim."
-        )
-    return f"（截至{as_of.isoformat()}）"
-
-
-def _line(citation: Citation, label: str | None, english: bool) -> str:
+def _line(citation: Citation, label: str | None, english: bool, messages: Messages) -> str:
     source = source_label(citation.title, citation.locator)
-    line = f"{source}: “{citation.quote}”" if english else f"{source}规定：“{citation.quote}”"
+    line = messages.say("quote_line", english, source=source, quote=citation.quote)
     if label:
-        line += f"\n  〔Note: {label}〕" if english else f"\n  〔注意：{label}〕"
+        line += "\n  " + messages.say("quote_note", english, label=label)
     return line
 
 
@@ -98,7 +90,10 @@ class Composer:
         sentence_words: Mapping[str, frozenset[str]] | None = None,
         sentence_vectors: Mapping[str, np.ndarray] | None = None,
         meaning_weight: float = 0.0,
+        *,
+        messages: Messages,
     ):
+        self.messages = messages  # also the generator's, which writes around a model's answer
         self._corpus = corpus
         self._applicability = applicability
         self._tokens = tokens
@@ -161,18 +156,20 @@ class Composer:
             unit = self._corpus.units[key]
             quote = best_span(unit.text, score) if unit.text.strip() else unit.heading
             citations.append(self.citation(key, quote))
-        lines = [_header(as_of, query.english)]
+        say, en = self.messages.say, query.english
+        lines = [say("as_of_header", en, date=as_of.isoformat())]
         for c in citations:
-            lines.append(_line(c, self._applicability.label(c.key, as_of), query.english))
+            lines.append(_line(c, self._applicability.label(c.key, as_of), en, self.messages))
         if any(not c.quote or c.quote == self._corpus.units[c.key].heading for c in citations):
-            lines.append("（该部分在官方文本中为空白，由双方约定。）" if not query.english else "(Left blank in the official text.)")
+            lines.append(say("left_blank", en))
         return Composed("\n".join(lines), tuple(citations))
 
     def rule_answer(self, rule: RuleResult, query: Query, as_of: date) -> Composed:
-        lines = [_header(as_of, query.english), rule.statement]
+        say, en = self.messages.say, query.english
+        lines = [say("as_of_header", en, date=as_of.isoformat()), rule.statement]
         for c in rule.citations:
-            lines.append(_line(c, self._applicability.label(c.key, as_of), query.english))
+            lines.append(_line(c, self._applicability.label(c.key, as_of), en, self.messages))
         for warning in rule.warnings:
             if warning not in rule.statement:
-                lines.append(("Warning: " if query.english else "提示：") + warning)
+                lines.append(say("warning", en, text=warning))
         return Composed("\n".join(lines), tuple(rule.citations))

@@ -279,7 +279,7 @@ class LLMComposer:
         return units, build_messages(question, as_of, units, brief, query.english)
 
     def _opening(self, as_of: date, query: Query, rule: RuleResult | None) -> str:
-        header = f"As of {as_of.isoformat()}." if query.english else f"（截至{as_of.isoformat()}）"
+        header = self._composer.messages.say("as_of_short", query.english, date=as_of.isoformat())
         # The rule's own sentence always opens a rule answer: the model only explains it.
         return f"{header}\n{rule.statement}" if rule is not None and rule.statement else header
 
@@ -321,10 +321,10 @@ class LLMComposer:
             label = self._applicability.label(key, as_of)
             if label:
                 source = source_label(self._corpus.title_of(key), self._corpus.units[key].locator)
-                lines.append(f"〔Note: {source}: {label}〕" if query.english else f"〔注意：{source}{label}〕")
+                lines.append(self._composer.messages.say("source_note", query.english, source=source, label=label))
         for warning in rule.warnings if rule is not None else ():
             if warning not in rule.statement:
-                lines.append(("Warning: " if query.english else "提示：") + warning)
+                lines.append(self._composer.messages.say("warning", query.english, text=warning))
         return "".join("\n" + line for line in lines)
 
     def _fallback(self, query, hits, as_of, rule, problems: list[Problem]) -> Generated:

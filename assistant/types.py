@@ -131,7 +131,7 @@ class Answer:
     timings_ms: Mapping[str, float]
     extra: Mapping[str, Any] = field(default_factory=dict)  # e.g. LLM verification report
     context: tuple[str, ...] = ()  # earlier questions a follow-up leaned on; not in the JSON
-    reason: str = ""  # why a not_covered answer was refused (``api.REFUSALS``); not in the JSON
+    reason: str = ""  # why a not_covered answer was refused (``route.Refusal``); not in the JSON
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {

@@ -1,5 +1,5 @@
 """Render an evaluation report as a terminal table and as Markdown: the system's figures
-beside the baseline's, and the pass rate of each question type."""
+beside the baseline's, the pass rate of each question type, and the refusals by reason."""
 
 from __future__ import annotations
 
@@ -22,6 +22,9 @@ def _rows(report: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     rows = [(name, _fmt(ours.get(name)), _fmt(base.get(name))) for name in FIGURES]
     for kind, value in ours["pass_rate_by_type"].items():
         rows.append((f"pass: {kind}", _fmt(value), _fmt(base["pass_rate_by_type"].get(kind))))
+    # the baseline never refuses; for the system, how many refusals of each reason were right
+    for reason, n in ours.get("refusals_by_reason", {}).items():
+        rows.append((f"refused: {reason} (right/all)", f"{n['right']}/{n['refused']}", "—"))
     return rows
 
 

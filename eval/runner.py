@@ -89,6 +89,7 @@ class Outcome:
     quotes_verbatim: bool
     seconds: float
     quotes: tuple[tuple[str, str], ...] = ()  # (key, quote) of each citation
+    reason: str = ""  # why it was refused (``route.Refusal``), when it was
 
     @property
     def right_clause(self) -> bool:
@@ -141,6 +142,7 @@ def run_assistant(assistant: Assistant, items: Iterable[GoldItem], progress=None
                 quotes_verbatim=verbatim,
                 seconds=seconds,
                 quotes=tuple((c.key, c.quote) for c in answer.citations),
+                reason=answer.reason,
             )
         )
         if progress:
@@ -211,9 +213,21 @@ def metrics(results: Sequence[Outcome]) -> dict[str, Any]:
             len(ruled),
         ),
         "right_clause": _ratio(sum(r.right_clause for r in clauses), len(clauses)),
+        # each refusal reason: how often it was given, and how often the refusal was right
+        "refusals_by_reason": {
+            reason: {"refused": len(group), "right": sum(r.item.outcome == "not_covered" for r in group)}
+            for reason, group in sorted(_by_reason(predicted_refusals).items())
+        },
         "latency_p50_ms": round(statistics.median(latencies), 2) if latencies else None,
         "latency_p95_ms": round(latencies[max(0, round(0.95 * len(latencies)) - 1)], 2) if latencies else None,
     }
+
+
+def _by_reason(refusals: Sequence[Outcome]) -> dict[str, list[Outcome]]:
+    groups: dict[str, list[Outcome]] = {}
+    for r in refusals:
+        groups.setdefault(r.reason or "unstated", []).append(r)
+    return groups
 
 
 def failures_report(results: Sequence[Outcome]) -> list[dict[str, Any]]:

@@ -228,7 +228,13 @@ def test_stored_sentence_words_pick_the_same_quotes_as_segmenting_on_the_spot(as
     """The index's segmented sentences are only a speed-up: quotes must not change."""
     from assistant.compose import Composer
 
-    on_the_spot = Composer(assistant.corpus, assistant.applicability, assistant.index.tokenizer.tokens, assistant.index.plain_bm25.idf)
+    on_the_spot = Composer(
+        assistant.corpus,
+        assistant.applicability,
+        assistant.index.tokenizer.tokens,
+        assistant.index.plain_bm25.idf,
+        messages=assistant.messages,
+    )
     gold = [json.loads(line) for line in (ROOT / "eval" / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
     compared = 0
     for item in gold:

@@ -31,9 +31,12 @@ import pytest
 
 from assistant import api as api_module
 from assistant import cli
-from assistant.api import NOT_COVERED_EN, NOT_COVERED_ZH, today_in_china
+from assistant.api import today_in_china
 from assistant.errors import UsageError
+from assistant.messages import Messages
 from assistant.types import OUTCOMES, Answer
+
+NOT_COVERED_ZH, NOT_COVERED_EN = Messages.load().texts["not_covered"]
 
 ROOT = Path(__file__).resolve().parent.parent
 FILING = "标准合同生效后多久要备案？"

@@ -40,6 +40,17 @@ def test_metrics_by_hand():
     assert m["refusal_precision"] == 1.0 and m["refusal_recall"] == 1.0
 
 
+def test_refusals_are_scored_by_reason():
+    out_of_scope = GoldItem("x-5", "out_of_scope", "天气", None, "not_covered")
+    refused = [
+        _outcome(out_of_scope, outcome="not_covered", cited=(), ranked=(), reason="out_of_scope"),
+        _outcome(ITEM, outcome="not_covered", cited=(), ranked=(), reason="out_of_scope"),
+        _outcome(ITEM, outcome="not_covered", cited=(), ranked=(), reason="price"),
+    ]
+    m = metrics([_outcome(ITEM), *refused])
+    assert m["refusals_by_reason"] == {"out_of_scope": {"refused": 2, "right": 1}, "price": {"refused": 1, "right": 0}}
+
+
 def test_gate_fails_below_bars_and_above_latency_ceilings():
     figures = {"pass_rate": 0.9, "latency_p50_ms": 30.0, "pass_rate_by_type": {"english": 0.5}}
     assert check(figures, {"pass_rate": 0.9, "latency_p50_ms": 30.0, "pass_rate_by_type": {"english": 0.5}}) == []

@@ -79,6 +79,7 @@ load: index
 
 lint: install
 	$(VENV)/bin/ruff check assistant eval tests app.py bench
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf var artifacts eval/report.json eval/report.md eval/report-*

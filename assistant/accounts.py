@@ -158,7 +158,8 @@ class LoginGuard:
             over = len(self._failures) - self._free
             if over < 0:
                 return 0.0
-            return max(0.0, self._failures[-1] + min(self._cap, 0.5 * 2**over) - now)
+            wait: float = max(0.0, self._failures[-1] + min(self._cap, 0.5 * 2**over) - now)
+            return wait  # (typeshed types int ** int Any: a negative power would be a float)
 
     def __call__(self, username: str, password: str) -> bool:
         if self.locked_for() > 0:

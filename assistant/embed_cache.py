@@ -51,7 +51,7 @@ def embed_with_cache(
     embedder: Embedder,
     texts: Sequence[str],
     cache_dir: Path | None,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int], object] | None = None,  # what it returns is ignored
     batch: int = 16,
     queries: bool = False,
 ) -> tuple[np.ndarray, int]:

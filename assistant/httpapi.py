@@ -23,6 +23,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -53,7 +54,7 @@ def _credentials(request: Request) -> tuple[str, str] | None:
     return user, password
 
 
-async def _body(request: Request) -> dict | JSONResponse:
+async def _body(request: Request) -> dict[str, Any] | JSONResponse:
     raw = await request.body()
     if len(raw) > MAX_BODY_BYTES:
         return _error(413, f"request body over {MAX_BODY_BYTES} bytes")
@@ -75,9 +76,9 @@ def add_routes(
 
     def ask_one(question: object, as_of: object) -> Answer:
         with answering:
-            return assistant.ask(question, as_of)  # type: ignore[arg-type]  (checked inside)
+            return assistant.ask(question, as_of)  # type: ignore[arg-type]  # ask checks what the JSON held
 
-    async def accepted(request: Request) -> dict | JSONResponse:
+    async def accepted(request: Request) -> dict[str, Any] | JSONResponse:
         """The request's JSON object, or the response refusing it (no login, not JSON)."""
         if login is not None:
             given = _credentials(request)

@@ -37,16 +37,21 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from . import bm25
+from .bm25 import BM25Stats
 from .embed import Embedder
 from .embed_cache import embed_with_cache
 from .errors import IndexError_
 from .text import QUOTE_WHOLE_UNIT, sentences
 from .tokenize import Tokenizer, write_dictionary
 from .types import Corpus, Unit
+
+if TYPE_CHECKING:
+    import faiss  # for the annotation only: the functions below import it where they use it
 
 FORMAT = 8  # bump when chunking or file layout changes: old indexes become stale
 CHUNK_CHARS = 300
@@ -65,17 +70,18 @@ class Chunk:
 class HybridIndex:
     chunks: tuple[Chunk, ...]
     tokens: tuple[tuple[str, ...], ...]  # what BM25 counts: each chunk's words twice, its gloss's once
-    bm25: bm25.BM25Stats
-    plain_bm25: bm25.BM25Stats  # without the glosses: the baseline's BM25
-    phrases: bm25.BM25Stats  # one document per gloss phrase
+    # (BM25Stats by its own name: in this class ``bm25`` is the field)
+    bm25: BM25Stats
+    plain_bm25: BM25Stats  # without the glosses: the baseline's BM25
+    phrases: BM25Stats  # one document per gloss phrase
     phrase_keys: tuple[str, ...]  # the unit each phrase document belongs to
-    dense: object  # faiss.Index
+    dense: faiss.Index
     sentence_words: Mapping[str, frozenset[str]]  # sentence of a citable unit -> its words
     # sentence of a unit too long to quote whole -> its passage vector (quotes pick a clause)
     sentence_vectors: Mapping[str, np.ndarray]
     tokenizer: Tokenizer
     embedder: Embedder
-    manifest: dict
+    manifest: dict[str, Any]
 
 
 def chunk_unit(unit: Unit, title: str, limit: int = CHUNK_CHARS) -> list[Chunk]:
@@ -243,14 +249,14 @@ def check_index(
     extra_terms: Iterable[str] = (),
     glosses: Mapping[str, Sequence[str]] = _NO_GLOSSES,
     model_digest: str = "",
-) -> dict:
+) -> dict[str, Any]:
     """Return the manifest if the index on disk is usable for this corpus and embedder;
     otherwise raise ``IndexError_`` saying why."""
     manifest_path = index_dir / "manifest.json"
     if not manifest_path.is_file():
         raise IndexError_(f"no index at {index_dir} (run: python -m assistant build)")
     try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        manifest: dict[str, Any] = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError):
         raise IndexError_(f"index manifest {manifest_path} is corrupt") from None
     if manifest.get("format") != FORMAT:

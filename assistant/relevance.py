@@ -56,7 +56,8 @@ class RelevanceModel:
 
     def adapt(self, vector: np.ndarray) -> np.ndarray:
         adapted = self.adapter @ vector
-        return adapted / max(float(np.linalg.norm(adapted)), 1e-12)
+        unit: np.ndarray = adapted / max(float(np.linalg.norm(adapted)), 1e-12)
+        return unit  # (numpy types the quotient Any)
 
     def _nearest(self, vector: np.ndarray) -> list[tuple[int, float]]:
         """(bank row, weight) of the nearest labelled questions."""
@@ -183,6 +184,7 @@ def save_relevance(
             bank_offsets=offsets,
             bank_unit_ids=flat,
             bank_fingerprints=np.array([text_fingerprint(t) for t in bank_texts], dtype=np.uint64),
-            **({} if refusal_weights is None else {"refusal_weights": refusal_weights.astype(np.float64)}),
+            # (mypy checks an unpacked dict against allow_pickle too; its one key is an array's name)
+            **({} if refusal_weights is None else {"refusal_weights": refusal_weights.astype(np.float64)}),  # type: ignore[arg-type]
         )
     (folder / "card.json").write_text(json.dumps(card, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -68,7 +68,8 @@ class Fusion:
 
     def scores(self, legs: Legs) -> np.ndarray:
         multipliers = np.where(legs.flags, np.asarray(self.flags), 1.0).prod(axis=1)
-        return legs.scores @ np.asarray(self.legs) * multipliers + self.explicit * legs.explicit
+        fused: np.ndarray = legs.scores @ np.asarray(self.legs) * multipliers + self.explicit * legs.explicit
+        return fused  # (numpy types the product Any)
 
 
 @dataclass(frozen=True)

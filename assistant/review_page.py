@@ -26,6 +26,10 @@ from .webview import VERDICT_LABELS, flag_label, notice_html, queue_html
 
 log = logging.getLogger(__name__)
 
+# What an action sends back: status, the listing (or gr.skip()s), the note box. At module
+# level: Gradio resolves the handlers' annotations (to find gr.Request) in the module's names.
+_Acted = tuple[str, object, object, object, object]
+
 
 def review_panel(demo: gr.Blocks, store: Store, accounts: Accounts | None) -> None:
     """Add the panel to ``demo`` (called while the page is built)."""
@@ -79,19 +83,21 @@ def review_panel(demo: gr.Blocks, store: Store, accounts: Accounts | None) -> No
             download = gr.DownloadButton("下载金标准候选（JSONL）", elem_id="review-download")
         queue_view = gr.HTML("", elem_id="review-queue")
 
-    def open_panel(request: gr.Request):
+    def open_panel(request: gr.Request) -> tuple[gr.Column, str, gr.Dropdown, gr.DownloadButton]:
         if reviewer(request) is None:
             return gr.Column(visible=False), *nothing()
         return gr.Column(visible=True), *listed()
 
-    def act(chosen, outcome, text, request: gr.Request | None, take: bool = False):
+    def act(chosen: str | None, outcome: str | None, text: str | None, request: gr.Request | None,
+            take: bool = False) -> _Acted:
         name = reviewer(request)
         if name is None:
             return notice_html("无权操作审核队列：需以审核人身份登录。"), *nothing(), gr.skip()
-        if not str(chosen or "").isdigit() or outcome not in VERDICT_LABELS:
+        number = str(chosen or "")
+        if not number.isdigit() or outcome not in VERDICT_LABELS:
             return notice_html("请先选择一条标记和结论。", "warn"), gr.skip(), gr.skip(), gr.skip(), text
         try:
-            store.resolve(int(chosen), outcome, name, text or "", accept=take)
+            store.resolve(int(number), outcome, name, text or "", accept=take)
         except FeedbackNotSaved as exc:
             log.warning("review not saved (%s): %s", store.where(), exc)
             return notice_html(str(exc)), gr.skip(), gr.skip(), gr.skip(), text
@@ -99,13 +105,13 @@ def review_panel(demo: gr.Blocks, store: Store, accounts: Accounts | None) -> No
         return notice_html(done, "ok"), *listed(), ""
 
     # (Gradio passes the request only to parameters annotated with gr.Request: no lambdas here)
-    def refresh_queue(request: gr.Request):
+    def refresh_queue(request: gr.Request) -> tuple[str, gr.Dropdown, gr.DownloadButton]:
         return listed() if reviewer(request) else nothing()
 
-    def resolve_flag(chosen, outcome, text, request: gr.Request):
+    def resolve_flag(chosen: str | None, outcome: str | None, text: str | None, request: gr.Request) -> _Acted:
         return act(chosen, outcome, text, request)
 
-    def accept_flag(chosen, outcome, text, request: gr.Request):
+    def accept_flag(chosen: str | None, outcome: str | None, text: str | None, request: gr.Request) -> _Acted:
         return act(chosen, outcome, text, request, take=True)
 
     listing = [queue_view, pick, download]

@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 _KEEP = re.compile(r"[\w\u3400-\u9fff]")
 # Function words and question words carry no legal meaning; dropping them keeps BM25 from
@@ -51,9 +52,9 @@ class Tokenizer:
         if not dictionary.is_file():
             raise FileNotFoundError(f"tokenizer dictionary not found: {dictionary}")
         self._dictionary = dictionary
-        self._jieba = None
+        self._jieba: Any = None  # a jieba.Tokenizer, which is untyped
 
-    def _engine(self):
+    def _engine(self) -> Any:
         if self._jieba is None:
             import tempfile
 

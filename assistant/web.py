@@ -24,13 +24,14 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Iterator
 
 import gradio as gr
 
 from .accounts import Accounts
 from .api import Assistant, clean_question, parse_as_of
 from .config import Config
-from .conversation import Conversations
+from .conversation import Conversations, Turn
 from .errors import AssistantError
 from .review_page import review_panel
 from .store import FeedbackNotSaved, Store
@@ -125,8 +126,8 @@ def build_ui(
         return store.record_answer(answer, assistant.corpus.digest, assistant.embedder_id)
 
     def save_feedback(
-        shown: list, index: int, kind: str, key: str | None, comment: str
-    ) -> tuple[list, str, bool]:
+        shown: list[Turn], index: int, kind: str, key: str | None, comment: str
+    ) -> tuple[list[Turn], str, bool]:
         """Write one feedback row (recording its answer first if that failed earlier)."""
         shown, answers = conversations.read(shown)
         what = KIND_LABELS[kind] + (f"（{key}）" if key else "")
@@ -144,6 +145,7 @@ def build_ui(
             return shown, notice_html(f"第{index + 1}条回答的{what}：{exc}", "error"), False
         return shown, notice_html(f"已保存：第{index + 1}条回答的{what}。谢谢！", "ok"), True
 
+    demo: gr.Blocks  # Blocks.__enter__ is not annotated
     with gr.Blocks(title="个人信息出境合规问答助手", analytics_enabled=False) as demo:
         # The turns shown, oldest first (``Conversations.turn``); held by the page, sent with each request.
         conversation = gr.JSON([], visible=False, elem_id="conversation")
@@ -157,8 +159,8 @@ def build_ui(
         with gr.Row():
             with gr.Column(scale=3):
 
-                @gr.render(inputs=[conversation])
-                def show(shown: list):
+                @gr.render(inputs=[conversation])  # type: ignore[untyped-decorator]  # gr.render has no return annotation
+                def show(shown: list[Turn]) -> None:
                     for i, answer in enumerate(conversations.read(shown)[1]):
                         gr.HTML(question_html(answer.question) + answer_html(answer), key=f"turn-{i}")
                         if answer.citations:
@@ -236,11 +238,11 @@ def build_ui(
                     )
                     cite_wrong = gr.Button("引用有误", variant="stop", size="sm", scale=1, elem_id="cite-wrong")
 
-        def open_citation(index: int, answer: Answer, citation: Citation):
+        def open_citation(index: int, answer: Answer, citation: Citation) -> tuple[str, tuple[int, Citation], gr.Row]:
             html = citation_html(assistant.corpus, assistant.applicability, citation, answer.as_of)
             return html, (index, citation), gr.Row(visible=True)
 
-        def flag_citation(chosen, ts, text):
+        def flag_citation(chosen: tuple[int, Citation] | None, ts: list[Turn], text: str) -> tuple[object, str, str]:
             if chosen is None:
                 return gr.skip(), notice_html("请先点击一条引用。", "warn"), text
             index, citation = chosen
@@ -255,7 +257,7 @@ def build_ui(
 
         answering = threading.BoundedSemaphore(ASK_CONCURRENCY)
 
-        def submit(text: str, as_of_text: str, shown: list):
+        def submit(text: str, as_of_text: str, shown: list[Turn]) -> Iterator[tuple[str, object, object, object]]:
             skip = gr.skip()
             try:
                 clean = clean_question(text)
@@ -269,7 +271,7 @@ def build_ui(
             busy = notice_html(BUSY_NOTICE, "warn")
             yield question_html(clean) + notice_html("正在检索条文……", "warn"), skip, "", busy
             try:
-                answer = None
+                answer: Answer | None = None
                 draft = ""
                 with answering:
                     for event in assistant.ask_stream(clean, when, previous=earlier[-1] if earlier else None):
@@ -285,6 +287,7 @@ def build_ui(
                 log.exception("unexpected failure answering %r", clean)
                 yield question_html(clean) + notice_html("内部错误，未能回答。请稍后重试或联系管理员。"), skip, skip, ""
                 return
+            assert answer is not None, "ask_stream ends with exactly one Answer"
             # (the notice is sent again rather than skipped: Gradio builds a whole component
             # for every skipped output of every step, and that was a tenth of a turn's CPU)
             for part in pieces(answer.answer):
@@ -322,7 +325,7 @@ def build_ui(
     return demo
 
 
-def _after_feedback(result: tuple[list, str, bool], comment: str) -> tuple[list, str, str]:
+def _after_feedback(result: tuple[list[Turn], str, bool], comment: str) -> tuple[list[Turn], str, str]:
     """Keep the comment box's text when the save failed, so the user can retry without retyping,
     with any lone surrogate (the reason a save fails on the text itself) shown as U+FFFD: the
     page cannot be sent a character that is not one."""

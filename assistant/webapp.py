@@ -13,6 +13,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 from collections.abc import Callable
+from typing import Any
 
 import gradio as gr
 from fastapi import FastAPI
@@ -53,7 +54,7 @@ def login_guard(config: Config, accounts: Accounts | None) -> LoginGuard | None:
 def build_app(
     demo: gr.Blocks,
     config: Config,
-    health: Callable[[], dict],
+    health: Callable[[], dict[str, Any]],
     assistant: Assistant,
     store: Store,
     accounts: Accounts | None,
@@ -73,7 +74,8 @@ def build_app(
     add_routes(app, assistant, store, auth, ASK_CONCURRENCY)
 
     demo.queue(default_concurrency_limit=ASK_CONCURRENCY)
-    return gr.mount_gradio_app(
+    # (typed, but mypy cannot see it: gradio_client's untyped @document decorator hides it)
+    mounted: FastAPI = gr.mount_gradio_app(
         app,
         demo,
         path="/",
@@ -84,6 +86,7 @@ def build_app(
         css=CSS,
         footer_links=["settings"],
     )
+    return mounted
 
 
 def serve(app: FastAPI, config: Config) -> None:

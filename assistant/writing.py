@@ -32,6 +32,10 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import opencc  # for the annotation only: ``Reader.load`` imports it where it is used
 
 _DEFAULT_TABLE = Path(__file__).parent / "data" / "cantonese.toml"
 # Default-ignorable code points (Unicode's DerivedCoreProperties), which render as nothing.
@@ -94,7 +98,7 @@ _COPULA = re.compile(r"(?<![關联聯])係(?!數)")
 
 @dataclass(frozen=True)
 class Reader:
-    converter: object  # opencc.OpenCC("t2s")
+    converter: opencc.OpenCC  # OpenCC("t2s")
     cantonese: Mapping[str, str]
     pattern: re.Pattern[str]
 

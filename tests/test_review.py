@@ -147,3 +147,14 @@ def test_a_review_without_a_choice_is_asked_for_and_keeps_the_note(review):
     message, *_, note = handlers["resolve_flag"](str(flags[0]), None, "我的备注", _as("rita"))
     assert "请先选择" in message and note == "我的备注"
     assert len(store.queue()) == 2
+
+
+def test_gradio_can_read_the_handlers_annotations(review):
+    # Gradio passes the request to the parameter annotated gr.Request, and it finds that one by
+    # resolving all of a handler's annotations: one name it cannot resolve hides them all.
+    import gradio as gr
+    from gradio.utils import get_type_hints
+
+    handlers, _, _ = review
+    for name in ("open_panel", "refresh_queue", "resolve_flag", "accept_flag"):
+        assert get_type_hints(handlers[name]).get("request") is gr.Request, name

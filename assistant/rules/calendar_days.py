@@ -32,6 +32,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import chinese_calendar
 
@@ -169,7 +170,7 @@ def _first_day(on: str, year: int) -> date:
     return date(year, month, day)
 
 
-_NAMES_EN = {h.value: getattr(h, "chinese", h.value) for h in chinese_calendar.Holiday}
+_NAMES_EN: dict[str, str] = {h.value: getattr(h, "chinese", h.value) for h in chinese_calendar.Holiday}
 # the package's short names, as the law and the notices write them
 _LONG = {"清明": "清明节", "端午": "端午节", "中秋": "中秋节"}
 
@@ -216,7 +217,7 @@ def load_work_calendar(
     return WorkCalendar(years, tuple(statutory), makeup, data["valid_from"])
 
 
-def _toml(path: Path) -> dict:
+def _toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as problem:

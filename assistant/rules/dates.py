@@ -107,9 +107,10 @@ def _to_date(kind: str, m: re.Match[str], as_of: date) -> date | None:
     elif kind == "ymd_rel":
         y, mo, d = as_of.year + _OFFSET[m.group(1)], int(m.group(2)), int(m.group(3))
     elif kind == "ymd_hanzi":
-        y, mo, d = (parse_numeral(m.group(i)) for i in (1, 2, 3))
-        if y is None or mo is None or d is None:
+        hy, hmo, hd = (parse_numeral(m.group(i)) for i in (1, 2, 3))
+        if hy is None or hmo is None or hd is None:
             return None
+        y, mo, d = hy, hmo, hd
     elif kind in ("ymd_cn", "ymd_num"):
         y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
     elif kind == "md_cn":

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import Any
 
 from ..text import is_english
 from ..types import Corpus, RuleResult
@@ -223,12 +224,12 @@ def classify(facts: Facts) -> str | None:
 
 def _transfer_decision(
     rule: Rule, decision: transfer.TransferDecision, assumptions: list[str], corpus: Corpus, names: list[str]
-) -> dict:
+) -> dict[str, Any]:
     outcome = decision.outcome
     if outcome is None:
         return {}
     basis = list(dict.fromkeys(rule.anchor(n).key for n in outcome.basis))
-    out: dict = {}
+    out: dict[str, Any] = {}
     if outcome.label == transfer.NO_CONTRACT_YET:
         # Before the Measures there is no standard-contract mechanism: no "mechanism" key at all
         # rather than a fourth mechanism value.
@@ -250,10 +251,10 @@ def _transfer_decision(
 _WINDOW_KEY = {"assessment_validity_extend": "extension_window_opens", "certificate_renewal": "apply_by"}
 
 
-def _deadline_decision(rule: Rule, d: deadlines.DeadlineDecision) -> dict:
+def _deadline_decision(rule: Rule, d: deadlines.DeadlineDecision) -> dict[str, Any]:
     if d.deadline is None:
         return {}
-    out: dict = {
+    out: dict[str, Any] = {
         "deadline": d.deadline.isoformat(),
         "start": d.start.isoformat() if d.start else None,
         "period": d.period.text,

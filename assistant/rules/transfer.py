@@ -94,6 +94,10 @@ class Branch:
     then: tuple[Branch, ...] = ()
 
 
+# One combination of the unknowns' values (CIIO as False/True) and its outcome.
+Combo = tuple[dict[str, int], Outcome]
+
+
 @dataclass(frozen=True)
 class TransferDecision:
     outcome: Outcome | None  # None: facts are missing
@@ -148,7 +152,7 @@ def _span(rule: Rule, facts: Facts, category: str, notes: list[str]) -> Span | N
         # The thresholds count cumulatively: what is sent on top of a count already given adds to it.
         notes.append("counts_added")
         low += sum(m.low for m in extra)
-        high = None if high is None or any(m.high is None for m in extra) else high + sum(m.high for m in extra)
+        high = None if high is None or any(m.high is None for m in extra) else high + sum(m.high for m in extra if m.high is not None)
     # Counts sent side by side over the same period, none said to be the total or a part of
     # another ("A业务提供了5万人，B业务提供了8万人"): they may name the same people or different
     # ones, so the cumulative count lies between the largest and the sum. The decision stands
@@ -162,7 +166,7 @@ def _span(rule: Rule, facts: Facts, category: str, notes: list[str]) -> Span | N
         # said to be different people ("用户不重叠"): the sum is the count
         notes.append("counts_added" if facts.distinct_people else "counts_side_by_side")
         low = low + sum(m.low for m in side) if facts.distinct_people else max(low, *(m.low for m in side))
-        high = None if high is None or any(m.high is None for m in side) else high + sum(m.high for m in side)
+        high = None if high is None or any(m.high is None for m in side) else high + sum(m.high for m in side if m.high is not None)
     if period is None or period == rule.counting:
         return Span(low, high)
     if rule.counting == "current_year":
@@ -204,7 +208,7 @@ def decide(rule: Rule, inputs: Inputs) -> TransferDecision:
         ):
             continue
         situation = Situation(
-            v["ciio"],
+            bool(v["ciio"]),  # (already a bool: the axis holds False and True)
             v["count_general"],
             v["count_sensitive"],
             v["count_processed"],
@@ -225,22 +229,22 @@ def decide(rule: Rule, inputs: Inputs) -> TransferDecision:
     return TransferDecision(None, missing, labels, inputs, branches)
 
 
-def _branches(facts: tuple[str, ...], combos: list[tuple[dict, Outcome]]) -> tuple[Branch, ...]:
+def _branches(facts: tuple[str, ...], combos: list[Combo]) -> tuple[Branch, ...]:
     """Outcome per value of the first missing fact, values with one outcome merged into
     ranges, branching on the next fact where the first alone does not decide; empty when
     some combination stays open (a fact not asked for still matters)."""
     name, rest = facts[0], facts[1:]
-    by_value: dict[int, list[tuple[dict, Outcome]]] = {}
+    by_value: dict[int, list[Combo]] = {}
     for v, outcome in combos:
         by_value.setdefault(int(v[name]), []).append((v, outcome))
 
-    def key(group: list[tuple[dict, Outcome]]) -> tuple:
+    def key(group: list[Combo]) -> tuple[object, ...]:
         labels = {o.label for _, o in group}
         if len(labels) == 1:
             return ("decided", labels.pop())
         return ("open", _branch_shape(_branches(rest, group)) if rest else None)
 
-    runs: list[tuple[int, list[tuple[dict, Outcome]]]] = []
+    runs: list[tuple[int, list[Combo]]] = []
     for value in sorted(by_value):
         group = by_value[value]
         if runs and key(runs[-1][1]) == key(group):
@@ -261,20 +265,20 @@ def _branches(facts: tuple[str, ...], combos: list[tuple[dict, Outcome]]) -> tup
     return tuple(out)
 
 
-def _branch_shape(branches: tuple[Branch, ...]) -> tuple:
+def _branch_shape(branches: tuple[Branch, ...]) -> tuple[object, ...]:
     """What a run of values must share to merge: the same sub-branches and outcomes."""
     return tuple((b.low, b.high, b.outcome.label if b.outcome else None, _branch_shape(b.then)) for b in branches)
 
 
-def _matters(name: str, names: list[str], combos: list[tuple[dict, Outcome]]) -> bool:
-    groups: dict[tuple, set[str]] = {}
+def _matters(name: str, names: list[str], combos: list[Combo]) -> bool:
+    groups: dict[tuple[int, ...], set[str]] = {}
     for v, outcome in combos:
         key = tuple(v[n] for n in names if n != name)
         groups.setdefault(key, set()).add(outcome.label)
     return any(len(labels) > 1 for labels in groups.values())
 
 
-def _axes(rule: Rule, inputs: Inputs, thresholds: list[int]) -> dict[str, tuple]:
+def _axes(rule: Rule, inputs: Inputs, thresholds: list[int]) -> dict[str, tuple[int, ...]]:
     return {
         # Not a CIIO first: when the outcome is the same either way, the basis reported is
         # then one that holds without assuming the unstated fact (important data, a count).

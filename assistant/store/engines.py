@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 SQLITE_LOCK_TIMEOUT_S = 2.0  # a locked database must fail fast: a user is waiting on the click
 PG_CONNECT_TIMEOUT_S = 2
@@ -31,11 +31,32 @@ class Tx:
         self._cursor = cursor
         self._placeholder = placeholder
 
-    def run(self, sql: str, params: tuple = ()) -> list[tuple]:
+    def run(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         if self._placeholder != "?":
             sql = sql.replace("?", self._placeholder)
         self._cursor.execute(sql, params)
         return self._cursor.fetchall() if self._cursor.description else []
+
+
+class Engine(Protocol):
+    """What the store and migrations need of an engine; a test may wrap a real one."""
+
+    name: str
+    identity: str
+    default_retry_s: float
+
+    def where(self) -> str: ...
+    def exists(self) -> bool: ...
+    def prepare(self) -> None: ...
+    def transaction(self) -> AbstractContextManager[Tx]: ...
+    def reading(self) -> AbstractContextManager[Tx]: ...
+    def lock_schema(self, tx: Tx) -> None: ...
+    def has_table(self, tx: Tx, name: str) -> bool: ...
+    def errors(self) -> tuple[type[BaseException], ...]: ...
+    def integrity_error(self, exc: BaseException) -> bool: ...
+    def transient(self, exc: BaseException) -> bool: ...
+    def reason(self, exc: BaseException) -> str: ...
+    def close(self) -> None: ...
 
 
 class SQLiteEngine:
@@ -189,7 +210,8 @@ class PostgresEngine:
         tx.run("SELECT pg_advisory_xact_lock(7267001)")
 
     def has_table(self, tx: Tx, name: str) -> bool:
-        return tx.run("SELECT to_regclass(?) IS NOT NULL", (name,))[0][0]
+        found: bool = tx.run("SELECT to_regclass(?) IS NOT NULL", (name,))[0][0]
+        return found
 
     def errors(self) -> tuple[type[BaseException], ...]:
         from psycopg_pool import PoolTimeout

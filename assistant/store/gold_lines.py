@@ -13,11 +13,11 @@ if TYPE_CHECKING:
     from .store import Flag
 
 
-def feedback_lines(rows: list[tuple]) -> list[dict[str, Any]]:
+def feedback_lines(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
     """One line per flagged answer from (answer id, question, as_of, outcome, citations JSON,
     kind, citation key, comment) rows: ``cite_any`` is what the answer cited minus any key a
     user flagged as wrong; ``flagged`` and ``comment`` tell the reviewer why it is there."""
-    grouped: dict[int, dict] = {}
+    grouped: dict[int, dict[str, Any]] = {}
     for answer_id, question, as_of, outcome, citations, kind, key, comment in rows:
         item = grouped.setdefault(
             answer_id,

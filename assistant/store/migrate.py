@@ -19,8 +19,12 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import AssistantError
+
+if TYPE_CHECKING:
+    from .engines import Engine, Tx
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
@@ -67,21 +71,21 @@ def load(folder: Path = MIGRATIONS) -> tuple[Migration, ...]:
     return tuple(found)
 
 
-def version_read_only(engine, tx) -> int:
+def version_read_only(engine: Engine, tx: Tx) -> int:
     """The version recorded, without creating anything (0: none recorded)."""
     if not engine.has_table(tx, "schema_version"):
         return 0
     return int(tx.run("SELECT coalesce(max(version), 0) FROM schema_version")[0][0])
 
 
-def applied(tx) -> dict[int, str]:
+def applied(tx: Tx) -> dict[int, str]:
     """Version → digest of each migration applied (creating the record on first use)."""
     tx.run("CREATE TABLE IF NOT EXISTS schema_version"
            " (version INTEGER NOT NULL, applied_at TEXT NOT NULL, digest TEXT NOT NULL)")
     return {int(v): d for v, d in tx.run("SELECT version, digest FROM schema_version")}
 
 
-def apply(engine, now: str, migrations: tuple[Migration, ...] | None = None) -> int:
+def apply(engine: Engine, now: str, migrations: tuple[Migration, ...] | None = None) -> int:
     """Bring the database to the newest version; returns that version."""
     migrations = load() if migrations is None else migrations
     latest = migrations[-1].number if migrations else 0

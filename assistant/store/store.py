@@ -31,11 +31,12 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 from ..errors import AssistantError
 from ..types import Answer
 from . import migrate
+from .engines import Engine
 from .gold_lines import candidate_line, feedback_lines
 
 KINDS = ("up", "down", "citation_wrong")
@@ -55,6 +56,9 @@ class FeedbackNotSaved(FeedbackError):
 
 class FeedbackRefused(FeedbackNotSaved):
     """Not saved because of what was sent (a bad kind, a note too long), not the database."""
+
+
+_T = TypeVar("_T")
 
 
 def _now() -> str:
@@ -79,7 +83,7 @@ class Flag:
 
 
 class Store:
-    def __init__(self, engine, retry_s: float | None = None):
+    def __init__(self, engine: Engine, retry_s: float | None = None):
         self.engine = engine
         self.retry_s = engine.default_retry_s if retry_s is None else retry_s
         # Read once: reads and the health check compare against them every few seconds.
@@ -108,7 +112,7 @@ class Store:
             return FeedbackRefused(f"反馈未保存：记录不完整（{exc}）")
         return FeedbackNotSaved(f"反馈未保存：{self.engine.reason(exc)}，请稍后重试或联系管理员")
 
-    def _retrying(self, work: Callable[[], Any]) -> Any:
+    def _retrying(self, work: Callable[[], _T]) -> _T:
         deadline = time.monotonic() + self.retry_s
         pause = 0.1
         while True:
@@ -132,7 +136,7 @@ class Store:
         except self.engine.errors() as exc:
             raise self._not_saved(exc) from None
 
-    def _insert(self, table: str, columns: tuple[str, ...], values: tuple, write_id: str | None = None) -> int:
+    def _insert(self, table: str, columns: tuple[str, ...], values: tuple[Any, ...], write_id: str | None = None) -> int:
         """Insert one row as its own transaction, at most once however often it is retried
         (here, or by a caller that sends the same ``write_id`` again)."""
         write_id = write_id or uuid.uuid4().hex
@@ -263,7 +267,7 @@ class Store:
 
     # -- reads ------------------------------------------------------------------------------
 
-    def _read(self, sql: str, params: tuple = ()) -> list[tuple]:
+    def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         if not self.engine.exists():
             return []  # nothing was ever recorded; do not create a database just to read it
         try:
@@ -355,6 +359,6 @@ def _checked_text(text: str, limit: int, what: str) -> str:
     return text
 
 
-def _flag_of(row: tuple) -> Flag:
+def _flag_of(row: tuple[Any, ...]) -> Flag:
     fid, aid, kind, key, comment, at, question, as_of, outcome, answer, citations = row
     return Flag(fid, aid, kind, key, comment, at, question, as_of, outcome, answer, tuple(json.loads(citations)))

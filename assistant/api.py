@@ -12,9 +12,10 @@ Not here: argument parsing and printing (``cli``), web serving (``app.py``).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from typing import Any
 
 import numpy as np
 from threadpoolctl import ThreadpoolController
@@ -28,14 +29,14 @@ from .errors import UsageError
 from .glosses import load_glosses
 from .index import open_index
 from .lexicon import load_lexicon
-from .llm import LLMComposer, LLMSettings, StreamDelta
+from .llm import Generated, LLMComposer, LLMSettings, StreamDelta
 from .messages import Messages
 from .query import Query, analyse
 from .relevance import load_relevance
 from .retrieve import Retriever
 from .route import EARLIEST_COVERED, Refusal, Route, Router
 from .rules import RuleEngine, load_rule_table
-from .types import Answer, Hit, RuleResult
+from .types import Answer, Citation, Hit, RuleResult
 from .writing import SURROGATE, Reader, canonical, without_controls
 
 MAX_QUESTION_CHARS = 2000
@@ -57,7 +58,14 @@ class _Plan:
     context: tuple[str, ...]  # the questions whose facts a follow-up carries forward
     vector: np.ndarray | None = None  # the question's embedding, when retrieval ran
 
-    def finish(self, outcome: str, body: str, citations=(), extra=None, reason: Refusal | None = None) -> Answer:
+    def finish(
+        self,
+        outcome: str,
+        body: str,
+        citations: Iterable[Citation] = (),
+        extra: dict[str, Any] | None = None,
+        reason: Refusal | None = None,
+    ) -> Answer:
         self.timings["total"] = (time.perf_counter() - self.started) * 1000
         return Answer(
             self.text,
@@ -287,7 +295,7 @@ class Assistant:
             return self._refused(plan, Refusal.NOTHING_FOUND)
         return plan.finish(outcome, self._unheld_note(plan.query) + body, composed.citations)
 
-    def _generated(self, plan: _Plan, generated) -> Answer:
+    def _generated(self, plan: _Plan, generated: Generated) -> Answer:
         extra = {"verification": generated.verification.to_dict()}
         if plan.rule is None and not generated.citations:
             return plan.finish(

@@ -86,7 +86,7 @@ class Composer:
         corpus: Corpus,
         applicability: Applicability,
         tokens: Callable[[str], list[str]],
-        idf,
+        idf: Mapping[str, float],
         sentence_words: Mapping[str, frozenset[str]] | None = None,
         sentence_vectors: Mapping[str, np.ndarray] | None = None,
         meaning_weight: float = 0.0,
@@ -111,9 +111,8 @@ class Composer:
         ref_numbers = set(re.findall(r"\d+", query.text))
 
         def words_shared(sentence: str) -> float:
-            words = self._sentence_words.get(sentence)
-            if words is None:
-                words = set(self._tokens(sentence))
+            stored = self._sentence_words.get(sentence)
+            words = stored if stored is not None else frozenset(self._tokens(sentence))
             value = sum(self._idf.get(w, 0.0) for w in words & wanted)
             return value + 0.5 * len(ref_numbers & set(re.findall(r"\d+", sentence)))
 
@@ -127,7 +126,7 @@ class Composer:
             vectors = [self._sentence_vectors.get(p) for p in parts]
             if vector is None or not self._meaning_weight or any(v is None for v in vectors):
                 return lexical
-            meaning = _scaled([float(v @ vector) for v in vectors])  # type: ignore[operator]
+            meaning = _scaled([float(v @ vector) for v in vectors])
             return [a + self._meaning_weight * b for a, b in zip(_scaled(lexical), meaning, strict=True)]
 
         return score

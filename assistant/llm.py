@@ -82,7 +82,7 @@ class LLMSettings:
         return cls(config.llm_base_url, config.llm_model, config.llm_api_key, **overrides)
 
 
-def make_llm(settings: LLMSettings):
+def make_llm(settings: LLMSettings) -> Any:
     """An ``OpenAILike`` chat model for the settings; imports llama-index on first use."""
     from llama_index.llms.openai_like import OpenAILike
 
@@ -127,13 +127,14 @@ class LlamaChat:
     def _secret(self) -> str:
         return self._settings.api_key if self._settings else ""
 
-    def _model(self):
+    def _model(self) -> Any:
         with self._lock:
             if self._llm is None:
+                assert self._settings is not None  # the constructor requires settings or an llm
                 self._llm = make_llm(self._settings)
             return self._llm
 
-    def _messages(self, messages: Sequence[Message]):
+    def _messages(self, messages: Sequence[Message]) -> list[Any]:
         from llama_index.core.llms import ChatMessage
 
         return [ChatMessage(role=m.role, content=m.content) for m in messages]
@@ -267,7 +268,9 @@ class LLMComposer:
                 out.append(key)
         return out[:MAX_SOURCES]
 
-    def _prompt(self, question, as_of, query, hits, rule):
+    def _prompt(
+        self, question: str, as_of: date, query: Query, hits: Sequence[Hit], rule: RuleResult | None
+    ) -> tuple[list[PromptUnit], tuple[Message, ...]]:
         units = []
         for key in self._sources(query, hits, rule):
             unit = self._corpus.units[key]
@@ -283,7 +286,15 @@ class LLMComposer:
         # The rule's own sentence always opens a rule answer: the model only explains it.
         return f"{header}\n{rule.statement}" if rule is not None and rule.statement else header
 
-    def _finish(self, reply, units, query, hits, as_of, rule) -> Generated:
+    def _finish(
+        self,
+        reply: str,
+        units: Sequence[PromptUnit],
+        query: Query,
+        hits: Sequence[Hit],
+        as_of: date,
+        rule: RuleResult | None,
+    ) -> Generated:
         try:
             draft = parse_reply(reply)
         except ReplyFormatError as e:
@@ -322,12 +333,15 @@ class LLMComposer:
             if label:
                 source = source_label(self._corpus.title_of(key), self._corpus.units[key].locator)
                 lines.append(self._composer.messages.say("source_note", query.english, source=source, label=label))
-        for warning in rule.warnings if rule is not None else ():
-            if warning not in rule.statement:
-                lines.append(self._composer.messages.say("warning", query.english, text=warning))
+        if rule is not None:
+            for warning in rule.warnings:
+                if warning not in rule.statement:
+                    lines.append(self._composer.messages.say("warning", query.english, text=warning))
         return "".join("\n" + line for line in lines)
 
-    def _fallback(self, query, hits, as_of, rule, problems: list[Problem]) -> Generated:
+    def _fallback(
+        self, query: Query, hits: Sequence[Hit], as_of: date, rule: RuleResult | None, problems: list[Problem]
+    ) -> Generated:
         if rule is not None:
             composed = self._composer.rule_answer(rule, query, as_of)
         else:

@@ -184,7 +184,7 @@ def number_mentions(text: str) -> tuple[Mention, ...]:
     return tuple(found)
 
 
-def _quantity(m: re.Match, original: str) -> Mention | None:
+def _quantity(m: re.Match[str], original: str) -> Mention | None:
     unit = _unit_class(m.group("unit"))
     if m.group("cn"):
         value = chinese_numeral(m.group("cn"))

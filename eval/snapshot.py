@@ -15,12 +15,39 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
 
 from assistant.api import Assistant
 from assistant.config import Config
+from assistant.embed import Embedder, make_embedder
 
 from .manifest import load_manifest
+
+
+class _OnceEachQuestion:
+    """The embedder, remembering the last question's vector: ``ask`` and ``retrieve`` embed
+    the same text one after the other, and embedding is nearly all the time a snapshot takes."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner, self.id = inner, inner.id
+        self.last: tuple[tuple[str, ...], npt.NDArray[np.float32]] | None = None
+
+    @property
+    def dim(self) -> int:
+        return self.inner.dim
+
+    def embed_queries(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        key = tuple(texts)
+        if self.last is None or self.last[0] != key:
+            self.last = (key, self.inner.embed_queries(texts))
+        return self.last[1].copy()  # a caller may scale its vector in place
+
+    def embed_passages(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        return self.inner.embed_passages(texts)
 
 
 def snapshot(assistant: Assistant, out: Path) -> int:
@@ -57,7 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path)
     parser.add_argument("--compare", type=Path, help="an earlier snapshot: list what moved")
     args = parser.parse_args(argv)
-    count = snapshot(Assistant(Config.from_env()), args.out)
+    config = Config.from_env()
+    count = snapshot(Assistant(config, embedder=_OnceEachQuestion(make_embedder(config.embedder))), args.out)
     print(f"{count} questions recorded in {args.out}")
     if args.compare:
         moved = compare(args.compare, args.out)

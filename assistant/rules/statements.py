@@ -17,8 +17,8 @@ from datetime import date
 
 from ..types import Citation
 from .calendar_days import CalendarResult, holiday_name_en
+from .counts import CountMention
 from .deadlines import DeadlineDecision
-from .facts import CountMention
 from .table import Rule
 from .transfer import NO_CONTRACT_YET, Branch, TransferDecision
 

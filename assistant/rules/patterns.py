@@ -1,0 +1,134 @@
+"""The regular expressions the rules read questions with, kept as data with their examples.
+
+Every pattern of the fact readers (``facts``, ``counts``, ``conflicts``, ``status``,
+``scenarios``, ``asked``, ``asserted``) is written once, in ``patterns/<module>.toml``,
+as a template with the examples it must match and must not match::
+
+    [below]
+    flags = "i"
+    regex = '(?:不满|不到|less than|under)\\s*$'
+    match = ["不满", "less than "]
+    no_match = ["超过"]
+
+``regex`` is one string or a list of pieces joined without separators (a list leaves room
+for a comment beside each alternative). In a template:
+
+- ``{@name}`` is another pattern's composed text, inserted verbatim (not wrapped in a group);
+- ``{place_zh}`` / ``{place_en}`` are the place names of ``assistant.places``, which keeps
+  its own lists because the query analyser compiles them when it is imported;
+- a brace holding digits (``{0,8}``) is the regex quantifier it always was.
+
+``registry()`` is every pattern by name; ``pattern(name)`` is one compiled.
+
+Not here: what any pattern means or how it is used (the module using it says), and no
+pattern is compiled or any file read when this module is imported (see ``registry``).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+from .. import places
+
+PATTERN_DIR = Path(__file__).parent / "patterns"
+
+_FLAGS = {"i": re.IGNORECASE, "s": re.DOTALL, "m": re.MULTILINE}
+# A name in braces; digits in braces stay the quantifier they are.
+_PLACEHOLDER = r"\{(@?[a-z_][a-z0-9_]*)\}"
+_FROM_CODE = MappingProxyType({"place_zh": places.pattern_zh, "place_en": places.pattern_en})
+
+
+class PatternError(ValueError):
+    """A pattern file is malformed: the message names the file and entry."""
+
+
+@dataclass(frozen=True)
+class PatternSpec:
+    """One pattern as its file gives it, composed."""
+
+    name: str
+    file: str  # the file under patterns/ that defines it
+    regex: str  # the template with every placeholder filled
+    flags: int
+    match: tuple[str, ...]  # texts ``re.search`` must find it in
+    no_match: tuple[str, ...]  # texts it must not be found in
+
+
+# Read on first use, not at import: importing the rules does no work (a rule of the project),
+# and the files never change while a process runs, so one read serves it. functools.cache on
+# these pure functions of packaged files is the whole of the state, and what they return is
+# immutable (frozen records, read-only mappings).
+
+
+@functools.cache
+def registry() -> Mapping[str, PatternSpec]:
+    """Every pattern of every file under ``patterns/``, composed, by name (unique across files)."""
+    raw: dict[str, tuple[str, dict]] = {}
+    for path in sorted(PATTERN_DIR.glob("*.toml")):
+        for name, entry in _read(path).items():
+            if name in raw:
+                raise PatternError(f"{path.name}: {name} is also defined in {raw[name][0]}")
+            raw[name] = (path.name, entry)
+    composed: dict[str, str] = {}
+    out = {}
+    for name, (file, entry) in raw.items():
+        flags = entry.get("flags", "")
+        if set(flags) - set(_FLAGS):
+            raise PatternError(f"{file}: {name} has unknown flags {flags!r}")
+        out[name] = PatternSpec(
+            name=name,
+            file=file,
+            regex=_compose(name, raw, composed, ()),
+            flags=functools.reduce(lambda a, f: a | _FLAGS[f], flags, 0),
+            match=tuple(entry.get("match", ())),
+            no_match=tuple(entry.get("no_match", ())),
+        )
+    return MappingProxyType(out)
+
+
+@functools.cache
+def pattern(name: str) -> re.Pattern[str]:
+    """The compiled pattern ``name`` (KeyError if no file defines it)."""
+    spec = registry()[name]
+    return re.compile(spec.regex, spec.flags)
+
+
+def _read(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as problem:
+        raise PatternError(f"{path}: cannot be read: {problem}") from None
+
+
+def _compose(name: str, raw: Mapping[str, tuple[str, dict]], done: dict[str, str], using: tuple[str, ...]) -> str:
+    """The template of ``name`` with its placeholders filled (``done`` memoises within one
+    ``registry()`` call; ``using`` is the chain of references, to refuse a cycle)."""
+    if name in done:
+        return done[name]
+    file, entry = raw[name]
+    if name in using:
+        raise PatternError(f"{file}: {name} refers to itself through {' → '.join(using)}")
+    template = entry.get("regex")
+    if isinstance(template, list) and all(isinstance(p, str) for p in template):
+        template = "".join(template)
+    if not isinstance(template, str) or not template:
+        raise PatternError(f"{file}: {name} needs a regex (a string or a list of strings)")
+
+    def fill(m: re.Match[str]) -> str:
+        key = m.group(1)
+        if key.startswith("@"):
+            if key[1:] not in raw:
+                raise PatternError(f"{file}: {name} refers to {key}, which no pattern file defines")
+            return _compose(key[1:], raw, done, (*using, name))
+        if key not in _FROM_CODE:
+            raise PatternError(f"{file}: {name} uses {{{key}}}, which is no placeholder")
+        return _FROM_CODE[key]()
+
+    done[name] = re.sub(_PLACEHOLDER, fill, template)
+    return done[name]

@@ -13,6 +13,9 @@ as a template with the examples it must match and must not match::
 ``regex`` is one string or a list of pieces joined without separators (a list leaves room
 for a comment beside each alternative). In a template:
 
+- ``{class}`` is a word class of ``assistant/data/vocabulary.toml``, inserted as
+  ``(?:w1|w2|…)`` with every word escaped, in the order the file lists them (the order
+  matters where one word begins another: 要不要 is tried before 要);
 - ``{@name}`` is another pattern's composed text, inserted verbatim (not wrapped in a group);
 - ``{place_zh}`` / ``{place_en}`` are the place names of ``assistant.places``, which keeps
   its own lists because the query analyser compiles them when it is imported;
@@ -37,6 +40,7 @@ from types import MappingProxyType
 from .. import places
 
 PATTERN_DIR = Path(__file__).parent / "patterns"
+VOCABULARY = Path(__file__).parent.parent / "data" / "vocabulary.toml"
 
 _FLAGS = {"i": re.IGNORECASE, "s": re.DOTALL, "m": re.MULTILINE}
 # A name in braces; digits in braces stay the quantifier they are.
@@ -45,7 +49,7 @@ _FROM_CODE = MappingProxyType({"place_zh": places.pattern_zh, "place_en": places
 
 
 class PatternError(ValueError):
-    """A pattern file is malformed: the message names the file and entry."""
+    """A pattern file or the vocabulary is malformed: the message names the file and entry."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,20 @@ class PatternSpec:
 # and the files never change while a process runs, so one read serves it. functools.cache on
 # these pure functions of packaged files is the whole of the state, and what they return is
 # immutable (frozen records, read-only mappings).
+
+
+@functools.cache
+def vocabulary() -> Mapping[str, tuple[str, ...]]:
+    """Each word class of the vocabulary file, its words in the file's order."""
+    data = _read(VOCABULARY)
+    out = {}
+    for name, words in data.items():
+        if not (isinstance(words, list) and len(words) > 1 and all(isinstance(w, str) and w for w in words)):
+            raise PatternError(f"{VOCABULARY.name}: {name} must be a list of two words or more")
+        if len(set(words)) != len(words):
+            raise PatternError(f"{VOCABULARY.name}: {name} lists a word twice")
+        out[name] = tuple(words)
+    return MappingProxyType(out)
 
 
 @functools.cache
@@ -126,9 +144,12 @@ def _compose(name: str, raw: Mapping[str, tuple[str, dict]], done: dict[str, str
             if key[1:] not in raw:
                 raise PatternError(f"{file}: {name} refers to {key}, which no pattern file defines")
             return _compose(key[1:], raw, done, (*using, name))
-        if key not in _FROM_CODE:
-            raise PatternError(f"{file}: {name} uses {{{key}}}, which is no placeholder")
-        return _FROM_CODE[key]()
+        if key in _FROM_CODE:
+            return _FROM_CODE[key]()
+        words = vocabulary().get(key)
+        if words is None:
+            raise PatternError(f"{file}: {name} uses {{{key}}}, which is no class of {VOCABULARY.name}")
+        return "(?:" + "|".join(re.escape(w) for w in words) + ")"
 
     done[name] = re.sub(_PLACEHOLDER, fill, template)
     return done[name]

@@ -21,7 +21,8 @@ for a comment beside each alternative). In a template:
   its own lists because the query analyser compiles them when it is imported;
 - a brace holding digits (``{0,8}``) is the regex quantifier it always was.
 
-``registry()`` is every pattern by name; ``pattern(name)`` is one compiled.
+``registry()`` is every pattern by name, the one list ``tests/test_patterns.py`` runs the
+examples of (a pattern without examples fails there); ``pattern(name)`` is one compiled.
 
 Not here: what any pattern means or how it is used (the module using it says), and no
 pattern is compiled or any file read when this module is imported (see ``registry``).
@@ -32,7 +33,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -42,7 +43,8 @@ from .. import places
 PATTERN_DIR = Path(__file__).parent / "patterns"
 VOCABULARY = Path(__file__).parent.parent / "data" / "vocabulary.toml"
 
-_FLAGS = {"i": re.IGNORECASE, "s": re.DOTALL, "m": re.MULTILINE}
+_FLAGS = MappingProxyType({"i": re.IGNORECASE, "s": re.DOTALL, "m": re.MULTILINE})
+_KEYS = frozenset({"regex", "flags", "match", "no_match"})
 # A name in braces; digits in braces stay the quantifier they are.
 _PLACEHOLDER = r"\{(@?[a-z_][a-z0-9_]*)\}"
 _FROM_CODE = MappingProxyType({"place_zh": places.pattern_zh, "place_en": places.pattern_en})
@@ -71,41 +73,46 @@ class PatternSpec:
 
 
 @functools.cache
-def vocabulary() -> Mapping[str, tuple[str, ...]]:
+def vocabulary(path: Path = VOCABULARY) -> Mapping[str, tuple[str, ...]]:
     """Each word class of the vocabulary file, its words in the file's order."""
-    data = _read(VOCABULARY)
     out = {}
-    for name, words in data.items():
+    for name, words in _read(path).items():
         if not (isinstance(words, list) and len(words) > 1 and all(isinstance(w, str) and w for w in words)):
-            raise PatternError(f"{VOCABULARY.name}: {name} must be a list of two words or more")
+            raise PatternError(f"{path.name}: {name} must be a list of two words or more")
         if len(set(words)) != len(words):
-            raise PatternError(f"{VOCABULARY.name}: {name} lists a word twice")
+            raise PatternError(f"{path.name}: {name} lists a word twice")
         out[name] = tuple(words)
     return MappingProxyType(out)
 
 
 @functools.cache
-def registry() -> Mapping[str, PatternSpec]:
-    """Every pattern of every file under ``patterns/``, composed, by name (unique across files)."""
+def registry(directory: Path = PATTERN_DIR, vocabulary_file: Path = VOCABULARY) -> Mapping[str, PatternSpec]:
+    """Every pattern of every file in ``directory``, composed, by name (unique across files)."""
     raw: dict[str, tuple[str, dict]] = {}
-    for path in sorted(PATTERN_DIR.glob("*.toml")):
+    for path in sorted(directory.glob("*.toml")):
         for name, entry in _read(path).items():
             if name in raw:
                 raise PatternError(f"{path.name}: {name} is also defined in {raw[name][0]}")
+            if not isinstance(entry, dict) or set(entry) - _KEYS:
+                raise PatternError(f"{path.name}: {name} may only have the keys {sorted(_KEYS)}")
             raw[name] = (path.name, entry)
+    words = functools.partial(vocabulary, vocabulary_file)
     composed: dict[str, str] = {}
     out = {}
     for name, (file, entry) in raw.items():
         flags = entry.get("flags", "")
         if set(flags) - set(_FLAGS):
             raise PatternError(f"{file}: {name} has unknown flags {flags!r}")
+        examples = {key: entry.get(key, []) for key in ("match", "no_match")}
+        if not all(isinstance(v, list) and all(isinstance(t, str) for t in v) for v in examples.values()):
+            raise PatternError(f"{file}: {name}: match and no_match are lists of texts")
         out[name] = PatternSpec(
             name=name,
             file=file,
-            regex=_compose(name, raw, composed, ()),
+            regex=_compose(name, raw, words, composed, ()),
             flags=functools.reduce(lambda a, f: a | _FLAGS[f], flags, 0),
-            match=tuple(entry.get("match", ())),
-            no_match=tuple(entry.get("no_match", ())),
+            match=tuple(examples["match"]),
+            no_match=tuple(examples["no_match"]),
         )
     return MappingProxyType(out)
 
@@ -124,9 +131,16 @@ def _read(path: Path) -> dict:
         raise PatternError(f"{path}: cannot be read: {problem}") from None
 
 
-def _compose(name: str, raw: Mapping[str, tuple[str, dict]], done: dict[str, str], using: tuple[str, ...]) -> str:
-    """The template of ``name`` with its placeholders filled (``done`` memoises within one
-    ``registry()`` call; ``using`` is the chain of references, to refuse a cycle)."""
+def _compose(
+    name: str,
+    raw: Mapping[str, tuple[str, dict]],
+    words: Callable[[], Mapping[str, tuple[str, ...]]],
+    done: dict[str, str],
+    using: tuple[str, ...],
+) -> str:
+    """The template of ``name`` with its placeholders filled from ``raw`` (every entry) and
+    ``words`` (the vocabulary). ``done`` memoises within one ``registry()`` call; ``using`` is
+    the chain of references, to refuse a cycle."""
     if name in done:
         return done[name]
     file, entry = raw[name]
@@ -143,13 +157,12 @@ def _compose(name: str, raw: Mapping[str, tuple[str, dict]], done: dict[str, str
         if key.startswith("@"):
             if key[1:] not in raw:
                 raise PatternError(f"{file}: {name} refers to {key}, which no pattern file defines")
-            return _compose(key[1:], raw, done, (*using, name))
+            return _compose(key[1:], raw, words, done, (*using, name))
         if key in _FROM_CODE:
             return _FROM_CODE[key]()
-        words = vocabulary().get(key)
-        if words is None:
-            raise PatternError(f"{file}: {name} uses {{{key}}}, which is no class of {VOCABULARY.name}")
-        return "(?:" + "|".join(re.escape(w) for w in words) + ")"
+        if key not in words():
+            raise PatternError(f"{file}: {name} uses {{{key}}}, which is no class of the vocabulary")
+        return "(?:" + "|".join(re.escape(w) for w in words()[key]) + ")"
 
     done[name] = re.sub(_PLACEHOLDER, fill, template)
     return done[name]

@@ -7,7 +7,9 @@ Public surface::
     result = engine.evaluate(question, as_of) # RuleResult, or None when no rule decides it
     facts = extract_facts(question, as_of)    # what the question states (frozen Facts)
 
-Modules: ``numerals`` and ``dates`` read numbers and dates; ``facts`` reads the facts;
+Modules: ``numerals`` and ``dates`` read numbers and dates; ``facts`` reads the facts, with
+``asserted``, ``counts``, ``status``, ``scenarios``, ``conflicts`` and ``asked`` (their
+regular expressions are ``patterns``, kept with examples in ``patterns/*.toml``);
 ``table`` loads and checks the rule table; ``transfer`` and ``deadlines`` decide;
 ``calendar_days`` counts on the official calendar; ``citations`` quotes the law;
 ``statements`` and ``deadline_statements`` word the result and ``notes`` its notes and
@@ -16,8 +18,9 @@ requests for facts; ``engine`` ties them together.
 
 from __future__ import annotations
 
+from .counts import CountMention
 from .engine import RuleEngine
-from .facts import CountMention, Facts, extract_facts
+from .facts import Facts, extract_facts
 from .table import Rule, RuleTable, RuleTableError, check_table, load_rule_table
 
 __all__ = [

@@ -21,7 +21,8 @@ import re
 from dataclasses import replace
 from datetime import date
 
-from .facts import CountMention, Facts
+from .counts import CountMention
+from .facts import Facts
 
 _ELLIPTICAL = re.compile(
     r"^\s*(?:那|那么|如果|若|要是|假如|假设|换成|改成|what if|and if|if it|what about|how about)|呢\s*[?？]?\s*$",

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from ..types import Citation
-from .facts import CountMention
+from .counts import CountMention
 from .notes import MISSING, note_text
 from .table import Rule
 from .transfer import NO_CONTRACT_YET, Branch, TransferDecision

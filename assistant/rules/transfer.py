@@ -30,7 +30,8 @@ import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .facts import CountMention, Facts
+from .counts import CountMention
+from .facts import Facts
 from .table import Rule, RuleTableError
 
 NO_CONTRACT_YET = "no_standard_contract_yet"

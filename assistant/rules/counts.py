@@ -105,7 +105,7 @@ def _counts(text: str, date_spans: list[tuple[int, int]]) -> list[CountMention]:
         and not (n.value == 1 and pattern("one_who_acts").match(text, n.end))
         and not any(s <= n.start < e for s, e in date_spans)
     ]
-    out = []
+    out: list[CountMention] = []
     for i, n in enumerate(numerals):
         c_start, c_end = _clause_bounds(text, n.start)
         prev_end = max(c_start, numerals[i - 1].end if i > 0 else 0)
@@ -128,9 +128,9 @@ def _counts(text: str, date_spans: list[tuple[int, int]]) -> list[CountMention]:
             m = replace(m, impossible=True, raw=text[start : n.end])
         if n in vague and m.low == m.high == n.value:
             m = replace(m, low=vague[n][0], high=vague[n][1], approximate=True)
-        start = _range_start(text, found, n)
-        if start is not None and m.low == m.high == n.value and m.parts == 1:
-            m = replace(m, low=start.value, raw=text[start.start : n.end])
+        range_start = _range_start(text, found, n)
+        if range_start is not None and m.low == m.high == n.value and m.parts == 1:
+            m = replace(m, low=range_start.value, raw=text[range_start.start : n.end])
         out.append(m)
     return out
 
@@ -241,8 +241,8 @@ def _clause_bounds(text: str, pos: int) -> tuple[int, int]:
     start = 0
     for m in pattern("clause_break").finditer(text, 0, pos):
         start = m.end()
-    m = pattern("clause_break").search(text, pos)
-    return start, (m.start() if m else len(text))
+    after = pattern("clause_break").search(text, pos)
+    return start, (after.start() if after else len(text))
 
 
 def _vague_numerals(text: str) -> dict[Numeral, tuple[int, int]]:

@@ -37,6 +37,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from .. import places
 
@@ -88,7 +89,7 @@ def vocabulary(path: Path = VOCABULARY) -> Mapping[str, tuple[str, ...]]:
 @functools.cache
 def registry(directory: Path = PATTERN_DIR, vocabulary_file: Path = VOCABULARY) -> Mapping[str, PatternSpec]:
     """Every pattern of every file in ``directory``, composed, by name (unique across files)."""
-    raw: dict[str, tuple[str, dict]] = {}
+    raw: dict[str, tuple[str, dict[str, Any]]] = {}
     for path in sorted(directory.glob("*.toml")):
         for name, entry in _read(path).items():
             if name in raw:
@@ -124,7 +125,7 @@ def pattern(name: str) -> re.Pattern[str]:
     return re.compile(spec.regex, spec.flags)
 
 
-def _read(path: Path) -> dict:
+def _read(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as problem:
@@ -133,7 +134,7 @@ def _read(path: Path) -> dict:
 
 def _compose(
     name: str,
-    raw: Mapping[str, tuple[str, dict]],
+    raw: Mapping[str, tuple[str, dict[str, Any]]],
     words: Callable[[], Mapping[str, tuple[str, ...]]],
     done: dict[str, str],
     using: tuple[str, ...],

@@ -16,6 +16,11 @@ cache and database):
   under ``var/``, when a Python process was started without those three paths, or when
   ``var/`` was created, removed or changed in any way during the run (by anyone: running the
   app from this checkout meanwhile counts too).
+
+Markers mean cost (``pyproject.toml``): ``slow`` starts a process or a server, or builds the
+real index (using the session's shared one does not count); ``browser`` drives headless
+Chromium. The same guard fails the session when a test marked neither starts a process, so
+``make test-fast`` starts none.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
+import platform
 import sys
 import threading
 from collections.abc import Mapping
@@ -41,7 +47,7 @@ VAR = ROOT / "var"
 PATHS = ("ASSISTANT_INDEX_DIR", "ASSISTANT_EMBED_CACHE_DIR", "ASSISTANT_DB")
 
 
-# --- the guard: nothing under var/ ------------------------------------------------------------
+# --- the guard: nothing under var/, no process from a test not marked for it -----------------
 
 
 def _under_var(path: object, cwd: str | None = None) -> bool:
@@ -95,6 +101,7 @@ class VarGuard:
     def __init__(self) -> None:
         self.before = _var_listing()
         self.problems: list[str] = []
+        self.may_start_processes = True  # outside a test's setup and call: collection, teardown
         self.watching = True
         self._lock = threading.Lock()
         sys.addaudithook(self._hook)
@@ -119,6 +126,9 @@ class VarGuard:
             self._record(f"the guard failed on {event}: {exc!r}")
 
     def _spawned(self, event: str, args: tuple) -> None:
+        if not self.may_start_processes:
+            what = args[1] if event == "subprocess.Popen" else args[:1]
+            self._record(f"{event} {what!r} in a test not marked slow or browser")
         if event == "subprocess.Popen":
             _, argv, cwd, env = args
         elif event == "os.posix_spawn":
@@ -157,6 +167,30 @@ def pytest_configure(config: pytest.Config) -> None:
             raise pytest.UsageError(f"{name} must not be under {VAR}: the tests keep out of var/")
     if GUARD is None:  # one audit hook a process: it cannot be removed
         GUARD = VarGuard()
+    # The openai client names the platform in its headers (platform.platform()), for which Python
+    # runs `uname -p` once a process: run here, before any test, it is no test's process.
+    platform.platform()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item):
+    return (yield from _may_start_processes_while(item))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    return (yield from _may_start_processes_while(item))
+
+
+def _may_start_processes_while(item: pytest.Item):
+    """For the two hook wrappers above: only a test marked slow or browser may start a
+    process in its setup or its call (a teardown may stop the server of a module's tests)."""
+    assert GUARD is not None
+    GUARD.may_start_processes = any(item.get_closest_marker(m) for m in ("slow", "browser"))
+    try:
+        return (yield)
+    finally:
+        GUARD.may_start_processes = True
 
 
 @dataclass(frozen=True)
@@ -192,8 +226,8 @@ def _keep_out_of_var(session_paths):
     assert GUARD is not None
     problems = GUARD.verdict()
     if problems:
-        pytest.fail(f"the tests must keep out of {VAR} (tests/conftest.py):\n  " + "\n  ".join(problems),
-                    pytrace=False)
+        pytest.fail(f"the tests must keep out of {VAR} and start processes only when marked slow or "
+                    "browser (tests/conftest.py):\n  " + "\n  ".join(problems), pytrace=False)
 
 
 @pytest.fixture(scope="session")

@@ -120,6 +120,7 @@ def cli(process_env):
     return run
 
 
+@pytest.mark.slow  # runs the CLI as a process
 def test_cli_json_contract(cli):
     run = cli("ask", "--json", "--as-of", "2025-06-01", "标准合同生效后多久要备案？")
     assert run.returncode == 0, run.stderr
@@ -128,12 +129,14 @@ def test_cli_json_contract(cli):
     assert any(c["key"] == "measures#第七条" and "10个工作日" in c["quote"] for c in data["citations"])
 
 
+@pytest.mark.slow  # runs the CLI as a process
 def test_cli_human_output_lists_citations(cli):
     run = cli("ask", "签完合同多久要报备？")
     assert run.returncode == 0, run.stderr
     assert "引用：" in run.stdout and "《个人信息出境标准合同办法》第七条：" in run.stdout
 
 
+@pytest.mark.slow  # runs the CLI as a process
 def test_cli_batch_echoes_ids_and_survives_bad_lines(cli, tmp_path):
     batch = tmp_path / "batch.jsonl"
     batch.write_text(
@@ -154,6 +157,7 @@ def test_cli_batch_echoes_ids_and_survives_bad_lines(cli, tmp_path):
     assert rows[3]["outcome"] == "not_covered" and "YYYY-MM-DD" in rows[4]["error"]
 
 
+@pytest.mark.slow  # runs the CLI as a process
 def test_cli_exit_codes(cli):
     assert cli("ask", "").returncode == 2
     run = cli("ask", "--as-of", "2024-02-30", "备案")
@@ -193,6 +197,7 @@ def test_follow_up_needs_a_rule_question_before_it(assistant):
     assert fresh.rule.decision["mechanism"] == "security_assessment" and fresh.context == ()
 
 
+@pytest.mark.slow  # runs the CLI as a process
 @pytest.mark.parametrize(
     ("as_of", "question", "rule_id", "decision"),
     [
@@ -222,6 +227,7 @@ def test_cli_rule_decisions_in_json(cli, as_of, question, rule_id, decision):
     assert data["citations"] == data["rule"]["citations"]  # the rule's articles, nothing retrieved
 
 
+@pytest.mark.slow  # runs the CLI as a process
 def test_cli_warns_for_a_year_without_an_official_calendar(cli):
     run = cli("ask", "--json", "--as-of", "2026-12-01", "标准合同2026年12月28日生效，备案截止日是哪天？")
     data = json.loads(run.stdout)

@@ -505,6 +505,7 @@ def process(process_env):
     return run
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "code", "fragment"),
     [
@@ -523,6 +524,7 @@ def test_process_usage_errors(process, args, code, fragment):
     assert done.stdout == b""
 
 
+@pytest.mark.slow
 def test_process_answers_an_impossible_count_with_needs_facts(process):
     done = process("ask", "--json", "我们向境外提供了99999999999999人的个人信息")
     assert done.returncode == 0, done.stderr
@@ -532,6 +534,7 @@ def test_process_answers_an_impossible_count_with_needs_facts(process):
     assert result["rule"]["decision"] == {}
 
 
+@pytest.mark.slow
 def test_process_batch_of_malformed_lines(process, tmp_path):
     done = process("ask", "--json", "--batch", str(_write_batch(tmp_path / "bad.jsonl")))
     assert done.returncode == 0, done.stderr

@@ -16,7 +16,7 @@ from assistant.api import today_in_china
 from tests.appserver import free_port, running_app
 from tests.conftest import CHROMIUM
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # Chromium, and the app as a process
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"

@@ -17,7 +17,7 @@ from assistant.store import open_store
 from tests.appserver import free_port, running_app
 from tests.test_browser import ANSWER_TIMEOUT_MS, STARTUP_TIMEOUT_S, _ask, _shot
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # Chromium, and the app as a process
 
 FILING = "标准合同生效后多久要备案？"
 REVIEWER = ("rita", "reviewer password")

@@ -48,6 +48,7 @@ def test_sentence_transformers_index_offline(tiny_corpus, tmp_path):
     assert vec.shape == (1, 384) and abs(float(np.linalg.norm(vec)) - 1.0) < 1e-4
 
 
+@pytest.mark.slow  # a process of its own: this one has imported them all
 def test_default_path_does_not_import_sentence_transformers_or_gradio(process_env):
     import subprocess
 

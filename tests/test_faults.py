@@ -122,6 +122,7 @@ def _read_only(db: Path, monkeypatch):
         monkeypatch.undo()
 
 
+@pytest.mark.slow  # as root, ``chattr`` runs as a process (twice)
 def test_read_only_database_answers_and_reports_not_saved(assistant, store, filing, monkeypatch):
     kept = _record(store, filing, assistant)
     with _read_only(store.engine.path, monkeypatch):
@@ -368,6 +369,7 @@ def cli_process(process_env, temp_config, tmp_path):
     return run
 
 
+@pytest.mark.slow  # the CLI as a process
 @pytest.mark.parametrize(("name", "damage", "reason"), INDEX_FAULTS)
 def test_cli_unusable_index_with_no_rebuild_exits_4(cli_process, index_copy, name, damage, reason):
     before = {p.name: p.stat().st_mtime_ns for p in index_copy.iterdir()}
@@ -381,7 +383,7 @@ def test_cli_unusable_index_with_no_rebuild_exits_4(cli_process, index_copy, nam
     assert {k: v for k, v in after.items() if k != name} == {k: v for k, v in before.items() if k != name}
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # the CLI as a process, and a rebuild
 def test_cli_corrupt_index_is_rebuilt_without_no_rebuild(cli_process, index_copy):
     _truncate(index_copy / "dense.faiss")
     done = cli_process(index_copy, "--json", FILING)

@@ -364,6 +364,7 @@ def test_an_empty_key_sends_a_placeholder_not_the_environments_openai_key(server
     assert server.requests[0]["auth"] == f"Bearer {NO_KEY}"
 
 
+@pytest.mark.slow  # a process of its own: this one has imported llama-index
 def test_the_default_path_never_imports_llama_index():
     code = (
         "import sys, assistant.api, assistant.cli, assistant.llm, assistant.prompt, assistant.verify\n"

@@ -59,6 +59,7 @@ def test_the_environment_login_is_an_employee_and_no_login_means_an_open_page():
     assert Accounts.load() is None
 
 
+@pytest.mark.slow  # the CLI as a process
 def test_cli_adds_a_user_reading_the_password_from_standard_input(tmp_path):
     users = tmp_path / "users.toml"
     run = subprocess.run([sys.executable, "-m", "assistant", "user", "add", "rita", "--role", "reviewer",

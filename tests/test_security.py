@@ -259,6 +259,7 @@ def test_key_echoed_by_a_failing_model_is_not_in_answers_or_records(assistant, e
     assert raw and SECRET_KEY.encode() not in raw and PASSWORD.encode() not in raw
 
 
+@pytest.mark.slow  # the CLI as a process
 def test_cli_never_prints_the_key_or_the_password(process_env, echoing_endpoint, tmp_path):
     env = process_env(
         ASSISTANT_LLM_BASE_URL=echoing_endpoint,

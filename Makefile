@@ -42,12 +42,13 @@ cluster: index postgres nginx
 cluster-stop:
 	$(PY) deploy/cluster.py down
 
-test: index browser postgres nginx
-	$(PY) -m pytest
-	$(PY) -m eval --gate
-	$(PY) -m eval --gate --gold eval/gold_new_texts.jsonl --thresholds eval/thresholds_new_texts.toml
+# The tests and the two evaluation gates over one index built for them in a temporary folder,
+# removed afterwards (tests/run_all.sh): neither needs nor touches var/, `make run`'s.
+test: install browser postgres nginx
+	PY=$(PY) tests/run_all.sh
 
-test-fast: index
+# The tests that start no process and build no index but the session's own (in a temporary folder).
+test-fast: install
 	$(PY) -m pytest -m "not browser and not slow"
 
 eval: index

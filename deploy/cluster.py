@@ -229,7 +229,8 @@ def up(layout: Layout) -> None:
         env = {**base_env, "ASSISTANT_DB": url, "ASSISTANT_PORT": str(replica_port), "ASSISTANT_HOST": "127.0.0.1",
                "ASSISTANT_REPLICA": f"replica-{n}", "GRADIO_ANALYTICS_ENABLED": "False"}
         for key in ("ASSISTANT_USER", "ASSISTANT_PASSWORD", "ASSISTANT_USERS", "ASSISTANT_INDEX_DIR",
-                    "ASSISTANT_LLM_BASE_URL", "ASSISTANT_LLM_MODEL", "ASSISTANT_LLM_API_KEY"):
+                    "ASSISTANT_EMBED_CACHE_DIR", "ASSISTANT_LLM_BASE_URL", "ASSISTANT_LLM_MODEL",
+                    "ASSISTANT_LLM_API_KEY"):
             if os.environ.get(key):
                 env[key] = os.environ[key]
         _spawn(layout, f"replica-{n}", [sys.executable, str(ROOT / "app.py")], env)

@@ -109,26 +109,35 @@ def test_unusable_questions_raise_usage_error(assistant, bad):
         assistant.ask(bad)
 
 
-def _cli(*args, stdin=None):
-    return subprocess.run([sys.executable, "-m", "assistant", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120, input=stdin)
+@pytest.fixture
+def cli(process_env):
+    """``python -m assistant ...`` run as a process over the session's index."""
+
+    def run(*args, stdin=None):
+        return subprocess.run([sys.executable, "-m", "assistant", *args], cwd=ROOT, env=process_env(),
+                              capture_output=True, text=True, timeout=120, input=stdin)
+
+    return run
 
 
-def test_cli_json_contract():
-    run = _cli("ask", "--json", "--as-of", "2025-06-01", "标准合同生效后多久要备案？")
+@pytest.mark.slow  # runs the CLI as a process
+def test_cli_json_contract(cli):
+    run = cli("ask", "--json", "--as-of", "2025-06-01", "标准合同生效后多久要备案？")
     assert run.returncode == 0, run.stderr
     data = json.loads(run.stdout)
     assert set(data) == CONTRACT and data["as_of"] == "2025-06-01"
     assert any(c["key"] == "measures#第七条" and "10个工作日" in c["quote"] for c in data["citations"])
 
 
-def test_cli_human_output_lists_citations():
-    run = _cli("ask", "签完合同多久要报备？")
+@pytest.mark.slow  # runs the CLI as a process
+def test_cli_human_output_lists_citations(cli):
+    run = cli("ask", "签完合同多久要报备？")
     assert run.returncode == 0, run.stderr
     assert "引用：" in run.stdout and "《个人信息出境标准合同办法》第七条：" in run.stdout
 
 
-def test_cli_batch_echoes_ids_and_survives_bad_lines(tmp_path):
+@pytest.mark.slow  # runs the CLI as a process
+def test_cli_batch_echoes_ids_and_survives_bad_lines(cli, tmp_path):
     batch = tmp_path / "batch.jsonl"
     batch.write_text(
         "\n".join([
@@ -140,7 +149,7 @@ def test_cli_batch_echoes_ids_and_survives_bad_lines(tmp_path):
         ]),
         encoding="utf-8",
     )
-    run = _cli("ask", "--json", "--batch", str(batch))
+    run = cli("ask", "--json", "--batch", str(batch))
     assert run.returncode == 0, run.stderr
     rows = [json.loads(line) for line in run.stdout.splitlines()]
     assert [r["id"] for r in rows] == ["a", None, "c", "d", "e"]
@@ -148,11 +157,12 @@ def test_cli_batch_echoes_ids_and_survives_bad_lines(tmp_path):
     assert rows[3]["outcome"] == "not_covered" and "YYYY-MM-DD" in rows[4]["error"]
 
 
-def test_cli_exit_codes():
-    assert _cli("ask", "").returncode == 2
-    run = _cli("ask", "--as-of", "2024-02-30", "备案")
+@pytest.mark.slow  # runs the CLI as a process
+def test_cli_exit_codes(cli):
+    assert cli("ask", "").returncode == 2
+    run = cli("ask", "--as-of", "2024-02-30", "备案")
     assert run.returncode == 2 and "Traceback" not in run.stderr and "YYYY-MM-DD" in run.stderr
-    assert _cli("ask", "--batch", "/nonexistent.jsonl").returncode == 2
+    assert cli("ask", "--batch", "/nonexistent.jsonl").returncode == 2
 
 
 FIRST = "我们不是关基，今年累计向境外提供了15万人的个人信息，不含敏感个人信息，不涉及重要数据，走哪条路？"
@@ -187,6 +197,7 @@ def test_follow_up_needs_a_rule_question_before_it(assistant):
     assert fresh.rule.decision["mechanism"] == "security_assessment" and fresh.context == ()
 
 
+@pytest.mark.slow  # runs the CLI as a process
 @pytest.mark.parametrize(
     ("as_of", "question", "rule_id", "decision"),
     [
@@ -204,8 +215,8 @@ def test_follow_up_needs_a_rule_question_before_it(assistant):
          "R-DEADLINE-FILING-2024", {"deadline": "2025-02-13"}),
     ],
 )
-def test_cli_rule_decisions_in_json(as_of, question, rule_id, decision):
-    run = _cli("ask", "--json", "--as-of", as_of, question)
+def test_cli_rule_decisions_in_json(cli, as_of, question, rule_id, decision):
+    run = cli("ask", "--json", "--as-of", as_of, question)
     assert run.returncode == 0, run.stderr
     data = json.loads(run.stdout)
     assert data["outcome"] == "answered"
@@ -216,8 +227,9 @@ def test_cli_rule_decisions_in_json(as_of, question, rule_id, decision):
     assert data["citations"] == data["rule"]["citations"]  # the rule's articles, nothing retrieved
 
 
-def test_cli_warns_for_a_year_without_an_official_calendar():
-    run = _cli("ask", "--json", "--as-of", "2026-12-01", "标准合同2026年12月28日生效，备案截止日是哪天？")
+@pytest.mark.slow  # runs the CLI as a process
+def test_cli_warns_for_a_year_without_an_official_calendar(cli):
+    run = cli("ask", "--json", "--as-of", "2026-12-01", "标准合同2026年12月28日生效，备案截止日是哪天？")
     data = json.loads(run.stdout)
     assert data["rule"]["decision"]["deadline"] == "2027-01-12"  # 2027-01-01 is 元旦 every year
     assert data["rule"]["warnings"] and "2027" in data["rule"]["warnings"][0]

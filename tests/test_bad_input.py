@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import gc
 import json
-import os
 import subprocess
 import sys
 import warnings
@@ -283,7 +282,7 @@ def test_follow_up_with_an_impossible_count_is_not_decided(assistant):
 def run_cli(assistant, monkeypatch, capsys):
     """``cli.main(argv)`` with the session's Assistant; returns (exit code, stdout, stderr)."""
     monkeypatch.setattr(api_module, "Assistant", lambda *args, **kwargs: assistant)
-    for name in ("ASSISTANT_INDEX_DIR", "ASSISTANT_CORPUS_DIR", "ASSISTANT_PORT", "ASSISTANT_EMBEDDER"):
+    for name in ("ASSISTANT_CORPUS_DIR", "ASSISTANT_PORT", "ASSISTANT_EMBEDDER"):  # the paths stay the session's
         monkeypatch.delenv(name, raising=False)
 
     def run(*argv: str) -> tuple[int, str, str]:
@@ -497,14 +496,19 @@ def test_batch_empty_file_prints_nothing(run_cli, tmp_path):
 # --- the CLI as a real process ------------------------------------------------------------------
 
 
-def _process(*args: str | bytes, env: dict | None = None) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    environment.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "assistant", *args], cwd=ROOT, env=environment, capture_output=True, timeout=300
-    )
+@pytest.fixture
+def process(process_env):
+    """``python -m assistant ...`` run as a process over the session's index."""
+
+    def run(*args: str | bytes) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "assistant", *args], cwd=ROOT, env=process_env(), capture_output=True, timeout=300
+        )
+
+    return run
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "code", "fragment"),
     [
@@ -514,8 +518,8 @@ def _process(*args: str | bytes, env: dict | None = None) -> subprocess.Complete
         pytest.param(("ask", "--batch", "/nonexistent.jsonl"), 2, "cannot read batch file", id="missing-batch"),
     ],
 )
-def test_process_usage_errors(args, code, fragment):
-    done = _process(*args)
+def test_process_usage_errors(process, args, code, fragment):
+    done = process(*args)
     stderr = done.stderr.decode("utf-8", "replace")
     assert done.returncode == code
     assert fragment in stderr
@@ -523,8 +527,9 @@ def test_process_usage_errors(args, code, fragment):
     assert done.stdout == b""
 
 
-def test_process_answers_an_impossible_count_with_needs_facts():
-    done = _process("ask", "--json", "我们向境外提供了99999999999999人的个人信息")
+@pytest.mark.slow
+def test_process_answers_an_impossible_count_with_needs_facts(process):
+    done = process("ask", "--json", "我们向境外提供了99999999999999人的个人信息")
     assert done.returncode == 0, done.stderr
     assert b"Traceback" not in done.stderr
     result = json.loads(done.stdout)
@@ -532,8 +537,9 @@ def test_process_answers_an_impossible_count_with_needs_facts():
     assert result["rule"]["decision"] == {}
 
 
-def test_process_batch_of_malformed_lines(tmp_path):
-    done = _process("ask", "--json", "--batch", str(_write_batch(tmp_path / "bad.jsonl")))
+@pytest.mark.slow
+def test_process_batch_of_malformed_lines(process, tmp_path):
+    done = process("ask", "--json", "--batch", str(_write_batch(tmp_path / "bad.jsonl")))
     assert done.returncode == 0, done.stderr
     assert b"Traceback" not in done.stderr
     _check_batch_output(done.stdout.decode("utf-8"))
@@ -543,18 +549,17 @@ def test_process_batch_of_malformed_lines(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def web_page(assistant, tmp_path_factory):
+def web_page(assistant, temp_config, tmp_path_factory):
     """The page built over the session's Assistant and a temporary feedback database, and its
     submit handler (the function the question box and the send button call)."""
     web = pytest.importorskip("assistant.web")
-    from assistant.config import Config
     from assistant.store import open_store
 
     store = open_store(tmp_path_factory.mktemp("web") / "feedback.sqlite3")
     with warnings.catch_warnings():
         # Gradio creates (and drops) asyncio event loops for its locks while the page is built.
         warnings.simplefilter("ignore", ResourceWarning)
-        demo = web.build_ui(assistant, store, Config())
+        demo = web.build_ui(assistant, store, temp_config)
         gc.collect()
     fns = demo.fns.values() if isinstance(demo.fns, dict) else demo.fns
     submit = next(f.fn for f in fns if getattr(f.fn, "__name__", "") == "submit")

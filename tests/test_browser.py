@@ -1,13 +1,12 @@
 """The web chat in headless Chromium: asking, citations, feedback, escaping, follow-ups.
 
 One app process serves the whole module (started from ``app.py`` on a free loopback port,
-with a temporary feedback database and the repository's already-built index); each test
+with a temporary feedback database and the session's index); each test
 gets a fresh page. Screenshots land in ``artifacts/`` (git-ignored) for a person to look at.
 """
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from assistant.api import today_in_china
 from tests.appserver import free_port, running_app
 from tests.conftest import CHROMIUM
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # Chromium, and the app as a process
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
@@ -26,23 +25,15 @@ ANSWER_TIMEOUT_MS = 30_000
 
 
 @pytest.fixture(scope="session")
-def app_server(tmp_path_factory):
+def app_server(tmp_path_factory, process_env):
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} not installed (make browser)")
     tmp = tmp_path_factory.mktemp("web")
     port = free_port()
     db = tmp / "feedback.sqlite3"
     log = tmp / "app.log"
-    env = {
-        **os.environ,
-        "ASSISTANT_PORT": str(port),
-        "ASSISTANT_HOST": "127.0.0.1",
-        "ASSISTANT_DB": str(db),
-        "ASSISTANT_INDEX_DIR": str(ROOT / "var" / "index"),
-        "GRADIO_ANALYTICS_ENABLED": "False",
-    }
-    env.pop("ASSISTANT_USER", None)
-    env.pop("ASSISTANT_PASSWORD", None)
+    env = process_env(ASSISTANT_PORT=str(port), ASSISTANT_HOST="127.0.0.1", ASSISTANT_DB=str(db),
+                      GRADIO_ANALYTICS_ENABLED="False")
     with running_app(env, port, log, STARTUP_TIMEOUT_S) as url:
         yield {"url": url, "db": db, "log": log}
 

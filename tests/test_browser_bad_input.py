@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from test_browser import _ask, _shot, app_server, page  # noqa: F401  (fixtures)
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # Chromium, and the app as a process
 
 
 

@@ -8,7 +8,6 @@ database that already holds an answer flagged twice (as users would have left it
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -18,16 +17,15 @@ from assistant.store import open_store
 from tests.appserver import free_port, running_app
 from tests.test_browser import ANSWER_TIMEOUT_MS, STARTUP_TIMEOUT_S, _ask, _shot
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # Chromium, and the app as a process
 
-ROOT = Path(__file__).resolve().parent.parent
 FILING = "标准合同生效后多久要备案？"
 REVIEWER = ("rita", "reviewer password")
 EMPLOYEE = ("eve", "employee password")
 
 
 @pytest.fixture(scope="module")
-def review_server(tmp_path_factory, assistant):
+def review_server(tmp_path_factory, assistant, process_env):
     tmp = tmp_path_factory.mktemp("review")
     users, db = tmp / "users.toml", tmp / "review.sqlite3"
     add_user(users, *REVIEWER[:1], "reviewer", REVIEWER[1])
@@ -39,9 +37,8 @@ def review_server(tmp_path_factory, assistant):
              store.add_feedback(record, "citation_wrong", answer.citations[0].key, "不是这一条")]
     store.close()
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    env.update(ASSISTANT_PORT=str(port), ASSISTANT_DB=str(db), ASSISTANT_USERS=str(users),
-               ASSISTANT_INDEX_DIR=str(ROOT / "var" / "index"), GRADIO_ANALYTICS_ENABLED="False")
+    env = process_env(ASSISTANT_PORT=str(port), ASSISTANT_DB=str(db), ASSISTANT_USERS=str(users),
+                      GRADIO_ANALYTICS_ENABLED="False")
     with running_app(env, port, tmp / "app.log", STARTUP_TIMEOUT_S) as url:
         yield {"url": url, "db": db, "flags": flags}
 

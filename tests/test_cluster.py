@@ -51,7 +51,7 @@ def _free_pair() -> int:
 
 
 @pytest.fixture
-def layout():
+def layout(real_index):  # the replicas serve the session's index (ASSISTANT_INDEX_DIR), built first
     home = Path(tempfile.mkdtemp(prefix="assistant-cluster-"))
     home.chmod(0o755)  # the database server runs as its own user and must reach its folder
     found = cluster.Layout(home, replicas=2, port=free_port(), first_replica_port=_free_pair(), pg_port=free_port())

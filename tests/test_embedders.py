@@ -48,7 +48,8 @@ def test_sentence_transformers_index_offline(tiny_corpus, tmp_path):
     assert vec.shape == (1, 384) and abs(float(np.linalg.norm(vec)) - 1.0) < 1e-4
 
 
-def test_default_path_does_not_import_sentence_transformers_or_gradio():
+@pytest.mark.slow  # a process of its own: this one has imported them all
+def test_default_path_does_not_import_sentence_transformers_or_gradio(process_env):
     import subprocess
 
     code = (
@@ -58,7 +59,7 @@ def test_default_path_does_not_import_sentence_transformers_or_gradio():
         "heavy = [m for m in ('sentence_transformers', 'gradio', 'torch', 'llama_index') if m in sys.modules]\n"
         "print('HEAVY', heavy, file=sys.stderr)\n"
     )
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    run = subprocess.run([sys.executable, "-c", code], env=process_env(), capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert "HEAVY []" in run.stderr
 

@@ -4,7 +4,8 @@ read-only, corrupt, or written by many writers at once; the index corrupt or sta
 What must hold in every case: ``Assistant.ask`` still answers; a write that could not happen
 raises ``FeedbackNotSaved`` with a message saying so (never a silent drop, never a traceback)
 and leaves no partial rows; the CLI refuses an unusable index with exit code 4 and the reason
-under ``--no-rebuild`` and rebuilds it otherwise (``slow``: that takes about half a minute).
+under ``--no-rebuild`` and rebuilds it otherwise (``slow``: the CLI runs as a process over a
+copy of the session's index).
 
 Index corruption at the library level is in ``test_index.py``; here it is the CLI's behaviour.
 """
@@ -121,6 +122,7 @@ def _read_only(db: Path, monkeypatch):
         monkeypatch.undo()
 
 
+@pytest.mark.slow  # as root, ``chattr`` runs as a process (twice)
 def test_read_only_database_answers_and_reports_not_saved(assistant, store, filing, monkeypatch):
     kept = _record(store, filing, assistant)
     with _read_only(store.engine.path, monkeypatch):
@@ -197,26 +199,25 @@ def test_cli_feedback_export_on_a_corrupt_database(tmp_path, monkeypatch, capsys
 # --- the web chat over a broken database -----------------------------------------------------
 
 
-def _submit_function(assistant, store):
+def _submit_function(assistant, store, config):
     web = pytest.importorskip("assistant.web")
-    from assistant.config import Config
 
     with warnings.catch_warnings():
         # Gradio creates (and drops) asyncio event loops for its locks while the page is built.
         warnings.simplefilter("ignore", ResourceWarning)
-        demo = web.build_ui(assistant, store, Config())
+        demo = web.build_ui(assistant, store, config)
         gc.collect()
     fns = demo.fns.values() if isinstance(demo.fns, dict) else demo.fns
     return web, next(f.fn for f in fns if getattr(f.fn, "__name__", "") == "submit")
 
 
 @pytest.mark.parametrize("fault", ["locked", "corrupt"])
-def test_web_answers_and_says_the_record_was_not_saved(assistant, tmp_path, monkeypatch, fault):
+def test_web_answers_and_says_the_record_was_not_saved(assistant, temp_config, tmp_path, monkeypatch, fault):
     db = tmp_path / "feedback.sqlite3"
     if fault == "corrupt":
         _garbage(db)
     store = open_store(db)
-    web, submit = _submit_function(assistant, store)
+    web, submit = _submit_function(assistant, store, temp_config)
     monkeypatch.setattr(web, "STREAM_PAUSE_S", 0)
     monkeypatch.setattr("assistant.store.engines.SQLITE_LOCK_TIMEOUT_S", 0.05)
     with _exclusive_lock(db) if fault == "locked" else contextlib.nullcontext():
@@ -317,12 +318,9 @@ def test_concurrent_writers_under_a_lock_report_every_failure(assistant, filing,
 
 
 @pytest.fixture
-def index_copy(tmp_path) -> Path:
-    source = ROOT / "var" / "index"
-    if not (source / "manifest.json").exists():
-        pytest.skip("no built index in var/index (run: python -m assistant build)")
+def index_copy(real_index, tmp_path) -> Path:
     copy = tmp_path / "index"
-    shutil.copytree(source, copy)
+    shutil.copytree(real_index, copy)
     return copy
 
 
@@ -350,24 +348,33 @@ INDEX_FAULTS = [
 ]
 
 
-def _cli_process(index_dir: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    env["ASSISTANT_INDEX_DIR"] = str(index_dir)
-    return subprocess.run(
-        [sys.executable, "-m", "assistant", "ask", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+@pytest.fixture
+def cli_process(process_env, temp_config, tmp_path):
+    """``cli_process(index_dir, *args)``: ``python -m assistant ask ...`` as a process over that
+    index; one that may rebuild it gets a copy of the session's vector cache to rewrite."""
+    cache = tmp_path / "embed-cache"
+
+    def run(index_dir: Path, *args: str) -> subprocess.CompletedProcess:
+        if "--no-rebuild" not in args and temp_config.embed_cache_dir.is_dir() and not cache.exists():
+            shutil.copytree(temp_config.embed_cache_dir, cache)
+        return subprocess.run(
+            [sys.executable, "-m", "assistant", "ask", *args],
+            cwd=ROOT,
+            env=process_env(ASSISTANT_INDEX_DIR=str(index_dir), ASSISTANT_EMBED_CACHE_DIR=str(cache)),
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+
+    return run
 
 
+@pytest.mark.slow  # the CLI as a process
 @pytest.mark.parametrize(("name", "damage", "reason"), INDEX_FAULTS)
-def test_cli_unusable_index_with_no_rebuild_exits_4(index_copy, name, damage, reason):
+def test_cli_unusable_index_with_no_rebuild_exits_4(cli_process, index_copy, name, damage, reason):
     before = {p.name: p.stat().st_mtime_ns for p in index_copy.iterdir()}
     damage(index_copy / name)
-    done = _cli_process(index_copy, "--no-rebuild", "--json", FILING)
+    done = cli_process(index_copy, "--no-rebuild", "--json", FILING)
     assert done.returncode == 4
     assert done.stdout == ""
     assert done.stderr.startswith("error: ") and reason in done.stderr
@@ -376,15 +383,15 @@ def test_cli_unusable_index_with_no_rebuild_exits_4(index_copy, name, damage, re
     assert {k: v for k, v in after.items() if k != name} == {k: v for k, v in before.items() if k != name}
 
 
-@pytest.mark.slow
-def test_cli_corrupt_index_is_rebuilt_without_no_rebuild(index_copy):
+@pytest.mark.slow  # the CLI as a process, and a rebuild
+def test_cli_corrupt_index_is_rebuilt_without_no_rebuild(cli_process, index_copy):
     _truncate(index_copy / "dense.faiss")
-    done = _cli_process(index_copy, "--json", FILING)
+    done = cli_process(index_copy, "--json", FILING)
     assert done.returncode == 0, done.stderr
     assert "rebuilding index: index file dense.faiss does not match its checksum" in done.stderr
     assert "Traceback" not in done.stderr
     answer = json.loads(done.stdout)
     assert answer["outcome"] == "answered" and "10个工作日" in answer["answer"]
-    again = _cli_process(index_copy, "--no-rebuild", "--json", FILING)  # the rebuilt index is sound
+    again = cli_process(index_copy, "--no-rebuild", "--json", FILING)  # the rebuilt index is sound
     assert again.returncode == 0, again.stderr
     assert "rebuilding" not in again.stderr

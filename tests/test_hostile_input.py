@@ -5,7 +5,6 @@ Kinds: invisible characters pasted from chat apps, look-alike letters, rare nume
 smuggled facts (reported, disowned, addressed to the system), contradictions."""
 
 import json
-import os
 import subprocess
 import sys
 from datetime import date
@@ -264,11 +263,15 @@ def test_rare_numerals_are_read_as_written(engine, kind, count, mechanism):
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _process(*args, env=None, timeout=300):
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    environment.update(env or {})
-    return subprocess.run([sys.executable, "-m", "assistant", *args], cwd=ROOT, env=environment,
-                          capture_output=True, text=True, timeout=timeout)
+@pytest.fixture
+def process(process_env):
+    """``python -m assistant ...`` run as a process over the session's index."""
+
+    def run(*args, env=None, timeout=300):
+        return subprocess.run([sys.executable, "-m", "assistant", *args], cwd=ROOT, env=process_env(**(env or {})),
+                              capture_output=True, text=True, timeout=timeout)
+
+    return run
 
 
 def _strict(line: str):
@@ -279,8 +282,8 @@ def _strict(line: str):
 
 
 @pytest.mark.slow
-def test_a_date_past_the_calendar_is_a_message_and_a_batch_goes_on(tmp_path):
-    done = _process("ask", "--json", "标准合同9999年12月25日生效，最晚哪天备案？")
+def test_a_date_past_the_calendar_is_a_message_and_a_batch_goes_on(process, tmp_path):
+    done = process("ask", "--json", "标准合同9999年12月25日生效，最晚哪天备案？")
     assert done.returncode == 2 and "outside the years the working calendar covers" in done.stderr
     assert "Traceback" not in done.stderr
     batch = tmp_path / "dates.jsonl"
@@ -291,7 +294,7 @@ def test_a_date_past_the_calendar_is_a_message_and_a_batch_goes_on(tmp_path):
         json.dumps({"id": 4, "question": "标准合同2024年9月30日生效，最晚哪天备案？", "as_of": "2024-09-30"},
                    ensure_ascii=False),
     ]).encode() + b'\n{"id": 5, "question": "\xff\xfe"}\n' + b'{"id": 6, "question": "standard contract filing"}\n')
-    done = _process("ask", "--json", "--batch", str(batch))
+    done = process("ask", "--json", "--batch", str(batch))
     assert done.returncode == 0 and "Traceback" not in done.stderr
     lines = [_strict(line) for line in done.stdout.splitlines()]  # strict JSON: no NaN, no Infinity
     assert len(lines) == 6
@@ -303,23 +306,23 @@ def test_a_date_past_the_calendar_is_a_message_and_a_batch_goes_on(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_batch_file_past_the_size_limit_is_refused_unread(tmp_path):
+def test_a_batch_file_past_the_size_limit_is_refused_unread(process, tmp_path):
     big = tmp_path / "big.jsonl"
     with big.open("wb") as fh:
         fh.truncate(21 * 2**20)  # sparse: no disk used
-    done = _process("ask", "--json", "--batch", str(big))
+    done = process("ask", "--json", "--batch", str(big))
     assert done.returncode == 2 and "larger than" in done.stderr and "Traceback" not in done.stderr
-    done = _process("ask", "--json", "--batch", "/dev/zero", timeout=60)
+    done = process("ask", "--json", "--batch", "/dev/zero", timeout=60)
     assert done.returncode == 2 and "larger than" in done.stderr
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("where", ["missing/folder/out.jsonl", "."], ids=["missing folder", "a directory"])
-def test_exporting_feedback_to_a_bad_path_is_a_message(tmp_path, where):
+def test_exporting_feedback_to_a_bad_path_is_a_message(process, tmp_path, where):
     from assistant.store import open_store
 
     open_store(tmp_path / "f.db")  # a database to export from: the output path is what is wrong
-    done = _process("feedback", "export", "--out", str(tmp_path / where), env={"ASSISTANT_DB": str(tmp_path / "f.db")})
+    done = process("feedback", "export", "--out", str(tmp_path / where), env={"ASSISTANT_DB": str(tmp_path / "f.db")})
     assert done.returncode == 2 and "cannot write" in done.stderr and "Traceback" not in done.stderr
 
 
@@ -363,10 +366,10 @@ def test_an_index_folder_holding_other_files_is_never_replaced(tmp_path, monkeyp
 
 
 @pytest.mark.slow
-def test_an_unwritable_index_location_is_a_message(tmp_path):
+def test_an_unwritable_index_location_is_a_message(process, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder", encoding="utf-8")
-    done = _process("build", env={"ASSISTANT_INDEX_DIR": str(blocker / "index"),
+    done = process("build", env={"ASSISTANT_INDEX_DIR": str(blocker / "index"),
                                   "ASSISTANT_EMBED_CACHE_DIR": str(tmp_path / "cache")})
     assert done.returncode == 2 and "error:" in done.stderr and "Traceback" not in done.stderr
 

@@ -7,6 +7,7 @@ import base64
 import gc
 import sqlite3
 import warnings
+from dataclasses import replace
 
 import pytest
 
@@ -34,9 +35,9 @@ def _client(assistant, store: Store, config: Config):
 
 
 @pytest.fixture
-def client(assistant, tmp_path):
+def client(assistant, temp_config, tmp_path):
     store = open_store(tmp_path / "api.sqlite3")
-    with _client(assistant, store, Config()) as c:
+    with _client(assistant, store, temp_config) as c:
         yield c, store
 
 
@@ -49,10 +50,10 @@ def test_healthz_reports_what_the_replica_serves_and_the_database(client, assist
     assert body["database"] == {"engine": "sqlite", "ok": True, "version": 3}
 
 
-def test_healthz_says_degraded_when_the_database_is_unusable(assistant, tmp_path):
+def test_healthz_says_degraded_when_the_database_is_unusable(assistant, temp_config, tmp_path):
     db = tmp_path / "garbage.sqlite3"
     db.write_bytes(b"not a database" * 100)
-    with _client(assistant, open_store(db), Config()) as c:
+    with _client(assistant, open_store(db), temp_config) as c:
         response = c.get("/healthz")
     assert response.status_code == 200  # it still answers questions
     assert response.json()["status"] == "degraded" and response.json()["database"]["ok"] is False
@@ -119,8 +120,8 @@ def test_feedback_the_database_cannot_take_is_a_503_with_the_reason(client, monk
     assert store.queue() == []
 
 
-def test_with_a_login_the_api_needs_it(assistant, tmp_path):
-    config = Config(username="alice", password="s3cret-pass")
+def test_with_a_login_the_api_needs_it(assistant, temp_config, tmp_path):
+    config = replace(temp_config, username="alice", password="s3cret-pass")
     with _client(assistant, open_store(tmp_path / "api.sqlite3"), config) as c:
         question = {"question": FILING, "as_of": "2025-06-01"}
         assert c.post("/api/ask", json=question).status_code == 401

@@ -10,17 +10,10 @@ from llama_index.core.llms import MockLLM
 from llama_index.core.query_engine import RetrieverQueryEngine
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
-from assistant.api import Assistant
-from assistant.config import ROOT, Config
 from assistant.errors import UsageError
 from assistant.llama_retriever import CorpusRetriever
 
 AS_OF = date(2024, 10, 18)
-
-
-@pytest.fixture(scope="module")
-def assistant():
-    return Assistant(Config(index_dir=ROOT / "var" / "index"))
 
 
 def test_nodes_carry_the_unit_key_verbatim_text_and_metadata(assistant):

@@ -12,12 +12,12 @@ import json
 import subprocess
 import sys
 import threading
+from dataclasses import replace
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from assistant.api import Assistant
 from assistant.config import ROOT, Config
 from assistant.llm import (
     NO_KEY,
@@ -133,11 +133,6 @@ def server():
     yield fake
     fake.server.shutdown()
     fake.server.server_close()
-
-
-@pytest.fixture(scope="module")
-def assistant():
-    return Assistant(Config(index_dir=ROOT / "var" / "index"))
 
 
 @pytest.fixture(scope="module")
@@ -342,13 +337,13 @@ def test_streaming_a_failed_server_ends_with_the_extractive_answer(server, assis
 # --- configuration, secrets and imports -------------------------------------------------------
 
 
-def test_settings_come_from_config_only_when_a_model_is_configured():
-    assert LLMSettings.from_config(Config()) is None
+def test_settings_come_from_config_only_when_a_model_is_configured(temp_config):
+    assert LLMSettings.from_config(temp_config) is None
     with pytest.raises(ValueError, match="ASSISTANT_LLM_MODEL"):
-        LLMSettings.from_config(Config(llm_base_url="http://127.0.0.1:1/v1"))
+        LLMSettings.from_config(replace(temp_config, llm_base_url="http://127.0.0.1:1/v1"))
     with pytest.raises(ValueError, match="http"):
         LLMSettings("127.0.0.1:1/v1", "m")
-    settings = LLMSettings.from_config(Config(llm_base_url="http://x/v1", llm_model="m", llm_api_key=SECRET))
+    settings = LLMSettings.from_config(replace(temp_config, llm_base_url="http://x/v1", llm_model="m", llm_api_key=SECRET))
     assert settings.api_key == SECRET and settings.model == "m"
 
 
@@ -369,6 +364,7 @@ def test_an_empty_key_sends_a_placeholder_not_the_environments_openai_key(server
     assert server.requests[0]["auth"] == f"Bearer {NO_KEY}"
 
 
+@pytest.mark.slow  # a process of its own: this one has imported llama-index
 def test_the_default_path_never_imports_llama_index():
     code = (
         "import sys, assistant.api, assistant.cli, assistant.llm, assistant.prompt, assistant.verify\n"

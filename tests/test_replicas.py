@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gc
 import json
-import os
 import subprocess
 import sys
 import warnings
@@ -28,26 +27,25 @@ FIRST = "我们不是关基，今年累计向境外提供了15万人的个人信
 FOLLOW_UP = "那如果是150万人呢？"
 
 
-def _page(assistant, store, conversations):
+def _page(assistant, store, config, conversations):
     web = pytest.importorskip("assistant.web")
-    from assistant.config import Config
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)  # Gradio's short-lived event loops
-        demo = web.build_ui(assistant, store, Config(), conversations=conversations)
+        demo = web.build_ui(assistant, store, config, conversations=conversations)
         gc.collect()
     fns = list(demo.fns.values() if isinstance(demo.fns, dict) else demo.fns)
     return web, {getattr(f.fn, "__name__", ""): f.fn for f in fns}
 
 
 @pytest.fixture
-def two_replicas(assistant, tmp_path, monkeypatch):
+def two_replicas(assistant, temp_config, tmp_path, monkeypatch):
     from assistant.store import open_store
 
     db = tmp_path / "shared.sqlite3"
     shared = Conversations(open_store(db).page_key())  # what every replica reads from the database
-    web, first = _page(assistant, open_store(db), Conversations(open_store(db).page_key()))
-    _, second = _page(assistant, open_store(db), shared)
+    web, first = _page(assistant, open_store(db), temp_config, Conversations(open_store(db).page_key()))
+    _, second = _page(assistant, open_store(db), temp_config, shared)
     monkeypatch.setattr(web, "STREAM_PAUSE_S", 0)
     return shared.read, first, second, db
 
@@ -115,29 +113,28 @@ def _through_the_browser(shown: list) -> list:
 # --- a replica that must not start ------------------------------------------------------------
 
 
-def _start_app(db: Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    env.update(ASSISTANT_DB=str(db), ASSISTANT_PORT=str(free_port()), ASSISTANT_INDEX_DIR=str(ROOT / "var" / "index"),
-               ASSISTANT_REPLICA="replica-new", GRADIO_ANALYTICS_ENABLED="False")
+def _start_app(env: dict[str, str], db: Path) -> subprocess.CompletedProcess:
+    env = {**env, "ASSISTANT_DB": str(db), "ASSISTANT_PORT": str(free_port()), "ASSISTANT_REPLICA": "replica-new",
+           "GRADIO_ANALYTICS_ENABLED": "False"}
     return subprocess.run([sys.executable, "app.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
 
 
 @pytest.mark.slow
-def test_the_app_refuses_a_database_a_newer_version_migrated(tmp_path):
+def test_the_app_refuses_a_database_a_newer_version_migrated(process_env, tmp_path):
     from assistant.store import open_store
 
     db = tmp_path / "newer.sqlite3"
     with open_store(db).engine.transaction() as tx:
         tx.run("INSERT INTO schema_version (version, applied_at, digest) VALUES (?, ?, ?)", (99, "later", "x"))
-    run = _start_app(db)
+    run = _start_app(process_env(), db)
     assert run.returncode == 5 and "请升级本程序" in run.stderr and "Traceback" not in run.stderr
 
 
 @pytest.mark.slow
-def test_the_app_refuses_to_serve_beside_a_live_replica_with_another_index(tmp_path):
+def test_the_app_refuses_to_serve_beside_a_live_replica_with_another_index(process_env, tmp_path):
     from assistant.store import open_store
 
     db = tmp_path / "shared.sqlite3"
     assert open_store(db).join("replica-old", "another-index-digest", 30.0) == []
-    run = _start_app(db)
+    run = _start_app(process_env(), db)
     assert run.returncode == 6 and "replica-old" in run.stderr and "Traceback" not in run.stderr

@@ -14,7 +14,6 @@ from types import SimpleNamespace
 import pytest
 
 from assistant.accounts import Accounts, add_user, hash_password, read_users, verify_password
-from assistant.config import Config
 from assistant.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,6 +59,7 @@ def test_the_environment_login_is_an_employee_and_no_login_means_an_open_page():
     assert Accounts.load() is None
 
 
+@pytest.mark.slow  # the CLI as a process
 def test_cli_adds_a_user_reading_the_password_from_standard_input(tmp_path):
     users = tmp_path / "users.toml"
     run = subprocess.run([sys.executable, "-m", "assistant", "user", "add", "rita", "--role", "reviewer",
@@ -76,7 +76,7 @@ def test_cli_adds_a_user_reading_the_password_from_standard_input(tmp_path):
 
 
 @pytest.fixture
-def review(assistant, tmp_path):
+def review(assistant, temp_config, tmp_path):
     web = pytest.importorskip("assistant.web")
     users = tmp_path / "users.toml"
     add_user(users, "rita", "reviewer", "reviewer password")
@@ -85,7 +85,7 @@ def review(assistant, tmp_path):
     store = open_store(tmp_path / "review.sqlite3")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)  # Gradio's short-lived event loops
-        demo = web.build_ui(assistant, store, Config(), accounts)
+        demo = web.build_ui(assistant, store, temp_config, accounts)
         gc.collect()
     fns = demo.fns.values() if isinstance(demo.fns, dict) else demo.fns
     handlers = {getattr(f.fn, "__name__", ""): f.fn for f in fns}

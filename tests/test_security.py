@@ -18,13 +18,13 @@ import copy
 import http.cookiejar
 import json
 import logging
-import os
 import subprocess
 import sys
 import threading
 import urllib.error
 import urllib.parse
 import urllib.request
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
@@ -81,10 +81,10 @@ SERVE_CASES = [
 ]
 
 
-def test_a_login_configured_but_not_loaded_refuses_to_serve():
+def test_a_login_configured_but_not_loaded_refuses_to_serve(temp_config):
     webapp = pytest.importorskip("assistant.webapp")
     with pytest.raises(ValueError, match="no accounts were loaded"):
-        webapp.login_guard(Config(username="alice", password=PASSWORD), None)
+        webapp.login_guard(replace(temp_config, username="alice", password=PASSWORD), None)
 
 
 def test_half_a_login_refuses_to_serve():
@@ -95,11 +95,11 @@ def test_half_a_login_refuses_to_serve():
 
 
 @pytest.mark.parametrize(("host", "user", "password", "warning", "auth"), SERVE_CASES)
-def test_serve_warns_beyond_loopback_without_a_password(caplog, host, user, password, warning, auth):
+def test_serve_warns_beyond_loopback_without_a_password(caplog, temp_config, host, user, password, warning, auth):
     webapp = pytest.importorskip("assistant.webapp")
     from assistant.accounts import Accounts
 
-    config = Config(host=host, username=user, password=password)
+    config = replace(temp_config, host=host, username=user, password=password)
     with caplog.at_level(logging.WARNING, logger="assistant.webapp"):
         login = webapp.login_guard(config, Accounts.load(config.username, config.password))
     warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
@@ -137,11 +137,10 @@ def _join(base: str, session: str, question: str, fn_index: int) -> urllib.reque
 
 
 @pytest.mark.slow
-def test_app_with_a_password_refuses_unauthenticated_requests(tmp_path):
+def test_app_with_a_password_refuses_unauthenticated_requests(process_env, tmp_path):
     port = free_port()
     log = tmp_path / "app.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    env.update(
+    env = process_env(
         ASSISTANT_PORT=str(port),
         ASSISTANT_DB=str(tmp_path / "feedback.sqlite3"),
         ASSISTANT_USER="alice",
@@ -260,9 +259,9 @@ def test_key_echoed_by_a_failing_model_is_not_in_answers_or_records(assistant, e
     assert raw and SECRET_KEY.encode() not in raw and PASSWORD.encode() not in raw
 
 
-def test_cli_never_prints_the_key_or_the_password(echoing_endpoint, tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    env.update(
+@pytest.mark.slow  # the CLI as a process
+def test_cli_never_prints_the_key_or_the_password(process_env, echoing_endpoint, tmp_path):
+    env = process_env(
         ASSISTANT_LLM_BASE_URL=echoing_endpoint,
         ASSISTANT_LLM_MODEL="test-model",
         ASSISTANT_LLM_API_KEY=SECRET_KEY,

@@ -65,7 +65,7 @@ def _fresh_pg_database(port: int) -> str:
     return postgres.url(port).rsplit("/", 1)[0] + f"/{name}"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])  # a server: slow
 def target(request, tmp_path) -> str:
     if request.param == "sqlite":
         return str(tmp_path / "store.sqlite3")
@@ -246,6 +246,7 @@ def _recorded_then_stopped(pg_server, retry_s: float) -> tuple[Store, int]:
     return store, answer_id
 
 
+@pytest.mark.slow
 def test_postgres_stopped_then_started_is_ridden_out(pg_server):
     folder, port = pg_server
     store, answer_id = _recorded_then_stopped(pg_server, retry_s=0.5)
@@ -263,6 +264,7 @@ def test_postgres_stopped_then_started_is_ridden_out(pg_server):
     store.close()
 
 
+@pytest.mark.slow
 def test_a_write_waits_out_a_short_outage(pg_server):
     folder, port = pg_server
     store, answer_id = _recorded_then_stopped(pg_server, retry_s=15)

@@ -81,14 +81,15 @@ def test_citation_view_of_a_vanished_key_is_a_message(corpus):
     assert "找不到" in html
 
 
-def test_model_text_streams_as_an_unverified_draft_then_the_verified_answer_replaces_it(assistant, tmp_path, monkeypatch):
+def test_model_text_streams_as_an_unverified_draft_then_the_verified_answer_replaces_it(
+    assistant, temp_config, tmp_path, monkeypatch
+):
     """With a model configured, ``Assistant.ask_stream`` yields text pieces before the final
     answer; the page shows them as a draft marked unverified, then the final answer alone."""
     import gc
     import warnings
 
     web = pytest.importorskip("assistant.web")
-    from assistant.config import Config
     from assistant.store import open_store
 
     final = assistant.ask("标准合同生效后多久要备案？", "2025-06-01")
@@ -103,7 +104,7 @@ def test_model_text_streams_as_an_unverified_draft_then_the_verified_answer_repl
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
-        demo = web.build_ui(StreamingAssistant(), open_store(tmp_path / "f.sqlite3"), Config())
+        demo = web.build_ui(StreamingAssistant(), open_store(tmp_path / "f.sqlite3"), temp_config)
         gc.collect()
     fns = demo.fns.values() if isinstance(demo.fns, dict) else demo.fns
     submit = next(f.fn for f in fns if getattr(f.fn, "__name__", "") == "submit")

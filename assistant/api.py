@@ -44,6 +44,7 @@ EARLIEST_AS_OF = date(1990, 1, 1)
 LATEST_AS_OF = date(2100, 12, 31)
 CHINA_TZ = timezone(timedelta(hours=8))  # China Standard Time has no daylight saving
 
+
 @dataclass(frozen=True)
 class _Plan:
     """What ``ask`` has settled before an answer is composed."""

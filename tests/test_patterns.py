@@ -92,6 +92,7 @@ def test_a_malformed_pattern_file_is_refused_by_name(tmp_path, files, problem):
         registry(tmp_path / "p", words)
 
 
+@pytest.mark.slow  # starts a Python process: a fresh interpreter is the only clean import
 def test_importing_the_rules_reads_no_pattern_file():
     code = (
         "import assistant.rules, assistant.rules.facts; from assistant.rules import patterns; "

@@ -171,6 +171,12 @@ def test_a_relative_day_that_does_not_exist_is_skipped():
         ("向境外提供了10万人以上个人信息", "general", 100_000, None),
         ("向境外提供了超过1万人的敏感个人信息", "sensitive", 10_001, None),
         ("正好10万人的个人信息出境", "general", 100_000, 100_000),
+        # a negated qualifier is read whole, not as the word inside it
+        ("向境外提供了不超过10万人的个人信息", "general", 0, 100_000),
+        ("向境外提供了未超过10万人的个人信息", "general", 0, 100_000),
+        ("向境外提供了不低于10万人的个人信息", "general", 100_000, None),
+        ("we sent personal information of no more than 100,000 people abroad", "general", 0, 100_000),
+        ("we sent personal information of no fewer than 100,000 people abroad", "general", 100_000, None),
         # a count per part: multiplied out when the parts are counted, else a lower bound
         ("拆成两批各8万人的个人信息出境", "general", 160_000, 160_000),
         ("每家子公司各传了5万人的个人信息", "general", 50_000, None),

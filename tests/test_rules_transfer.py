@@ -187,6 +187,17 @@ def test_missing_facts_are_asked_for_not_guessed(engine, question, missing):
     assert "请补充" in result.statement
 
 
+def test_at_most_the_threshold_is_not_read_as_above_it(engine):
+    # "不超过10万人" holds both "不满10万人" (exempt, Provisions Art. 5(4)) and exactly 100,000
+    # (standard contract, Art. 8(2)): the route cannot be decided, and an assessment is never it.
+    q = "我们不是关基，今年累计向境外提供了不超过10万人的个人信息，不含敏感个人信息，不涉及重要数据，走哪条路？"
+    result = engine.evaluate(q, NEW)
+    assert result.missing_facts == ("count_general",)
+    assert "个人信息不超过10万人" in result.statement
+    below = engine.evaluate(q.replace("不超过10万人", "不到10万人"), NEW)
+    assert mech(below) == EX
+
+
 def test_free_trade_zone_exemption_quotes_article_6_and_starts_with_the_provisions(engine):
     question = "我们在自贸区，负面清单以外的数据往境外传，还需要签标准合同吗？"
     result = engine.evaluate(question, NEW)

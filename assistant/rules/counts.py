@@ -19,6 +19,7 @@ anything from a count: no threshold is known here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from .numerals import Numeral, find_numerals, parse_numeral
@@ -220,18 +221,27 @@ def _sensitive_kind_listed(words: str) -> bool:
     )
 
 
+# Words before a count that bound it, and the (low, high, approximate) each makes of the value.
+_QUALIFIERS: dict[str, Callable[[int], tuple[int, int | None, bool]]] = {
+    "below": lambda v: (0, max(v - 1, 0), False),
+    "just_below": lambda v: (0, max(v - 1, 0), True),
+    "above_strict": lambda v: (v + 1, None, False),
+    "at_least": lambda v: (v, None, False),
+    "at_most": lambda v: (0, v, False),
+}
+
+
 def _bounds(value: int, before: str, after: str) -> tuple[int, int | None, bool]:
     before = before[-16:]
     after_unit = pattern("people_after").sub("", after[:24], count=1)
-    if pattern("below").search(before):
-        return 0, max(value - 1, 0), False
-    if pattern("just_below").search(before):
-        return 0, max(value - 1, 0), True
-    if pattern("above_strict").search(before):
-        return value + 1, None, False
-    if pattern("at_least").search(before) or pattern("after_above").match(after) or pattern("after_above").match(after_unit):
+    # The qualifier is the longest one that ends right before the number: "不超过" is at most,
+    # not the "超过" inside it; "no fewer than" is at least, not "fewer than".
+    starts = {name: m.start() for name in _QUALIFIERS if (m := pattern(name).search(before))}
+    if starts:
+        return _QUALIFIERS[min(starts, key=starts.__getitem__)](value)
+    if pattern("after_above").match(after) or pattern("after_above").match(after_unit):
         return value, None, False
-    if pattern("at_most").search(before) or pattern("after_below").match(after) or pattern("after_below").match(after_unit):
+    if pattern("after_below").match(after) or pattern("after_below").match(after_unit):
         return 0, value, False
     approximate = bool(pattern("approx_before").search(before) or pattern("after_approx").match(after))
     return value, value, approximate

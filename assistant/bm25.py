@@ -49,7 +49,8 @@ def fit(docs: Sequence[Sequence[str]], k1: float = 1.2, b: float = 0.75) -> BM25
 
 def scores(stats: BM25Stats, query: Sequence[str]) -> np.ndarray:
     out = np.zeros(len(stats.doc_len), dtype=np.float64)
-    for term in set(query):
+    # sorted: float sums in one order, so equal-looking scores tie the same way in every process
+    for term in sorted(set(query)):
         for doc, tf in stats.postings.get(term, ()):
             norm = stats.k1 * (1 - stats.b + stats.b * stats.doc_len[doc] / stats.avg_len)
             out[doc] += stats.idf[term] * tf * (stats.k1 + 1) / (tf + norm)

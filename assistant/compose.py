@@ -13,6 +13,7 @@ Not here: deciding scope (``assistant``), or writing prose a model would write (
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -113,7 +114,8 @@ class Composer:
         def words_shared(sentence: str) -> float:
             stored = self._sentence_words.get(sentence)
             words = stored if stored is not None else frozenset(self._tokens(sentence))
-            value = sum(self._idf.get(w, 0.0) for w in words & wanted)
+            # fsum: exact whatever order the set yields, so near-ties break the same in every process
+            value = math.fsum(self._idf.get(w, 0.0) for w in words & wanted)
             return value + 0.5 * len(ref_numbers & set(re.findall(r"\d+", sentence)))
 
         wants_quantity = bool(_ASKS_QUANTITY.search(query.text))

@@ -1,10 +1,11 @@
-"""The review queue on the chat page, for logged-in reviewers: ``review_panel(demo, store, accounts)``.
+"""The review queue on the chat page, for logged-in reviewers: ``review_panel(demo, store, accounts, words)``.
 
 A panel under the chat, hidden unless the user logged in with the reviewer role: the flags
 no reviewer has resolved, newest first (``webview.queue_html``), a picker, a verdict (wrong
 citation, wrong answer, fine), a note, and two actions — resolve, or resolve and accept the
 flag as a gold-set candidate — plus a download of the accepted candidates as gold-schema
-JSON lines. Every action is recorded by the store with who and when.
+JSON lines. Every action is recorded by the store with who and when. Its words come from the
+message catalogue (``words``, the chat page's).
 
 Every handler asks again who is calling: hiding the panel is for the page, the check is what
 keeps employees out. Not here: the chat, logins (``accounts``), storage.
@@ -16,13 +17,14 @@ import hashlib
 import io
 import logging
 import tempfile
+from html import escape
 from pathlib import Path
 
 import gradio as gr
 
 from .accounts import Accounts
 from .store import FeedbackError, FeedbackNotSaved, Store
-from .webview import VERDICT_LABELS, flag_label, notice_html, queue_html
+from .webview import VERDICTS, Words, flag_label, notice_html, queue_html, verdict_labels
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +33,9 @@ log = logging.getLogger(__name__)
 _Acted = tuple[str, object, object, object, object]
 
 
-def review_panel(demo: gr.Blocks, store: Store, accounts: Accounts | None) -> None:
+def review_panel(demo: gr.Blocks, store: Store, accounts: Accounts | None, words: Words) -> None:
     """Add the panel to ``demo`` (called while the page is built)."""
+    verdicts = verdict_labels(words)
 
     def reviewer(request: gr.Request | None) -> str | None:
         name = getattr(request, "username", None)
@@ -58,9 +61,10 @@ def review_panel(demo: gr.Blocks, store: Store, accounts: Accounts | None) -> No
             flags = store.queue()
             download = candidates_file()
         except FeedbackError as exc:
-            return notice_html(f"无法读取审核队列：{exc}"), gr.Dropdown(choices=[], value=None), gr.DownloadButton()
-        choices = [(flag_label(f), str(f.feedback_id)) for f in flags]
-        return (queue_html(flags), gr.Dropdown(choices=choices, value=choices[0][1] if choices else None),
+            failed = notice_html(words.say("review_cannot_read", error=exc))
+            return failed, gr.Dropdown(choices=[], value=None), gr.DownloadButton()
+        choices = [(flag_label(words, f), str(f.feedback_id)) for f in flags]
+        return (queue_html(words, flags), gr.Dropdown(choices=choices, value=choices[0][1] if choices else None),
                 gr.DownloadButton(value=download))
 
     def nothing() -> tuple[str, gr.Dropdown, gr.DownloadButton]:
@@ -68,19 +72,18 @@ def review_panel(demo: gr.Blocks, store: Store, accounts: Accounts | None) -> No
         return "", gr.Dropdown(choices=[], value=None), gr.DownloadButton(value=None)
 
     with gr.Column(visible=False, elem_id="review") as panel:
-        gr.HTML("<h3>审核队列</h3><p>用户标记的回答与引用，最新的在前。处理后即移出队列；"
-                "收入金标准候选的条目可下载为金标准格式（JSONL）。</p>")
+        gr.HTML(f"<h3>{escape(words.say('review_title'))}</h3><p>{escape(words.say('review_intro'))}</p>")
         review_status = gr.HTML("", elem_id="review-status")
         with gr.Row(equal_height=True):
-            pick = gr.Dropdown(choices=[], label="待处理的标记", elem_id="review-pick", scale=4)
-            refresh = gr.Button("刷新", elem_id="review-refresh", scale=0, min_width=80)
-        verdict = gr.Radio([(label, key) for key, label in VERDICT_LABELS.items()], label="结论",
+            pick = gr.Dropdown(choices=[], label=words.say("review_pick_label"), elem_id="review-pick", scale=4)
+            refresh = gr.Button(words.say("review_refresh"), elem_id="review-refresh", scale=0, min_width=80)
+        verdict = gr.Radio([(verdicts[key], key) for key in VERDICTS], label=words.say("review_verdict_label"),
                            elem_id="review-verdict")
-        note = gr.Textbox(label="审核备注（可选）", max_lines=4, elem_id="review-note")
+        note = gr.Textbox(label=words.say("review_note_label"), max_lines=4, elem_id="review-note")
         with gr.Row():
-            resolve = gr.Button("处理", variant="primary", elem_id="review-resolve")
-            accept = gr.Button("处理并收入金标准候选", elem_id="review-accept")
-            download = gr.DownloadButton("下载金标准候选（JSONL）", elem_id="review-download")
+            resolve = gr.Button(words.say("review_resolve"), variant="primary", elem_id="review-resolve")
+            accept = gr.Button(words.say("review_accept"), elem_id="review-accept")
+            download = gr.DownloadButton(words.say("review_download"), elem_id="review-download")
         queue_view = gr.HTML("", elem_id="review-queue")
 
     def open_panel(request: gr.Request) -> tuple[gr.Column, str, gr.Dropdown, gr.DownloadButton]:
@@ -92,16 +95,17 @@ def review_panel(demo: gr.Blocks, store: Store, accounts: Accounts | None) -> No
             take: bool = False) -> _Acted:
         name = reviewer(request)
         if name is None:
-            return notice_html("无权操作审核队列：需以审核人身份登录。"), *nothing(), gr.skip()
+            return notice_html(words.say("review_not_allowed")), *nothing(), gr.skip()
         number = str(chosen or "")
-        if not number.isdigit() or outcome not in VERDICT_LABELS:
-            return notice_html("请先选择一条标记和结论。", "warn"), gr.skip(), gr.skip(), gr.skip(), text
+        if not number.isdigit() or outcome not in VERDICTS:
+            return notice_html(words.say("review_pick_first"), "warn"), gr.skip(), gr.skip(), gr.skip(), text
         try:
             store.resolve(int(number), outcome, name, text or "", accept=take)
         except FeedbackNotSaved as exc:
             log.warning("review not saved (%s): %s", store.where(), exc)
             return notice_html(str(exc)), gr.skip(), gr.skip(), gr.skip(), text
-        done = f"已处理 #{chosen}：{VERDICT_LABELS[outcome]}" + ("，并收入金标准候选" if take else "") + f"（{name}）。"
+        values = {"number": chosen, "verdict": verdicts[outcome], "name": name}
+        done = words.say("review_done_accepted", **values) if take else words.say("review_done", **values)
         return notice_html(done, "ok"), *listed(), ""
 
     # (Gradio passes the request only to parameters annotated with gr.Request: no lambdas here)

@@ -13,9 +13,10 @@ click, so any replica behind a load balancer can continue it (the last answer is
 the side panel is kept in the serving process (``gr.State``). Feedback that cannot be
 written is reported on the page, never dropped silently.
 
-HTML comes from ``webview`` (everything escaped). Not here: answering, storage, HTML
-building, HTTP serving (``webapp``), and anything the CLI needs (the CLI never imports this module, so Gradio stays
-off its import path).
+HTML comes from ``webview`` (everything escaped). Every word the page shows comes from the
+assistant's message catalogue (``Assistant.messages``, through ``webview.Words``). Not here:
+answering, storage, HTML building, HTTP serving (``webapp``), and anything the CLI needs (the
+CLI never imports this module, so Gradio stays off its import path).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import os
 import threading
 import time
 from collections.abc import Iterator
+from html import escape
 
 import gradio as gr
 
@@ -37,10 +39,11 @@ from .review_page import review_panel
 from .store import FeedbackNotSaved, Store
 from .types import Answer, Citation
 from .webview import (
-    CITATION_PLACEHOLDER,
+    Words,
     answer_html,
     chip_label,
     citation_html,
+    citation_placeholder,
     draft_html,
     notice_html,
     pieces,
@@ -58,16 +61,27 @@ ASK_CONCURRENCY = 4
 # write), so many share the cores; only the answering inside is held to ASK_CONCURRENCY.
 # (With the whole turn held to 4, 20 users spent most of their time queueing: bench/load.py.)
 TURN_CONCURRENCY = 64
-BUSY_NOTICE = "正在回答上一个问题；回答完成后再发送下一个问题（已输入的问题会保留在输入框中）。"
 
-EXAMPLES = (
-    "标准合同生效后多久要备案？",
-    "我们不是关基，今年累计向境外提供了15万人的个人信息，不含敏感个人信息，不涉及重要数据，走哪条路？",
-    "个人信息保护影响评估应当重点评估哪些内容？",
-    "哪些情形可以免予申报数据出境安全评估、订立标准合同？",
-)
 
-KIND_LABELS = {"up": "👍", "down": "👎", "citation_wrong": "引用有误"}
+def examples(words: Words) -> tuple[str, ...]:
+    """The example questions under the input row."""
+    return (
+        words.say("web_example_filing"),
+        words.say("web_example_path"),
+        words.say("web_example_assessment"),
+        words.say("web_example_exempt"),
+    )
+
+
+def feedback_label(words: Words, kind: str, key: str | None) -> str:
+    """What a feedback notice calls a feedback of ``kind`` (on the citation ``key``, if any)."""
+    kinds = {
+        "up": words.say("web_kind_up"),
+        "down": words.say("web_kind_down"),
+        "citation_wrong": words.say("web_citation_wrong"),
+    }
+    return words.say("web_feedback_on_citation", kind=kinds[kind], unit=key) if key else kinds[kind]
+
 
 CSS = """
 .turn-q, .turn-a { display: flex; gap: .6em; margin: .4em 0; }
@@ -121,6 +135,8 @@ def build_ui(
     """
     del config  # nothing on the page depends on it yet
     conversations = conversations or Conversations(os.urandom(32))
+    words = Words(assistant.messages)  # the page is in Chinese
+    no_citation = citation_placeholder(words)  # the side panel before a citation is opened
 
     def record(answer: Answer) -> int:
         return store.record_answer(answer, assistant.corpus.digest, assistant.embedder_id)
@@ -130,10 +146,10 @@ def build_ui(
     ) -> tuple[list[Turn], str, bool]:
         """Write one feedback row (recording its answer first if that failed earlier)."""
         shown, answers = conversations.read(shown)
-        what = KIND_LABELS[kind] + (f"（{key}）" if key else "")
+        what = feedback_label(words, kind, key)
         try:
             if index >= len(answers):
-                raise FeedbackNotSaved("反馈未保存：这条回答已不在当前对话中")
+                raise FeedbackNotSaved(words.say("web_feedback_gone"))
             record_id = shown[index]["record"]
             if not isinstance(record_id, int):
                 record_id = record(answers[index])
@@ -141,28 +157,25 @@ def build_ui(
             store.add_feedback(record_id, kind, key, comment)
         except FeedbackNotSaved as exc:
             log.warning("feedback not saved (%s): %s", store.where(), exc)
-            gr.Warning(str(exc), title="提示")
-            return shown, notice_html(f"第{index + 1}条回答的{what}：{exc}", "error"), False
-        return shown, notice_html(f"已保存：第{index + 1}条回答的{what}。谢谢！", "ok"), True
+            gr.Warning(str(exc), title=words.say("web_notice_title"))
+            failed = words.say("web_feedback_failed", number=index + 1, what=what, error=exc)
+            return shown, notice_html(failed, "error"), False
+        return shown, notice_html(words.say("web_feedback_saved", number=index + 1, what=what), "ok"), True
 
     demo: gr.Blocks  # Blocks.__enter__ is not annotated
-    with gr.Blocks(title="个人信息出境合规问答助手", analytics_enabled=False) as demo:
+    with gr.Blocks(title=words.say("web_title"), analytics_enabled=False) as demo:
         # The turns shown, oldest first (``Conversations.turn``); held by the page, sent with each request.
         conversation = gr.JSON([], visible=False, elem_id="conversation")
         selected = gr.State(None)  # (answer index, Citation) open in the side panel
 
-        gr.HTML(
-            "<h2>个人信息出境合规问答助手</h2>"
-            "<p>依据《个人信息出境标准合同办法》、标准合同、《促进和规范数据跨境流动规定》等官方文本作答，"
-            "每个回答都附有可核对的条文引用。回答不构成法律意见。</p>"
-        )
+        gr.HTML(f"<h2>{escape(words.say('web_title'))}</h2><p>{escape(words.say('web_intro'))}</p>")
         with gr.Row():
             with gr.Column(scale=3):
 
                 @gr.render(inputs=[conversation])  # type: ignore[untyped-decorator]  # gr.render has no return annotation
                 def show(shown: list[Turn]) -> None:
                     for i, answer in enumerate(conversations.read(shown)[1]):
-                        gr.HTML(question_html(answer.question) + answer_html(answer), key=f"turn-{i}")
+                        gr.HTML(question_html(words, answer.question) + answer_html(words, answer), key=f"turn-{i}")
                         if answer.citations:
                             with gr.Row(elem_classes="chips", key=f"chips-{i}"):
                                 for citation in answer.citations:
@@ -178,11 +191,13 @@ def build_ui(
                                         api_visibility="private",
                                     )
                         with gr.Row(key=f"fb-{i}", equal_height=True):
-                            up = gr.Button("👍 有帮助", size="sm", scale=0, min_width=90, key=f"up-{i}")
-                            down = gr.Button("👎 没帮助", size="sm", scale=0, min_width=90, key=f"down-{i}")
+                            up = gr.Button(words.say("web_helpful"), size="sm", scale=0, min_width=90, key=f"up-{i}")
+                            down = gr.Button(
+                                words.say("web_not_helpful"), size="sm", scale=0, min_width=90, key=f"down-{i}"
+                            )
                             comment = gr.Textbox(
-                                placeholder="备注（可选），点 👍/👎 时一并保存",
-                                label="对这条回答的备注",
+                                placeholder=words.say("web_comment_placeholder"),
+                                label=words.say("web_comment_label"),
                                 show_label=False,
                                 container=False,
                                 scale=1,
@@ -200,8 +215,8 @@ def build_ui(
                 status = gr.HTML("", elem_id="feedback-status")
                 with gr.Row(equal_height=True):
                     question = gr.Textbox(
-                        placeholder="请输入问题，例如：标准合同生效后多久要备案？（回车发送）",
-                        label="问题",
+                        placeholder=words.say("web_question_placeholder"),
+                        label=words.say("web_question_label"),
                         show_label=False,
                         lines=1,
                         max_lines=6,
@@ -214,37 +229,41 @@ def build_ui(
                     # open past midnight would keep asking as of yesterday.
                     as_of = gr.Textbox(
                         value="",
-                        placeholder="留空即今天",
-                        label="截至日期（YYYY-MM-DD）",
+                        placeholder=words.say("web_as_of_placeholder"),
+                        label=words.say("web_as_of_label"),
                         max_lines=1,
                         scale=1,
                         min_width=140,
                         elem_id="as-of",
                     )
                 with gr.Row():
-                    send = gr.Button("提问", variant="primary", elem_id="send")
-                    reset = gr.Button("新对话", elem_id="reset")
-                gr.Examples(examples=[[q] for q in EXAMPLES], inputs=[question], label="示例问题")
+                    send = gr.Button(words.say("web_send"), variant="primary", elem_id="send")
+                    reset = gr.Button(words.say("web_reset"), elem_id="reset")
+                gr.Examples(
+                    examples=[[q] for q in examples(words)], inputs=[question], label=words.say("web_examples_label")
+                )
             with gr.Column(scale=2):
-                citation_view = gr.HTML(CITATION_PLACEHOLDER, elem_id="citation-view")
+                citation_view = gr.HTML(no_citation, elem_id="citation-view")
                 with gr.Row(visible=False, equal_height=True) as cite_row:
                     cite_comment = gr.Textbox(
-                        placeholder="哪里不对？（可选）",
-                        label="对这条引用的备注",
+                        placeholder=words.say("web_cite_comment_placeholder"),
+                        label=words.say("web_cite_comment_label"),
                         show_label=False,
                         container=False,
                         scale=3,
                         elem_id="cite-comment",
                     )
-                    cite_wrong = gr.Button("引用有误", variant="stop", size="sm", scale=1, elem_id="cite-wrong")
+                    cite_wrong = gr.Button(
+                        words.say("web_citation_wrong"), variant="stop", size="sm", scale=1, elem_id="cite-wrong"
+                    )
 
         def open_citation(index: int, answer: Answer, citation: Citation) -> tuple[str, tuple[int, Citation], gr.Row]:
-            html = citation_html(assistant.corpus, assistant.applicability, citation, answer.as_of)
+            html = citation_html(words, assistant.corpus, assistant.applicability, citation, answer.as_of)
             return html, (index, citation), gr.Row(visible=True)
 
         def flag_citation(chosen: tuple[int, Citation] | None, ts: list[Turn], text: str) -> tuple[object, str, str]:
             if chosen is None:
-                return gr.skip(), notice_html("请先点击一条引用。", "warn"), text
+                return gr.skip(), notice_html(words.say("web_pick_citation_first"), "warn"), text
             index, citation = chosen
             return _after_feedback(save_feedback(ts, index, "citation_wrong", citation.key, text), text)
 
@@ -263,13 +282,14 @@ def build_ui(
                 clean = clean_question(text)
                 when = parse_as_of(as_of_text)
             except AssistantError as exc:
-                yield notice_html(f"无法提问：{exc}"), skip, skip, skip
+                yield notice_html(words.say("web_cannot_ask", error=exc)), skip, skip, skip
                 return
             shown, earlier = conversations.read(shown)
             # The box is emptied as the question is taken: text typed there from now on is the
             # user's next question, which waits (and says so) until this answer is done.
-            busy = notice_html(BUSY_NOTICE, "warn")
-            yield question_html(clean) + notice_html("正在检索条文……", "warn"), skip, "", busy
+            asked = question_html(words, clean)
+            busy = notice_html(words.say("web_busy"), "warn")
+            yield asked + notice_html(words.say("web_searching"), "warn"), skip, "", busy
             try:
                 answer: Answer | None = None
                 draft = ""
@@ -277,21 +297,21 @@ def build_ui(
                     for event in assistant.ask_stream(clean, when, previous=earlier[-1] if earlier else None):
                         if isinstance(event, str):  # a configured model writing; verified at the end
                             draft += event
-                            yield question_html(clean) + draft_html(draft), skip, skip, skip
+                            yield asked + draft_html(words, draft), skip, skip, skip
                         else:
                             answer = event
             except AssistantError as exc:
-                yield question_html(clean) + notice_html(f"无法回答：{exc}"), skip, skip, ""
+                yield asked + notice_html(words.say("web_cannot_answer", error=exc)), skip, skip, ""
                 return
             except Exception:
                 log.exception("unexpected failure answering %r", clean)
-                yield question_html(clean) + notice_html("内部错误，未能回答。请稍后重试或联系管理员。"), skip, skip, ""
+                yield asked + notice_html(words.say("web_internal_error")), skip, skip, ""
                 return
             assert answer is not None, "ask_stream ends with exactly one Answer"
             # (the notice is sent again rather than skipped: Gradio builds a whole component
             # for every skipped output of every step, and that was a tenth of a turn's CPU)
             for part in pieces(answer.answer):
-                yield question_html(clean) + answer_html(answer, part, streaming=True), skip, skip, busy
+                yield asked + answer_html(words, answer, part, streaming=True), skip, skip, busy
                 time.sleep(STREAM_PAUSE_S)
             note = ""
             try:
@@ -299,7 +319,7 @@ def build_ui(
             except FeedbackNotSaved as exc:
                 log.warning("answer not recorded (%s): %s", store.where(), exc)
                 answer_id = None
-                note = notice_html(f"本条回答未能记录（{exc}）。对它的反馈会在点击时重新尝试保存。", "warn")
+                note = notice_html(words.say("web_not_recorded", error=exc), "warn")
             yield "", [*shown, conversations.turn(answer, answer_id)], skip, note
 
         # Enter and the button are one event, answered once at a time per page: a second
@@ -317,11 +337,11 @@ def build_ui(
         )
 
         reset.click(
-            lambda: ([], None, CITATION_PLACEHOLDER, gr.Row(visible=False), "", ""),
+            lambda: ([], None, no_citation, gr.Row(visible=False), "", ""),
             outputs=[conversation, selected, citation_view, cite_row, pending, status],
             api_visibility="private",
         )
-        review_panel(demo, store, accounts)
+        review_panel(demo, store, accounts, words)
     return demo
 
 

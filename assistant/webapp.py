@@ -80,7 +80,7 @@ def build_app(
         demo,
         path="/",
         auth=auth,
-        auth_message="请登录出境合规问答助手（多次输错密码后，需等待至多30秒再试）" if auth else None,
+        auth_message=assistant.messages.say("web_login_prompt", False) if auth else None,  # the page is in Chinese
         show_error=False,  # errors are shown as messages by the handlers, never as tracebacks
         ssr_mode=False,
         css=CSS,

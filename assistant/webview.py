@@ -5,32 +5,61 @@ text passes through ``html.escape`` before it meets markup, so a question such a
 ``<img src=x onerror=alert(1)>`` or ``[点我](javascript:...)`` shows as the literal
 characters typed; nothing here emits Markdown, which would reinterpret them.
 
-Not here: Gradio components and events (``web``), deciding anything about the answer.
+Every word the pages show comes from the message catalogue through ``Words`` (the catalogue
+in the page's language), which the functions that word something take first; a message is
+escaped whole, with the values filled into it.
+
+Not here: Gradio components and events (``web``), deciding anything about the answer, the
+catalogue itself (``messages``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from html import escape
 
 from .applicability import Applicability
+from .messages import Messages
 from .store import Flag
 from .text import source_label
 from .types import Answer, Citation, Corpus
 
-OUTCOME_LABELS = {
-    "answered": "已作答",
-    "needs_facts": "需补充事实",
-    "not_covered": "不在收录范围",
-}
+# The verdicts a reviewer gives a flag (the store's values), in the order the page offers them.
+VERDICTS = ("wrong_citation", "wrong_answer", "fine")
 
-MECHANISM_LABELS = {
-    "exempt": "结论：免予申报安全评估、订立标准合同或认证",
-    "standard_contract_or_certification": "结论：标准合同或认证",
-    "security_assessment": "结论：申报数据出境安全评估",
-}
+
+@dataclass(frozen=True)
+class Words:
+    """The message catalogue in the pages' language (Chinese unless ``english``)."""
+
+    messages: Messages
+    english: bool = False
+
+    def say(self, key: str, **values: object) -> str:
+        return self.messages.say(key, self.english, **values)
+
+
+def outcome_label(words: Words, outcome: str) -> str:
+    # (each key said where it is used, so tests/test_messages.py sees it)
+    labels = {
+        "answered": words.say("web_outcome_answered"),
+        "needs_facts": words.say("web_outcome_needs_facts"),
+        "not_covered": words.say("web_outcome_not_covered"),
+    }
+    return labels.get(outcome, outcome)
+
+
+def verdict_labels(words: Words) -> dict[str, str]:
+    """Each of ``VERDICTS`` with its words."""
+    return {
+        "wrong_citation": words.say("review_verdict_wrong_citation"),
+        "wrong_answer": words.say("review_verdict_wrong_answer"),
+        "fine": words.say("review_verdict_fine"),
+    }
+
 
 _PIECE = re.compile(r"[^。；！？\n]*[。；！？\n]+|[^。；！？\n]+")
 
@@ -40,21 +69,26 @@ def _text(value: str) -> str:
     return escape(value, quote=True)
 
 
-def decider(answer: Answer) -> str:
+def decider(words: Words, answer: Answer) -> str:
     """Who decided: the rule with its version, or retrieval of the articles."""
     if answer.rule is not None:
-        return f"规则 {answer.rule.id} v{answer.rule.version}"
-    return "检索条文"
+        return words.say("web_decider_rule", rule=answer.rule.id, version=answer.rule.version)
+    return words.say("web_decider_retrieval")
 
 
-def decision_label(answer: Answer) -> str | None:
+def decision_label(words: Words, answer: Answer) -> str | None:
     """The rule's decision in a few words (mechanism or deadline), when a rule decided."""
     decision = answer.rule.decision if answer.rule is not None else {}
     mechanism = decision.get("mechanism")
     if mechanism:
-        return MECHANISM_LABELS.get(str(mechanism), f"结论：{mechanism}")
+        mechanisms = {
+            "exempt": words.say("web_mechanism_exempt"),
+            "standard_contract_or_certification": words.say("web_mechanism_contract"),
+            "security_assessment": words.say("web_mechanism_assessment"),
+        }
+        return mechanisms.get(str(mechanism)) or words.say("web_mechanism_other", mechanism=mechanism)
     if decision.get("deadline"):
-        return f"截止日：{decision['deadline']}"
+        return words.say("web_deadline", deadline=decision["deadline"])
     return None
 
 
@@ -77,22 +111,25 @@ def pieces(text: str, steps: int = 4) -> Iterator[str]:
         yield text
 
 
-def question_html(question: str) -> str:
-    return f'<div class="turn-q"><span class="who">问</span><div class="body">{_text(question)}</div></div>'
+def question_html(words: Words, question: str) -> str:
+    return (
+        f'<div class="turn-q"><span class="who">{_text(words.say("web_asked"))}</span>'
+        f'<div class="body">{_text(question)}</div></div>'
+    )
 
 
-def answer_html(answer: Answer, text: str | None = None, streaming: bool = False) -> str:
+def answer_html(words: Words, answer: Answer, text: str | None = None, streaming: bool = False) -> str:
     """The answer card: outcome, who decided, as-of date, rule warnings, then the text.
 
     ``text`` replaces the answer text while it is still streaming in.
     """
     outcome = answer.outcome
     badges = (
-        f'<span class="badge outcome-{escape(outcome)}">{escape(OUTCOME_LABELS.get(outcome, outcome))}</span>'
-        f'<span class="badge decider">{escape(decider(answer))}</span>'
-        f'<span class="badge asof">截至 {escape(answer.as_of.isoformat())}</span>'
+        f'<span class="badge outcome-{escape(outcome)}">{escape(outcome_label(words, outcome))}</span>'
+        f'<span class="badge decider">{escape(decider(words, answer))}</span>'
+        f'<span class="badge asof">{escape(words.say("web_as_of", date=answer.as_of.isoformat()))}</span>'
     )
-    decided = decision_label(answer)
+    decided = decision_label(words, answer)
     if decided:
         badges += f'<span class="badge decision">{escape(decided)}</span>'
     warnings = ""
@@ -102,18 +139,18 @@ def answer_html(answer: Answer, text: str | None = None, streaming: bool = False
     body = answer.answer if text is None else text
     cursor = '<span class="cursor">▍</span>' if streaming else ""
     return (
-        f'<div class="turn-a"><span class="who">答</span><div class="body">'
+        f'<div class="turn-a"><span class="who">{_text(words.say("web_answered"))}</span><div class="body">'
         f'<div class="badges">{badges}</div>{warnings}'
         f'<div class="answer-text">{_text(body)}{cursor}</div></div></div>'
     )
 
 
-def draft_html(text: str) -> str:
+def draft_html(words: Words, text: str) -> str:
     """A model's answer while it streams in: plain escaped text marked as not yet verified;
     the verified answer replaces it when it arrives."""
     return (
-        '<div class="turn-a"><span class="who">答</span><div class="body">'
-        '<div class="badges"><span class="badge decider">生成中（尚未核验）</span></div>'
+        f'<div class="turn-a"><span class="who">{_text(words.say("web_answered"))}</span><div class="body">'
+        f'<div class="badges"><span class="badge decider">{_text(words.say("web_drafting"))}</span></div>'
         f'<div class="answer-text">{_text(text)}<span class="cursor">▍</span></div></div></div>'
     )
 
@@ -136,30 +173,33 @@ def _date(value: date | None) -> str:
     return value.isoformat() if value else "—"
 
 
-def citation_html(corpus: Corpus, applicability: Applicability, citation: Citation, as_of: date) -> str:
+def citation_html(
+    words: Words, corpus: Corpus, applicability: Applicability, citation: Citation, as_of: date
+) -> str:
     """The whole cited unit with the quoted span marked, its instrument, and whether it governs."""
     unit = corpus.units.get(citation.key)
     if unit is None:  # the corpus changed under a running session
-        return notice_html(f"语料中已找不到 {citation.key}，可能已更新，请重新提问。")
+        return notice_html(words.say("web_citation_gone", unit=citation.key))
     inst = corpus.instruments[unit.doc_id]
     label = applicability.label(citation.key, as_of)
     status_note = (
-        notice_html(f"注意：截至 {as_of.isoformat()}，本条{label}。", "warn")
+        notice_html(words.say("web_citation_not_in_force", date=as_of.isoformat(), label=label), "warn")
         if label
-        else notice_html(f"截至 {as_of.isoformat()}，本条适用。", "ok")
+        else notice_html(words.say("web_citation_in_force", date=as_of.isoformat()), "ok")
     )
     quoted = unit.text if unit.text.strip() else unit.heading
     found = citation.quote in quoted
-    missing = "" if found else notice_html("引文未能在原文中定位，以下为原文全文。", "warn")
-    meta = (
-        f"<dt>文件</dt><dd>{_text(source_label(inst.title, ''))}</dd>"
-        f"<dt>文号</dt><dd>{_text(inst.number or '—')}</dd>"
-        f"<dt>状态</dt><dd>{_text(inst.status or '—')}</dd>"
-        f"<dt>施行日期</dt><dd>{_text(_date(inst.effective))}</dd>"
-        f"<dt>发布日期</dt><dd>{_text(_date(inst.published))}</dd>"
-    )
+    missing = "" if found else notice_html(words.say("web_quote_not_found"), "warn")
+    details = [
+        (words.say("web_meta_document"), source_label(inst.title, "")),
+        (words.say("web_meta_number"), inst.number or "—"),
+        (words.say("web_meta_status"), inst.status or "—"),
+        (words.say("web_meta_effective"), _date(inst.effective)),
+        (words.say("web_meta_published"), _date(inst.published)),
+    ]
     if inst.replaced_on:
-        meta += f"<dt>被替代日期</dt><dd>{_text(_date(inst.replaced_on))}</dd>"
+        details.append((words.say("web_meta_replaced"), _date(inst.replaced_on)))
+    meta = "".join(f"<dt>{_text(name)}</dt><dd>{_text(value)}</dd>" for name, value in details)
     return (
         f'<div class="citation-view" data-key="{escape(citation.key)}">'
         f"<h3>{_text(source_label(inst.title, unit.locator))}</h3>"
@@ -170,42 +210,53 @@ def citation_html(corpus: Corpus, applicability: Applicability, citation: Citati
     )
 
 
-CITATION_PLACEHOLDER = '<div class="citation-view empty">点击回答下方的引用，查看条文原文。</div>'
+def citation_placeholder(words: Words) -> str:
+    """The side panel before a citation is opened."""
+    return f'<div class="citation-view empty">{_text(words.say("web_citation_placeholder"))}</div>'
 
 
-FLAG_LABELS = {"down": "👎 没帮助", "citation_wrong": "引用有误"}
-VERDICT_LABELS = {"wrong_citation": "引用有误", "wrong_answer": "回答有误", "fine": "无误"}
+def _flag_kind(words: Words, kind: str) -> str:
+    kinds = {"down": words.say("web_not_helpful"), "citation_wrong": words.say("web_citation_wrong")}
+    return kinds.get(kind, kind)
 
 
-def flag_label(flag: Flag) -> str:
+def flag_label(words: Words, flag: Flag) -> str:
     """One line naming a flag in the reviewer's picker."""
-    what = FLAG_LABELS.get(flag.kind, flag.kind) + (f"（{flag.citation_key}）" if flag.citation_key else "")
+    what = _flag_kind(words, flag.kind)
+    if flag.citation_key:
+        what = words.say("web_feedback_on_citation", kind=what, unit=flag.citation_key)
     question = flag.question if len(flag.question) <= 40 else flag.question[:39] + "…"
-    return f"#{flag.feedback_id} {what}：{question}"
+    return words.say("review_flag_line", number=flag.feedback_id, what=what, question=question)
 
 
-def queue_html(flags: list[Flag]) -> str:
+def queue_html(words: Words, flags: list[Flag]) -> str:
     """The review queue, newest first: each flag with its question, as-of date, answer, the
     citations with their quotes, and the flag with the user's note."""
     if not flags:
-        return '<div class="notice notice-ok">审核队列为空：没有待处理的标记。</div>'
+        return notice_html(words.say("review_queue_empty"), "ok")
+    asked = _text(words.say("web_asked"))
     cards = []
     for flag in flags:
         cited = "".join(
             f'<li{" class=flagged" if c.get("key") == flag.citation_key else ""}>'
-            f"<b>{_text(source_label(c.get('title', ''), c.get('locator', '')))}</b>（{_text(c.get('key', ''))}）："
-            f"“{_text(c.get('quote', ''))}”</li>"
+            f"<b>{_text(source_label(c.get('title', ''), c.get('locator', '')))}</b>"
+            f"{_text(words.say('review_cited', unit=c.get('key', ''), quote=c.get('quote', '')))}</li>"
             for c in flag.citations
         )
-        note = f'<div class="flag-note">备注：{_text(flag.comment)}</div>' if flag.comment else ""
+        note = (
+            f'<div class="flag-note">{_text(words.say("review_user_note", comment=flag.comment))}</div>'
+            if flag.comment
+            else ""
+        )
+        outcome = _text(outcome_label(words, flag.outcome))
         cards.append(
             f'<div class="flag-card" id="flag-{flag.feedback_id}">'
             f'<div class="badges"><span class="badge decision">#{flag.feedback_id}</span>'
-            f'<span class="badge">{_text(FLAG_LABELS.get(flag.kind, flag.kind))}</span>'
-            f'<span class="badge">截至 {_text(flag.as_of)}</span>'
-            f'<span class="badge outcome-{_text(flag.outcome)}">{_text(OUTCOME_LABELS.get(flag.outcome, flag.outcome))}</span>'
-            f'<span class="badge">标记于 {_text(flag.flagged_at)}</span></div>'
-            f'<div class="turn-q"><span class="who">问</span><div class="body">{_text(flag.question)}</div></div>'
+            f'<span class="badge">{_text(_flag_kind(words, flag.kind))}</span>'
+            f'<span class="badge">{_text(words.say("web_as_of", date=flag.as_of))}</span>'
+            f'<span class="badge outcome-{_text(flag.outcome)}">{outcome}</span>'
+            f'<span class="badge">{_text(words.say("review_flagged_at", time=flag.flagged_at))}</span></div>'
+            f'<div class="turn-q"><span class="who">{asked}</span><div class="body">{_text(flag.question)}</div></div>'
             f'<div class="answer-text">{_text(flag.answer)}</div>'
             f'<ul class="cited">{cited}</ul>{note}</div>'
         )

@@ -35,7 +35,8 @@ from assistant.errors import UsageError
 from assistant.messages import Messages
 from assistant.types import OUTCOMES, Answer
 
-NOT_COVERED_ZH, NOT_COVERED_EN = Messages.load().texts["not_covered"]
+MESSAGES = Messages.load()
+NOT_COVERED_ZH, NOT_COVERED_EN = MESSAGES.texts["not_covered"]
 
 ROOT = Path(__file__).resolve().parent.parent
 FILING = "标准合同生效后多久要备案？"
@@ -612,7 +613,7 @@ WEB_ANSWERED = [
 
 @pytest.mark.parametrize(("question", "as_of", "badge", "fragment"), WEB_ANSWERED)
 def test_web_answers_and_escapes(web_page, monkeypatch, question, as_of, badge, fragment):
-    from assistant.webview import answer_html, question_html
+    from assistant.webview import Words, answer_html, question_html
 
     outputs = _submit(web_page, monkeypatch, question, as_of)
     pending, shown, question_box, status = outputs[-1]
@@ -622,7 +623,8 @@ def test_web_answers_and_escapes(web_page, monkeypatch, question, as_of, badge, 
     assert question_box == {"__type__": "update"}
     assert len(shown) == 1 and isinstance(shown[0]["record"], int)
     answer = Answer.from_dict(shown[0]["answer"])
-    html = question_html(answer.question) + answer_html(answer)
+    words = Words(MESSAGES)
+    html = question_html(words, answer.question) + answer_html(words, answer)
     assert badge in html and fragment in html
     assert "<script>" not in html and "<img" not in html
     if badge == "需补充事实":

@@ -10,10 +10,12 @@ import pytest
 
 from assistant.applicability import load_applicability
 from assistant.corpus import load_corpus
+from assistant.messages import Messages
 from assistant.types import Answer, Citation, RuleResult
-from assistant.webview import answer_html, citation_html, decider, highlight, pieces, question_html
+from assistant.webview import Words, answer_html, citation_html, decider, highlight, pieces, question_html
 
 ROOT = Path(__file__).resolve().parent.parent
+WORDS = Words(Messages.load())
 ATTACK = "<img src=x onerror=alert(1)> [点我](javascript:alert(1)) \"' &amp;"
 
 
@@ -22,7 +24,7 @@ def _answer(text: str = "答复。", rule: RuleResult | None = None, question: s
 
 
 def test_question_and_answer_escape_everything():
-    html = question_html(ATTACK) + answer_html(_answer(ATTACK), text=ATTACK)
+    html = question_html(WORDS, ATTACK) + answer_html(WORDS, _answer(ATTACK), text=ATTACK)
     assert "<img" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "&amp;amp;" in html  # an entity typed by the user stays literal text
@@ -50,9 +52,9 @@ def test_pieces_grow_to_the_whole_text():
 
 def test_decider_and_decision_badges():
     rule = RuleResult("R-TRANSFER-2024", 3, {"mechanism": "security_assessment"}, {}, (), ("数据<未公布>",), ())
-    assert decider(_answer()) == "检索条文"
-    assert decider(_answer(rule=rule)) == "规则 R-TRANSFER-2024 v3"
-    html = answer_html(_answer(rule=rule))
+    assert decider(WORDS, _answer()) == "检索条文"
+    assert decider(WORDS, _answer(rule=rule)) == "规则 R-TRANSFER-2024 v3"
+    html = answer_html(WORDS, _answer(rule=rule))
     assert "申报数据出境安全评估" in html and "数据&lt;未公布&gt;" in html
 
 
@@ -66,17 +68,17 @@ def test_citation_view_shows_unit_instrument_and_applicability(corpus):
     unit = corpus.units["measures#第七条"]
     quote = "10个工作日内向所在地省级网信部门备案"
     html = citation_html(
-        corpus, applicability, Citation(unit.key, "个人信息出境标准合同办法", "第七条", quote), date(2024, 1, 1)
+        WORDS, corpus, applicability, Citation(unit.key, "个人信息出境标准合同办法", "第七条", quote), date(2024, 1, 1)
     )
     assert f"<mark>{quote}</mark>" in html
     assert "国家互联网信息办公室令第13号" in html and "2023-06-01" in html and "本条适用" in html
-    early = citation_html(corpus, applicability, Citation(unit.key, "", "第七条", quote), date(2023, 3, 1))
+    early = citation_html(WORDS, corpus, applicability, Citation(unit.key, "", "第七条", quote), date(2023, 3, 1))
     assert "尚未施行" in early
 
 
 def test_citation_view_of_a_vanished_key_is_a_message(corpus):
     html = citation_html(
-        corpus, load_applicability(corpus), Citation("measures#第九十九条", "", "", ""), date(2024, 1, 1)
+        WORDS, corpus, load_applicability(corpus), Citation("measures#第九十九条", "", "", ""), date(2024, 1, 1)
     )
     assert "找不到" in html
 
@@ -96,6 +98,7 @@ def test_model_text_streams_as_an_unverified_draft_then_the_verified_answer_repl
 
     class StreamingAssistant:
         corpus, applicability, embedder_id = assistant.corpus, assistant.applicability, assistant.embedder_id
+        messages = assistant.messages
 
         def ask_stream(self, question, as_of=None, previous=None):
             yield "模型正在"

@@ -111,7 +111,7 @@ class RuleEngine:
                 missing_facts=tuple(dict.fromkeys(f"count_{c.category}" for c in impossible)),
                 warnings=(),
                 citations=(),
-                statement=notes.impossible_count_statement(impossible[0].raw, en),
+                statement=notes.impossible_count_statement(impossible[0].raw, rule.counting, en),
             )
         inputs = transfer.known_inputs(rule, facts)
         decision = transfer.decide(rule, inputs)
@@ -148,10 +148,10 @@ class RuleEngine:
                 extra_cites.append("other_duties")
         citations = cite(self._corpus, rule, names + extra_cites)
         statement = statements.transfer_statement(
-            rule, decision, citations, as_of, tuple(codes), en, facts.asked_mechanism
+            rule, decision, citations, as_of, tuple(codes), en, self._table, facts.asked_mechanism
         )
-        assumptions = [notes.note_text(n, rule, as_of, en) for n in codes if n in _NOTE_AS_ASSUMPTION]
-        warnings = tuple(notes.note_text(n, rule, as_of, en) for n in codes if n not in _NOTE_AS_ASSUMPTION)
+        assumptions = [notes.note_text(n, rule, as_of, en, self._table) for n in codes if n in _NOTE_AS_ASSUMPTION]
+        warnings = tuple(notes.note_text(n, rule, as_of, en, self._table) for n in codes if n not in _NOTE_AS_ASSUMPTION)
         return RuleResult(
             id=rule.id,
             version=rule.version,

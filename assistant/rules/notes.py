@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from .table import Rule
+from .table import Rule, RuleTable, RuleTableError
 
 # The facts a decision may lack, as a request to the user ({c}: the counting period).
 MISSING = {
@@ -37,8 +37,11 @@ MISSING = {
 }
 
 
-def note_text(code: str, rule: Rule, as_of: date, en: bool) -> str:
-    """One note or warning, by code, in the question's language."""
+def note_text(code: str, rule: Rule, as_of: date, en: bool, table: RuleTable) -> str:
+    """One note or warning, by code, in the question's language; ``table`` is the rule table
+    ``rule`` is from, for a date a note names."""
+    if code == "statutory_duty_not_in_force":
+        return _statutory_duty_not_in_force(table, en)
     zh_text = {
         "approximate": "问题中的人数为约数；临近门槛时请以准确人数为准。",
         "counts_added": "问题中已提供的人数与再提供的人数按累计相加计算（按不同的人计；同一人只计一次）。",
@@ -51,8 +54,6 @@ def note_text(code: str, rule: Rule, as_of: date, en: bool) -> str:
         ),
         "important_data_not_notified": "问题所述数据未被相关部门、地区告知或者公开发布为重要数据：不需要作为重要数据"
         "申报数据出境安全评估（第二条）。",
-        "statutory_duty_not_in_force": "为履行法定职责或者法定义务确需向境外提供个人信息这一条件，由自2025-01-01起施行的"
-        "《网络数据安全管理条例》第三十五条第（六）项规定，截至该日尚未施行，不据此作出判断。",
         "scenarios_not_in_force": "问题所述场景豁免（《促进和规范数据跨境流动规定》第三条至第六条）自该规定施行之"
         "日起才适用，截至该日不适用。",
         "period_longer_than_rule": "问题给出的是自上年1月1日起的累计人数，而现行规定按自当年1月1日起累计计算，"
@@ -86,9 +87,6 @@ def note_text(code: str, rule: Rule, as_of: date, en: bool) -> str:
         ),
         "important_data_not_notified": "The data has not been notified or published as important data, so it "
         "need not be declared as important data for a security assessment (Art. 2).",
-        "statutory_duty_not_in_force": "The condition of a transfer truly needed to perform a statutory duty or "
-        "obligation comes from Network Data Regulation Art. 35(6), in force from 2025-01-01, so it is not applied on "
-        "this date.",
         "scenarios_not_in_force": "The scenario exemptions of the Provisions (Arts. 3-6) apply only from the day "
         "the Provisions took effect, not on this date.",
         "period_longer_than_rule": "The count given runs since 1 January of the previous year, but the Provisions "
@@ -112,6 +110,23 @@ def note_text(code: str, rule: Rule, as_of: date, en: bool) -> str:
     return (en_text if en else zh_text)[code]
 
 
+def _statutory_duty_not_in_force(table: RuleTable, en: bool) -> str:
+    """Network Data Regulation Art. 35(6) is not yet applied: from the first day a rule of the
+    table quotes it."""
+    since = table.first_quoting("statutory_duty")
+    if since is None:
+        raise RuleTableError("no rule of the table quotes statutory_duty, so no date can be named for it")
+    if en:
+        return (
+            "The condition of a transfer truly needed to perform a statutory duty or obligation comes from Network "
+            f"Data Regulation Art. 35(6), in force from {since.isoformat()}, so it is not applied on this date."
+        )
+    return (
+        f"为履行法定职责或者法定义务确需向境外提供个人信息这一条件，由自{since.isoformat()}起施行的"
+        "《网络数据安全管理条例》第三十五条第（六）项规定，截至该日尚未施行，不据此作出判断。"
+    )
+
+
 def conflict_statement(facts: Iterable[str], en: bool) -> str:
     """Ask back about facts the question states both ways, naming them."""
     # counts are named without their period: the two statements may not share one
@@ -125,16 +140,19 @@ def conflict_statement(facts: Iterable[str], en: bool) -> str:
     return "问题中对以下事实的说法前后矛盾，无法据此确定出境路径：" + "；".join(named) + "。请确认实际情况。"
 
 
-def impossible_count_statement(written: str, en: bool) -> str:
-    """Ask for a real count instead of one that cannot be a number of people."""
+def impossible_count_statement(written: str, counting: str | None, en: bool) -> str:
+    """Ask for a real count instead of one that cannot be a number of people, over the
+    period the rule in force counts (``Rule.counting``)."""
+    previous = counting == "since_previous_year"
     if en:
         return (
             f"“{written}” is not a clear, possible number of people (negative, written as a power, more people than "
             "live on Earth, or digits split by a separator or a space), so no transfer path can be decided from it. How many people's personal information "
-            "has been (or will be) provided abroad since 1 January of this year? For example: 150,000 people."
+            f"has been (or will be) provided abroad since 1 January of {'the previous year' if previous else 'this year'}? "
+            "For example: 150,000 people."
         )
     return (
         f"问题中的人数“{written}”不是明确、可能的人数（为负数、以乘方表示、超过全球人口，或数字被分隔符、空格隔开），"
         "无法据此确定出境路径。"
-        "请说明自当年1月1日起累计向境外提供（或拟提供）个人信息的实际人数，例如“15万人”。"
+        f"请说明自{'上年' if previous else '当年'}1月1日起累计向境外提供（或拟提供）个人信息的实际人数，例如“15万人”。"
     )

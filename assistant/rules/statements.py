@@ -17,7 +17,7 @@ from datetime import date
 from ..types import Citation
 from .counts import CountMention
 from .notes import MISSING, note_text
-from .table import Rule
+from .table import Rule, RuleTable
 from .transfer import NO_CONTRACT_YET, Branch, TransferDecision
 
 _COUNTING = {
@@ -164,9 +164,11 @@ def transfer_statement(
     as_of: date,
     notes: tuple[str, ...],
     en: bool,
+    table: RuleTable,
     asked: str | None = None,
 ) -> str:
-    """``asked``: the mechanism a yes/no question asks about (``asked.asked_mechanism``)."""
+    """``table``: the rule table ``rule`` is from, for a date a note names; ``asked``: the
+    mechanism a yes/no question asks about (``asked.asked_mechanism``)."""
     refs = refs_text(citations, en)
     facts = _facts_line(decision, rule, en)
     zc, ec = _COUNTING[rule.counting or "current_year"]
@@ -188,7 +190,7 @@ def transfer_statement(
                     f"截至{as_of.isoformat()}，适用{refs}。结论取决于问题未说明的{'一项' if count == 1 else f'{count}项'}事实。"
                     f"{branches}。请补充：{'；'.join(asks)}。"
                 )
-            return " ".join(p for p in (head, facts, *_notes(notes, rule, as_of, en)) if p)
+            return " ".join(p for p in (head, facts, *_notes(notes, rule, as_of, en, table)) if p)
         if en:
             head = (
                 f"As of {as_of.isoformat()}, the governing rules are {refs}. The question does not give enough "
@@ -204,7 +206,7 @@ def transfer_statement(
             )
         criteria = [r for r in (_reason(rule, name, en) for name, _ in rule.numbers) if r]
         tail = ("Criteria: " + "; ".join(criteria) + ".") if en else ("判断标准：" + "；".join(criteria) + "。")
-        return " ".join(p for p in (head, facts, tail, *_notes(notes, rule, as_of, en)) if p)
+        return " ".join(p for p in (head, facts, tail, *_notes(notes, rule, as_of, en, table)) if p)
     outcome = decision.outcome
     short = _short_answer(asked, outcome.label, en)
     reasons = [r for r in (_reason(rule, b, en) for b in outcome.basis) if r]
@@ -221,7 +223,7 @@ def transfer_statement(
     else:
         head = f"截至{as_of.isoformat()}，适用{refs}。结论：{_label(outcome.label, en)}。"
         why = "依据：" + "；".join(reasons) + "。" if reasons else ""
-    return " ".join(p for p in (short, head, facts, why, *_notes(notes, rule, as_of, en)) if p)
+    return " ".join(p for p in (short, head, facts, why, *_notes(notes, rule, as_of, en, table)) if p)
 
 
 def _short_answer(asked: str | None, label: str, en: bool) -> str:
@@ -356,5 +358,5 @@ _SCENARIO_ZH = {
 }
 
 
-def _notes(codes: Iterable[str], rule: Rule, as_of: date, en: bool) -> list[str]:
-    return [note_text(code, rule, as_of, en) for code in codes]
+def _notes(codes: Iterable[str], rule: Rule, as_of: date, en: bool, table: RuleTable) -> list[str]:
+    return [note_text(code, rule, as_of, en, table) for code in codes]

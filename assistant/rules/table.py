@@ -133,6 +133,12 @@ class RuleTable:
                 return rule
         return None
 
+    def first_quoting(self, name: str) -> date | None:
+        """The first day a rule of the table quotes ``name`` (None: no rule does): from then on
+        the condition it quotes is applied."""
+        days = [rule.valid_from for rule in self.rules if rule.has(name)]
+        return min(days) if days else None
+
 
 def load_rule_table(path: Path | None = None) -> RuleTable:
     """Parse a rule table; the default is the ``rules.toml`` shipped with this package."""

@@ -267,8 +267,14 @@ def _branches(facts: tuple[str, ...], combos: list[Combo]) -> tuple[Branch, ...]
 
 
 def _branch_shape(branches: tuple[Branch, ...]) -> tuple[object, ...]:
-    """What a run of values must share to merge: the same sub-branches and outcomes."""
-    return tuple((b.low, b.high, b.outcome.label if b.outcome else None, _branch_shape(b.then)) for b in branches)
+    """What a run of values must share to merge: the same sub-branches and outcomes. Where
+    the first sub-branch starts is left out: nobody processes fewer people's information than
+    they send abroad, so it starts at the count this run sends, which is no threshold and would
+    otherwise split the run at every point tried ("1人以上、不满2人")."""
+    return tuple(
+        (b.low if i else None, b.high, b.outcome.label if b.outcome else None, _branch_shape(b.then))
+        for i, b in enumerate(branches)
+    )
 
 
 def _matters(name: str, names: list[str], combos: list[Combo]) -> bool:

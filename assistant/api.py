@@ -32,6 +32,7 @@ from .lexicon import load_lexicon
 from .llm import Generated, LLMComposer, LLMSettings, StreamDelta
 from .messages import Messages
 from .query import Query, analyse
+from .reading import Reading
 from .relevance import load_relevance
 from .retrieve import Retriever
 from .route import EARLIEST_COVERED, Refusal, Route, Router
@@ -183,10 +184,13 @@ class Assistant:
         return self.embedder.id
 
     def analyse(self, question: str) -> Query:
-        return self._analyse(self.reader.read(question))
+        return self._analyse(self.read(question))
 
-    def _analyse(self, reading: str) -> Query:
-        """``reading``: the question already in the corpus's writing (``Reader.read``)."""
+    def read(self, question: str) -> Reading:
+        """The question's one reading, in the corpus's writing, that every stage reads."""
+        return Reading.of(self.reader.read(question), asked=question)
+
+    def _analyse(self, reading: Reading) -> Query:
         return analyse(reading, self.lexicon, self._locators, self._titles)
 
     def retrieve(self, question: str, as_of: date | str | None = None, k: int | None = None) -> list[Hit]:
@@ -232,7 +236,7 @@ class Assistant:
         """Where a question goes, decided before anything is retrieved: refused (with the
         reason), decided by a rule, or retrieved. The evaluation and training read it too."""
         text, when = clean_question(question), parse_as_of(as_of)
-        reading = self.reader.read(text)
+        reading = self.read(text)
         return self.router.route(self._analyse(reading), reading, when, previous)
 
     def _plan(self, question: str, as_of: date | str | None, previous: Answer | None) -> _Plan | Answer:
@@ -244,7 +248,7 @@ class Assistant:
         started = time.perf_counter()
         text, when = clean_question(question), parse_as_of(as_of)
         # Everything below reads the question in the corpus's writing; the answer keeps it as asked.
-        reading = self.reader.read(text)
+        reading = self.read(text)
         timings: dict[str, float] = {}
         t = time.perf_counter()
         route = self.router.route(self._analyse(reading), reading, when, previous)

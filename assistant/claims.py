@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 
+from .text import sentence_spans
+
 _NEGATION = re.compile(
     r"(?:不|无|非|未|没|勿|毋|禁止|\bnot\b|\bno\b|n't\b|\bcannot\b|\bnever\b|\bneither\b|\bnor\b)", re.I
 )
 _CONDITIONAL = re.compile(
     r"如果|假如|倘若|若|一旦|如若|否则|达到|超过|\bif\b|\bwhen\b|\bonce\b|\bunless\b|\botherwise\b|\bexceed", re.I
 )
-_SENTENCE_END = re.compile(r"[。；;！!？?\n]|\.(?:\s|$)")
 _CLAIMS = {
     "standard_contract_or_certification": [
         r"(?:可以|可|应当|应|需要|需|须|只需|仅需|只要|能够|能)(?:直接|就|只|也|仍)?(?:通过|签订|签署|签|订立|采用|选择|适用|走|使用|以)+"
@@ -43,12 +44,7 @@ _CLAIM_RES = {mechanism: [re.compile(p, re.I) for p in patterns] for mechanism, 
 
 
 def _sentences(text: str) -> list[str]:
-    parts, start = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        parts.append(text[start : m.end()])
-        start = m.end()
-    parts.append(text[start:])
-    return [p for p in parts if p.strip()]
+    return [text[b:e] for b, e in sentence_spans(text) if text[b:e].strip()]
 
 
 def mechanism_claims(text: str) -> list[tuple[str, str]]:

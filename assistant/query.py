@@ -20,8 +20,9 @@ from dataclasses import dataclass
 
 from . import places, scope
 from .lexicon import Lexicon, expansions, named_docs
-from .rules.numerals import parse_numeral
-from .text import blank, is_english
+from .numerals import parse_numeral
+from .reading import Reading
+from .text import blank, sentence_spans
 from .tokenize import normalize
 
 _CN_DIGITS = "零一二三四五六七八九"
@@ -114,8 +115,8 @@ _APPENDIX = re.compile(r"附录\s*([一二12])|\bappendix\s*([12]|i{1,2})\b", re
 
 # Where a question's ask ends a sentence: the last sentence, and in Chinese the last of its
 # comma-separated parts ("除了标准合同，是否还要按《出口管制法》申请出口许可？").
-_SENTENCE_END = re.compile(r"[。；;！!？?\n]+|(?<=[a-z])\.\s+")
 _COMMA = re.compile(r"[，,]")
+_ENDS_ASKING = re.compile(r"[?？][。；;！!？?]*$")
 # (其他 and 其实 point nowhere: "…，其他公司要签吗")
 _POINTS_BACK = re.compile(r"\s*(?:那个|这个|那些|这些|那|这|该|其(?!他|实|余)|它)")
 
@@ -123,20 +124,22 @@ _POINTS_BACK = re.compile(r"\s*(?:那个|这个|那些|这些|那|这|该|其(?!
 def _asking_start(text: str, english: bool, names_matter: Callable[[str], bool]) -> int:
     """Where the part of ``text`` that asks begins; it runs to the end. ``names_matter`` says
     whether a clause names a matter of its own (a field's or the subject's words)."""
-    ends = [m for m in _SENTENCE_END.finditer(text) if text[m.end() :].strip()]
+    said = [text[b:e].strip() for b, e in sentence_spans(text)]
+    spans = [(b, e, t) for (b, e), t in zip(sentence_spans(text), said, strict=True) if t]
     # Questions in a row all ask ("需不需要办出口许可？这类软件出口归哪个部门管？"): the
     # asking part begins with the first of them.
-    while ends and re.search(r"[?？]", ends[-1].group(0)):
-        ends.pop()
-    start = ends[-1].end() if ends else 0
+    while len(spans) > 1 and _ENDS_ASKING.search(spans[-2][2]):
+        spans.pop()
+    start = spans[-1][0] if spans else 0
+    start += len(text[start:]) - len(text[start:].lstrip())
     if not english:
-        first = _SENTENCE_END.search(text, start)
-        commas = list(_COMMA.finditer(text, start, first.start() if first else len(text)))
+        clause_end = spans[-1][1] if spans else len(text)
+        clause_end = len(text[:clause_end].rstrip("。；;！!？?\n")) if spans else clause_end
+        commas = list(_COMMA.finditer(text, start, clause_end))
         # A last clause that points back ("…听说还要找科技部批人类遗传资源，那个审批要多久",
         # "…改一改再签，这样行吗") asks about the clause before it, unless it names its own
         # matter ("…收取数据服务费，这笔收入在增值税上如何处理").
         if commas and _POINTS_BACK.match(text, commas[-1].end()):
-            clause_end = first.start() if first else len(text)
             if not names_matter(text[commas[-1].end() : clause_end]):
                 commas.pop()
         start = commas[-1].end() if commas else start
@@ -178,12 +181,16 @@ def _references(text: str, named: list[tuple[int, int, str]]) -> list[tuple[tupl
 
 
 def analyse(
-    question: str, lexicon: Lexicon, locators: Mapping[str, tuple[str, ...]], titles: Iterable[str] = ()
+    reading: Reading | str, lexicon: Lexicon, locators: Mapping[str, tuple[str, ...]], titles: Iterable[str] = ()
 ) -> Query:
-    """``locators`` maps each locator (e.g. "第七条") to the doc_ids that have it; ``titles``
+    """What the question (its ``Reading``, or a string read here) names and asks.
+    ``locators`` maps each locator (e.g. "第七条") to the doc_ids that have it; ``titles``
     are the corpus's instrument titles, which the question may name in full."""
+    reading = Reading.of(reading) if isinstance(reading, str) else reading
+    question, english = reading.text, reading.english
+    # matched in lower case with full-width forms folded (the lexicon's form), so its spans
+    # are its own: NFKC may change lengths ("…")
     text = normalize(question)
-    english = is_english(question)
     other_field = scope.other_field(text, lexicon)
     gba = [m.span() for m in scope.GBA_CONTRACT_NAMED.finditer(text)]
     unknown = scope.unknown_titles(text, lexicon, titles)

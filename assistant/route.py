@@ -28,6 +28,7 @@ from enum import StrEnum
 from typing import Literal
 
 from .query import Query
+from .reading import Reading
 from .rules import RuleEngine
 from .rules.followup import looks_like_followup, shifted_as_of
 from .types import Answer, RuleResult
@@ -70,9 +71,10 @@ class Router:
     reader: Reader
     unit_keys: Collection[str]  # every citable unit the corpus holds
 
-    def route(self, query: Query, reading: str, when: date, previous: Answer | None) -> Route:
-        """``reading``: the question in the corpus's writing (``Reader.read``); ``previous``:
-        the conversation's last answer, whose facts a follow-up may carry forward."""
+    def route(self, query: Query, reading: Reading, when: date, previous: Answer | None) -> Route:
+        """``reading``: the question's one reading (``Reading``), from which ``query`` was
+        analysed; ``previous``: the conversation's last answer, whose facts a follow-up may
+        carry forward."""
 
         def refuse(reason: Refusal) -> Route:
             return Route("refuse", query, when, reason=reason)
@@ -94,13 +96,13 @@ class Router:
             return refuse(Refusal.UNKNOWN_TEXT if query.unknown_titles else Refusal.OTHER_FIELD)
         rule = self.rules.evaluate(reading, when)
         context: tuple[str, ...] = ()
-        if previous is not None and previous.rule is not None and looks_like_followup(reading):
+        if previous is not None and previous.rule is not None and looks_like_followup(reading.text):
             if rule is None or rule.missing_facts:
                 context = previous.context or (self.reader.read(previous.question),)
-                when = shifted_as_of(reading, when) or when
+                when = shifted_as_of(reading.text, when) or when
                 carried = self.rules.evaluate_followup(reading, context, when)
                 rule = carried or rule
-                context = (*context, reading) if carried else ()
+                context = (*context, reading.text) if carried else ()
         if rule is not None:
             return Route("rule", query, when, rule=rule, context=context)
         if query.asks_price:

@@ -12,9 +12,14 @@ from collections.abc import Iterable
 QUOTE_WHOLE_UNIT = 320  # a unit this short is quoted whole: it reads better than a fragment
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
-# A sentence ends at a full stop, semicolon, question or exclamation mark (either width),
-# or at a line break; the terminator stays with its sentence.
-_SENTENCE = re.compile(r"[^。；！？;!?\n]*(?:[。；！？;!?]|\n|$)")
+# The one definition of where a sentence ends, for questions, answers and the corpus alike: a
+# run of full stops, semicolons, question or exclamation marks (either width), a line break,
+# or an English full stop after a lower-case letter ("…abroad. Which route?") — not after a
+# capital or a digit, so "U.S." and "3.5万" stay whole (an abbreviation such as "Art." does
+# end one).
+SENTENCE_END = re.compile(r"[。；;！!？?]+|\n|(?<=[a-z])\.(?=\s|$)")
+# Within a sentence, a clause ends at a comma; the "," of "150,000" is no clause end.
+CLAUSE_END = re.compile(SENTENCE_END.pattern + r"|，|,(?!\d{3})")
 
 
 def is_english(text: str) -> bool:
@@ -24,10 +29,30 @@ def is_english(text: str) -> bool:
     return latin > 0 and cjk * 3 < latin
 
 
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, terminator included; together they cover ``text``
+    (a line break after a full stop makes a blank one)."""
+    return _spans(SENTENCE_END, text)
+
+
+def clause_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each clause: sentences cut again at their commas."""
+    return _spans(CLAUSE_END, text)
+
+
+def _spans(end: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in end.finditer(text):
+        spans.append((start, m.end()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
 def sentences(text: str) -> list[str]:
     """Split into sentences; ``"".join(sentences(t)) == t`` always holds."""
-    parts = [m.group(0) for m in _SENTENCE.finditer(text) if m.group(0)]
-    return parts
+    return [text[s:e] for s, e in sentence_spans(text)]
 
 
 def source_label(title: str, locator: str) -> str:

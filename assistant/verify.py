@@ -4,7 +4,8 @@ Pure functions on strings and plain records; no model, no corpus loading, no I/O
 
 - ``number_mentions``: every number, amount, period and date in a text (Arabic and Chinese
   numerals, 万/亿, "10个工作日", "100万人", "2024-10-18", "2024年3月22日", "3年", "10 working
-  days", "1 million people"), as comparable tokens. Article numbers, list markers and
+  days", "1 million people"), as comparable tokens, read by the package's one number reader
+  (``numerals``) and one date reader (``dates``). Article numbers, list markers and
   citation keys are not numbers a reader relies on, so they are masked first.
 - ``unsupported_numbers``: the mentions of an answer that no supporting text contains.
 - ``check_draft``: for one parsed model reply, the quotes checked verbatim (``quotes``), the
@@ -22,17 +23,15 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from .claims import decision_conflicts
+from .dates import WrittenDate, written_dates
+from .numerals import Numeral, find_numerals, numeral_amount
 from .quotes import MIN_QUOTE_CHARS, match_quote, normalise
-from .rules.dates import MONTHS
-from .rules.numerals import CN_NUMERAL_CHARS, parse_numeral
 
 # --- numbers, amounts, periods, dates ------------------------------------------------------
-
-_MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 
 # Units a number can carry, each mapped to a class; "工作日" and "日" are different claims.
 _UNITS = [
@@ -51,21 +50,6 @@ _UNIT_RE = "|".join(f"(?:{pattern})" for pattern, _ in _UNITS)
 _UNIT_CLASS = [(re.compile(f"(?:{pattern})$", re.IGNORECASE), cls) for pattern, cls in _UNITS]
 
 _CN_NUM = "零〇一二两三四五六七八九十百千万亿"
-_DATE_PATTERNS = [
-    # 2024-10-18, 2024/10/18, 2024.10.18
-    re.compile(r"(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)"),
-    # 2024年10月18日, 二〇二四年十月十八日, 2024年3月
-    re.compile(
-        rf"(?P<y>\d{{4}}|[零〇一二三四五六七八九]{{4}})\s*年\s*(?P<m>\d{{1,2}}|[{_CN_NUM}]{{1,3}})\s*月"
-        rf"(?:\s*(?P<d>\d{{1,2}}|[{_CN_NUM}]{{1,3}})\s*[日号])?"
-    ),
-    # 1月1日 (a day of a year named elsewhere: "自当年1月1日起")
-    re.compile(rf"(?P<m>\d{{1,2}}|[{_CN_NUM}]{{1,3}})\s*月\s*(?P<d>\d{{1,2}}|[{_CN_NUM}]{{1,3}})\s*[日号]"),
-    # October 18, 2024 / 18 October 2024 / October 2024
-    re.compile(rf"\b(?P<mn>{_MONTH_RE})\.?\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})\b", re.IGNORECASE),
-    re.compile(rf"\b(?P<d>\d{{1,2}})\s+(?P<mn>{_MONTH_RE})\.?,?\s+(?P<y>\d{{4}})\b", re.IGNORECASE),
-    re.compile(rf"\b(?P<mn>{_MONTH_RE})\.?\s+(?P<y>\d{{4}})\b", re.IGNORECASE),
-]
 
 # Things that look like numbers but are references, not claims: citation keys and doc ids,
 # ordinals (第七条, 第一款, 第2项), Q&A and annex numbers, list markers, English article refs.
@@ -84,16 +68,10 @@ _NOT_NUMBERS = [
     ),
 ]
 
-_QUANTITY = re.compile(
-    r"(?<![A-Za-z_\d.])"
-    rf"(?:(?P<arabic>\d+(?:,\d{{3}})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+)?)(?P<mag>\s*[百千]?[万亿]|\s*(?:million|thousand|billion)\b|k\b)?"
-    rf"|(?P<cn>[零〇一二两三四五六七八九十][{_CN_NUM}]*))"
-    r"(?P<approx>[余多])?"
-    rf"(?:\s*(?P<unit>{_UNIT_RE}))?",
-    re.IGNORECASE,
-)
-_MAGNITUDE = {"万": 10_000, "亿": 100_000_000, "百万": 1_000_000, "千万": 10_000_000, "百亿": 10**10, "千亿": 10**11}
-_EN_MAGNITUDE = {"thousand": 1000, "k": 1000, "million": 1_000_000, "billion": 10**9}
+# What may follow a number: "余"/"多" (an approximate amount), then its unit.
+_AFTER_NUMBER = re.compile(rf"(?P<approx>[余多])?(?:\s*(?P<unit>{_UNIT_RE}))?", re.IGNORECASE)
+# A number glued to a word, a name or a version ("GB35273", "v2.1") is no amount.
+_GLUED = re.compile(r"[A-Za-z_\d.]")
 
 
 @dataclass(frozen=True)
@@ -116,17 +94,6 @@ class Mention:
         return self.token.split(":")[2] if self.token.startswith("q:") else None
 
 
-def chinese_numeral(text: str) -> int | None:
-    """Value of a Chinese numeral ("十五" 15, "一百万" 1000000, "二〇二四" 2024), else None."""
-    if not text or not all(ch in CN_NUMERAL_CHARS for ch in text):
-        return None
-    return parse_numeral(text)
-
-
-def _small_number(text: str) -> int | None:
-    return int(text) if text.isdigit() else chinese_numeral(text)
-
-
 def _format_value(value: Decimal) -> str:
     text = format(value.normalize(), "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
@@ -141,18 +108,13 @@ def _unit_class(unit: str | None) -> str:
     return ""
 
 
-def _date_token(y: str | None, m: str | None, d: str | None, mn: str | None) -> str | None:
-    year = _small_number(y) if y else None
-    month = MONTHS.get(mn.lower().rstrip(".")) if mn else (_small_number(m) if m else None)
-    day = _small_number(d) if d else None
-    if month is None or not 1 <= month <= 12 or (day is not None and not 1 <= day <= 31):
-        return None
-    if year is not None and day is not None:
-        return f"date:{year:04d}-{month:02d}-{day:02d}"
-    if year is not None:
-        return f"ym:{year:04d}-{month:02d}"
-    if day is not None:
-        return f"md:{month:02d}-{day:02d}"
+def _date_token(written: WrittenDate) -> str | None:
+    if written.year is not None and written.day is not None:
+        return f"date:{written.year:04d}-{written.month:02d}-{written.day:02d}"
+    if written.year is not None:
+        return f"ym:{written.year:04d}-{written.month:02d}"
+    if written.day is not None:
+        return f"md:{written.month:02d}-{written.day:02d}"
     return None
 
 
@@ -170,38 +132,34 @@ def number_mentions(text: str) -> tuple[Mention, ...]:
         for m in list(pattern.finditer(work)):
             work = _mask(work, m.start(), m.end())
     found: list[Mention] = []
-    for pattern in _DATE_PATTERNS:
-        for m in list(pattern.finditer(work)):
-            groups = m.groupdict()
-            token = _date_token(groups.get("y"), groups.get("m"), groups.get("d"), groups.get("mn"))
-            if token:
-                found.append(Mention(token, text[m.start() : m.end()]))
-                work = _mask(work, m.start(), m.end())
-    for m in _QUANTITY.finditer(work):
-        mention = _quantity(m, text)
+    for written in written_dates(work):
+        token = _date_token(written)
+        if token:
+            found.append(Mention(token, text[written.start : written.end]))
+            work = _mask(work, written.start, written.end)
+    for numeral in find_numerals(work):
+        mention = _quantity(numeral, work, text)
         if mention:
             found.append(mention)
     return tuple(found)
 
 
-def _quantity(m: re.Match[str], original: str) -> Mention | None:
-    unit = _unit_class(m.group("unit"))
-    if m.group("cn"):
-        value = chinese_numeral(m.group("cn"))
-        # A Chinese numeral counts only with a unit or a magnitude: "一般", "统一", "十分" are words.
-        if value is None or (not unit and not re.search("[万亿]", m.group("cn"))):
-            return None
-        amount = Decimal(value)
-    else:
-        try:
-            amount = Decimal(m.group("arabic").replace(",", ""))
-        except InvalidOperation:
-            return None
-        mag = (m.group("mag") or "").strip().lower()
-        amount *= _MAGNITUDE.get(mag) or _EN_MAGNITUDE.get(mag, 1)
+def _quantity(numeral: Numeral, work: str, original: str) -> Mention | None:
+    if numeral.start and _GLUED.match(work, numeral.start - 1):
+        return None
+    after = _AFTER_NUMBER.match(work, numeral.end)
+    unit = _unit_class(after.group("unit") if after else None)
+    end = after.end() if after else numeral.end
+    # A numeral written only in characters counts only with a unit or a magnitude: "一般",
+    # "统一", "十分" are words.
+    if not re.search(r"[\dA-Za-z]", numeral.raw) and not unit and not re.search("[万亿]", numeral.raw):
+        return None
+    amount = numeral_amount(numeral.raw)
+    if amount is None:
+        return None
     if unit == "10k-person":
         amount, unit = amount * 10_000, "person"
-    return Mention(f"q:{_format_value(amount)}:{unit}", original[m.start() : m.end()].strip())
+    return Mention(f"q:{_format_value(amount)}:{unit}", original[numeral.start : end].strip())
 
 
 def _support_tokens(texts: Iterable[str]) -> set[str]:

@@ -248,7 +248,7 @@ def test_asking_whether_one_is_a_ciio_states_nothing(engine):
 
 
 def test_a_name_written_with_a_financial_numeral_is_no_count(engine):
-    from assistant.rules.numerals import find_numerals
+    from assistant.numerals import find_numerals
 
     assert find_numerals("我们收集大陆人和伍先生的信息") == []
 

@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assistant.corpus import load_corpus
-from assistant.rules.dates import find_dates
+from assistant.dates import find_dates
+from assistant.numerals import find_numerals, parse_numeral
 from assistant.rules.facts import extract_facts
-from assistant.rules.numerals import find_numerals, parse_numeral
 
 AS_OF = date(2024, 6, 1)
 

@@ -10,8 +10,8 @@ from assistant import bm25
 from assistant.corpus import load_corpus
 from assistant.index import chunk_unit
 from assistant.lexicon import Lexicon, load_lexicon
+from assistant.numerals import parse_numeral
 from assistant.query import analyse, int_to_chinese
-from assistant.rules.numerals import parse_numeral
 from assistant.scope import GBA_CONTRACT
 from assistant.text import sentences
 from assistant.tokenize import Tokenizer, write_dictionary

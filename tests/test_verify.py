@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from assistant.claims import decision_conflicts
+from assistant.numerals import parse_numeral
 from assistant.quotes import match_quote
 from assistant.verify import (
     check_draft,
-    chinese_numeral,
     flatten,
     number_mentions,
     unsupported_numbers,
@@ -119,11 +119,11 @@ def test_references_and_words_are_not_numbers(text):
 
 
 def test_chinese_numerals():
-    assert chinese_numeral("十五") == 15
-    assert chinese_numeral("一百万") == 1_000_000
-    assert chinese_numeral("两万") == 20_000
-    assert chinese_numeral("二〇二四") == 2024
-    assert chinese_numeral("一般") is None
+    assert parse_numeral("十五") == 15
+    assert parse_numeral("一百万") == 1_000_000
+    assert parse_numeral("两万") == 20_000
+    assert parse_numeral("二〇二四") == 2024
+    assert parse_numeral("一般") is None
 
 
 def test_a_changed_period_is_unsupported():

@@ -225,7 +225,7 @@ def _toml(path: Path) -> dict[str, Any]:
 
 
 def _days(path: Path, text: str) -> int:
-    from .numerals import parse_numeral
+    from ..numerals import parse_numeral
 
     start, end = text.find("放假"), text.find("天")
     count = parse_numeral(text[start + 2 : end]) if 0 <= start < end else None

@@ -1,6 +1,6 @@
 """Read the counts of people a question gives, and the counting period it names.
 
-``read_counts(text, date_spans)`` returns each count of people as a ``CountMention``: how
+``read_counts(text, numerals, date_spans)`` returns each count of people as a ``CountMention``: how
 many, of which kind (ordinary, sensitive, or only processed), over which period, and how it
 stands to the counts around it.
 
@@ -19,10 +19,11 @@ anything from a count: no threshold is known here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from .numerals import Numeral, find_numerals, parse_numeral
+from ..numerals import Numeral, parse_numeral
+from ..text import CLAUSE_END, SENTENCE_END
 from .patterns import pattern
 
 MAX_PEOPLE = 9_000_000_000  # more than everyone alive
@@ -63,10 +64,11 @@ class CountMention:
     sent: bool = False
 
 
-def read_counts(text: str, date_spans: list[tuple[int, int]]) -> tuple[CountMention, ...]:
-    """Every count of people in ``text`` (digits already folded), left to right; a numeral
-    inside one of ``date_spans`` is part of a date, not a count."""
-    counts = tuple(_counts(text, date_spans))
+def read_counts(text: str, numerals: Sequence[Numeral], date_spans: list[tuple[int, int]]) -> tuple[CountMention, ...]:
+    """Every count of people in ``text`` (digits already folded), left to right, among its
+    ``numerals`` (``Reading.numerals``); a numeral inside one of ``date_spans`` is part of a
+    date, not a count."""
+    counts = tuple(_counts(text, numerals, date_spans))
     if not any(c.category == "general" for c in counts):
         denied = pattern("other_info_denied").search(text)
         if denied and any(c.category == "sensitive" for c in counts):
@@ -91,10 +93,10 @@ def counting_period(text: str) -> str | None:
     return best[1] if best else None
 
 
-def _counts(text: str, date_spans: list[tuple[int, int]]) -> list[CountMention]:
+def _counts(text: str, numerals: Sequence[Numeral], date_spans: list[tuple[int, int]]) -> list[CountMention]:
     vague = _vague_numerals(text)
     found = sorted(
-        [n for n in find_numerals(text) if not any(v.start <= n.start < v.end for v in vague)] + list(vague),
+        [n for n in numerals if not any(v.start <= n.start < v.end for v in vague)] + list(vague),
         key=lambda n: n.start,
     )
     numerals = [
@@ -147,7 +149,7 @@ def _continues_what_was_sent(
         return False
     if mention.total:
         return True
-    return not (pattern("processed").search(clause) or pattern("having").search(clause) or pattern("sentence_break").search(text, previous_at.end, at.start))
+    return not (pattern("processed").search(clause) or pattern("having").search(clause) or SENTENCE_END.search(text, previous_at.end, at.start))
 
 
 def _range_start(text: str, found: list[Numeral], end: Numeral) -> Numeral | None:
@@ -249,9 +251,9 @@ def _bounds(value: int, before: str, after: str) -> tuple[int, int | None, bool]
 
 def _clause_bounds(text: str, pos: int) -> tuple[int, int]:
     start = 0
-    for m in pattern("clause_break").finditer(text, 0, pos):
+    for m in CLAUSE_END.finditer(text, 0, pos):
         start = m.end()
-    after = pattern("clause_break").search(text, pos)
+    after = CLAUSE_END.search(text, pos)
     return start, (after.start() if after else len(text))
 
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from ..dates import DateMention
 from ..errors import UsageError
 from .calendar_days import (
     Arrangement,
@@ -43,7 +44,6 @@ from .calendar_days import (
     corresponding_day,
     working_days_before,
 )
-from .dates import DateMention
 from .facts import Facts
 from .table import Period, Rule, RuleTableError
 

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from ..text import is_english
+from ..reading import Reading
 from ..types import Corpus, RuleResult
 from . import deadline_statements, deadlines, followup, notes, statements, transfer
 from .calendar_days import WorkCalendar, load_work_calendar
@@ -48,21 +48,27 @@ class RuleEngine:
     def table(self) -> RuleTable:
         return self._table
 
-    def evaluate(self, question: str, as_of: date) -> RuleResult | None:
-        """The rule decision for ``question`` as of ``as_of``, or None if no rule decides it."""
-        if not question or not question.strip():
+    def evaluate(self, question: Reading | str, as_of: date) -> RuleResult | None:
+        """The rule decision for ``question`` (its ``Reading``, or a string read here) as of
+        ``as_of``, or None if no rule decides it."""
+        reading = _read(question)
+        if not reading.text.strip():
             return None
-        return self._decide(extract_facts(question, as_of), as_of, is_english(question))
+        return self._decide(extract_facts(reading, as_of), as_of, reading.english)
 
-    def evaluate_followup(self, question: str, earlier: Sequence[str], as_of: date) -> RuleResult | None:
+    def evaluate_followup(
+        self, question: Reading | str, earlier: Sequence[Reading | str], as_of: date
+    ) -> RuleResult | None:
         """Decide ``question`` with the facts of the ``earlier`` questions (first to last)
         carried forward (``followup.merge``); None when no rule can use the result."""
-        if not question or not question.strip() or not earlier:
+        reading = _read(question)
+        if not reading.text.strip() or not earlier:
             return None
-        facts = extract_facts(earlier[0], as_of)
-        for text in (*earlier[1:], question):
-            facts = followup.merge(facts, extract_facts(text, as_of), text)
-        return self._decide(facts, as_of, is_english(question))
+        first, *rest = (_read(q) for q in earlier)
+        facts = extract_facts(first, as_of)
+        for r in (*rest, reading):
+            facts = followup.merge(facts, extract_facts(r, as_of), r.text)
+        return self._decide(facts, as_of, reading.english)
 
     def _decide(self, facts: Facts, as_of: date, en: bool) -> RuleResult | None:
         kind = classify(facts)
@@ -281,3 +287,7 @@ def _calendar_label(d: deadlines.DeadlineDecision) -> str:
     if d.weekend_years:
         parts.append("weekends_only_for_" + ",".join(map(str, d.weekend_years)))
     return ";".join(parts) or "official"
+
+
+def _read(question: Reading | str) -> Reading:
+    return Reading.of(question) if isinstance(question, str) else question

@@ -23,12 +23,13 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
+from ..dates import DateMention, resolve
+from ..numerals import fold_digits
+from ..reading import Reading
 from .asked import asked_mechanism
 from .asserted import asserted
 from .conflicts import conflicting
 from .counts import CountMention, counting_period, period_spans, read_counts
-from .dates import DateMention, find_dates
-from .numerals import fold_digits
 from .patterns import pattern
 from .scenarios import scenarios
 from .status import ciio, important_data
@@ -83,19 +84,21 @@ class Facts:
         return out
 
 
-def extract_facts(question: str, as_of: date) -> Facts:
-    """Read every fact the rules use from ``question``; unstated facts are ``None``. Only the
-    asker's own statements count: reported, disowned and system-addressed words are blanked
-    first (``asserted``)."""
-    question = asserted(question)
-    text = fold_digits(question)
+def extract_facts(question: Reading | str, as_of: date) -> Facts:
+    """Read every fact the rules use from ``question`` (its ``Reading``; a string is read
+    here); unstated facts are ``None``. Only the asker's own statements count: reported,
+    disowned and system-addressed words are blanked first (``asserted``), and the numerals and
+    dates in them dropped."""
+    reading = Reading.of(question) if isinstance(question, str) else question
+    reading = reading.outside(asserted(reading.text))
+    text = fold_digits(reading.text)
     periods = period_spans(text)
     # A date is the start of a counting period when a period's words hold it whole ("自今年1月1日
     # 起"); "今年3月1日签的" only begins with one.
-    dates = tuple(d for d in find_dates(question, as_of) if not any(s <= d.start and d.end <= e for s, e in periods))
-    counts = read_counts(text, [(d.start, d.end) for d in dates])
+    dates = tuple(d for d in resolve(reading.dates, as_of) if not any(s <= d.start and d.end <= e for s, e in periods))
+    counts = read_counts(text, reading.numerals, [(d.start, d.end) for d in dates])
     asked = pattern("concessive").sub("", text)
-    important, status_asked, not_notified = important_data(text)
+    important, status_asked, not_notified = important_data(text, reading.sentences)
     which_path = bool(pattern("asks_which_path").search(asked))
     is_ciio, ciio_conflict = ciio(text)
     return Facts(

@@ -2,7 +2,7 @@
 
 ``ciio(text)`` is the critical-information-infrastructure-operator status the asker states
 (True, False, or None when unstated or only asked), and whether they state it both ways;
-``important_data(text)`` is whether the data is important data, whether that is what the
+``important_data(text, sentences)`` is whether the data is important data, whether that is what the
 question asks, and whether it says no authority ever notified or published any (Provisions
 Art. 2: then none need be declared).
 
@@ -12,15 +12,17 @@ Deliberately not done here: deciding whether a company is a CIIO or its data imp
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .patterns import pattern
 
 
-def important_data(text: str) -> tuple[bool | None, bool, bool]:
+def important_data(text: str, sentences: Sequence[tuple[int, int]]) -> tuple[bool | None, bool, bool]:
     """(whether the data is important data, None when unstated; whether the question is
     whether its data counts as important data; whether it says no one notified or published
     it as important data)."""
     mentions = _important_data_mentions(text)
-    not_notified = _not_notified(text)
+    not_notified = _not_notified(text, sentences)
     # "从来没有被通知过哪些是重要数据，还要按重要数据申报吗？": whether the data counts as important data
     asked = not_notified or ("denied" in mentions and "stated" in mentions)
     return _important_data(mentions, not_notified), asked, not_notified
@@ -63,10 +65,10 @@ def _important_data_mentions(text: str) -> list[str]:
     return out
 
 
-def _not_notified(text: str) -> bool:
+def _not_notified(text: str, spans: Sequence[tuple[int, int]]) -> bool:
     """A sentence names important data and says nobody notified or published any, or the
     sentence after it does ("…可能算重要数据。但从来没有哪个主管部门通知过我们")."""
-    sentences = [m.group() for m in pattern("sentence").finditer(text)]
+    sentences = [text[b:e] for b, e in spans if text[b:e].strip()]
     for i, sentence in enumerate(sentences):
         named = pattern("important").search(sentence)
         if not named:

@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import AssistantError
+from ..numerals import parse_numeral
 from ..types import Corpus
-from .numerals import parse_numeral
 
 FAMILIES = ("transfer", "deadline")
 _PERIOD = re.compile(r"(.+?)(个工作日|个月|年|日)")

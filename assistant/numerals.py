@@ -130,10 +130,19 @@ def fold_digits(text: str) -> str:
 
 def parse_numeral(text: str) -> int | None:
     """The integer a numeral denotes (rounded when a decimal is scaled), or None if it is not one."""
+    value = numeral_amount(text)
+    # A numeral past any count or amount ("一亿亿亿…") is read as this ceiling, which every
+    # caller already treats as impossible, instead of an integer too long to print.
+    return None if value is None else int(min(value, _CEILING).to_integral_value())
+
+
+def numeral_amount(text: str) -> Decimal | None:
+    """The exact amount a numeral denotes ("3.5" stays 3.5), or None if it is not one."""
     text = fold_digits(text).strip()
     words = _EN_WORD_NUMERAL.fullmatch(text)
     if words:
-        return _parse_english_words(text)
+        count = _parse_english_words(text)
+        return None if count is None else Decimal(count)
     m = re.fullmatch(r"(.*?)\s*(thousand|million|billion|mn|k|m)?", text, re.IGNORECASE | re.DOTALL)
     body, suffix = (m.group(1), m.group(2)) if m else (text, None)
     if ("," in body or "，" in body) and not all(_WELL_GROUPED.fullmatch(g) for g in re.findall(r"[\d.,，]+", body)):
@@ -146,9 +155,7 @@ def parse_numeral(text: str) -> int | None:
         return None
     if suffix:
         value *= _EN_MULTIPLIERS[suffix.lower()]
-    # A numeral past any count or amount ("一亿亿亿…") is read as this ceiling, which every
-    # caller already treats as impossible, instead of an integer too long to print.
-    return int(min(value, _CEILING).to_integral_value())
+    return value
 
 
 def find_numerals(text: str) -> list[Numeral]:

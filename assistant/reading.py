@@ -1,0 +1,61 @@
+"""One reading of a question, built once and read by every stage after it.
+
+``Reading.of(text, asked)`` takes the question already in the corpus's writing
+(``writing.Reader.read``) and finds, once, what several stages need: whether it is English,
+its sentences (``text.sentence_spans``), its numerals (``numerals``) and the phrases
+that name days (``dates``, still without an as-of date, which a follow-up may shift).
+Retrieval's analysis (``query``), the rules' fact reader (``rules.facts``) and the router take
+this value instead of reading the string again.
+
+Not here: what the question means (``query``, ``rules``), the canonical writing itself
+(``writing``), and an offset map back to the words as typed: every span is into ``text``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .dates import DatePhrase, read_dates
+from .numerals import Numeral, find_numerals, fold_digits
+from .text import is_english, sentence_spans
+
+
+@dataclass(frozen=True)
+class Reading:
+    asked: str  # the question as the user sent it
+    text: str  # the same in the corpus's writing; every span below is into it
+    english: bool
+    sentences: tuple[tuple[int, int], ...]
+    numerals: tuple[Numeral, ...]
+    dates: tuple[DatePhrase, ...]
+
+    @classmethod
+    def of(cls, text: str, asked: str | None = None) -> Reading:
+        return cls(
+            asked=text if asked is None else asked,
+            text=text,
+            english=is_english(text),
+            sentences=tuple(sentence_spans(text)),
+            # read in the folded digits, so that a numeral's raw words are in ASCII digits
+            numerals=tuple(find_numerals(fold_digits(text))),
+            dates=read_dates(text),
+        )
+
+    def outside(self, blanked: str) -> Reading:
+        """This reading without what ``blanked`` (``text`` with spans replaced by spaces) took
+        out: the numerals and dates that touch a blanked character are dropped."""
+        gone = [i for i, (a, b) in enumerate(zip(self.text, blanked, strict=True)) if a != b]
+        if not gone:
+            return self
+
+        def kept(start: int, end: int) -> bool:
+            return not any(start <= i < end for i in gone)
+
+        return Reading(
+            asked=self.asked,
+            text=blanked,
+            english=self.english,
+            sentences=self.sentences,
+            numerals=tuple(n for n in self.numerals if kept(n.start, n.end)),
+            dates=tuple(d for d in self.dates if kept(d.start, d.end)),
+        )

@@ -15,7 +15,6 @@ catalogue itself (``messages``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -24,7 +23,7 @@ from html import escape
 from .applicability import Applicability
 from .messages import Messages
 from .store import Flag
-from .text import source_label
+from .text import sentence_spans, source_label
 from .types import Answer, Citation, Corpus
 
 # The verdicts a reviewer gives a flag (the store's values), in the order the page offers them.
@@ -59,9 +58,6 @@ def verdict_labels(words: Words) -> dict[str, str]:
         "wrong_answer": words.say("review_verdict_wrong_answer"),
         "fine": words.say("review_verdict_fine"),
     }
-
-
-_PIECE = re.compile(r"[^。；！？\n]*[。；！？\n]+|[^。；！？\n]+")
 
 
 def _text(value: str) -> str:
@@ -100,7 +96,7 @@ def pieces(text: str, steps: int = 4) -> Iterator[str]:
     """The answer text in at most ``steps`` growing prefixes, each ending at a sentence or
     line, for streaming. (Each update costs the server and the browser about as much however
     short it is, so a long answer is sent in a few large steps, not a sentence at a time.)"""
-    ends = [m.end() for m in _PIECE.finditer(text)]
+    ends = [end for _, end in sentence_spans(text)]
     if not ends:
         return
     # the first sentence end at or past each equal share of the text

@@ -44,10 +44,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assistant.corpus import load_corpus
+from assistant.numerals import parse_numeral
 from assistant.rules import RuleEngine, check_table, load_rule_table
 from assistant.rules.calendar_days import WorkCalendar, load_work_calendar
 from assistant.rules.notes import note_text
-from assistant.rules.numerals import parse_numeral
 from assistant.rules.table import Quote, Rule, RuleTable
 from assistant.text import is_english
 from assistant.types import Corpus, RuleResult

@@ -576,3 +576,11 @@ def test_every_written_form_of_a_number_reads_back_as_itself(n):
 )
 def test_a_second_wan_multiplies_the_group_before_it(written, value):
     assert parse_numeral(written) == value
+
+
+def test_a_list_of_counts_sent_goes_on_across_a_semicolon_but_not_a_full_stop():
+    # a semicolon joins the parallel parts of one sentence; a full stop ends the list
+    joined = extract_facts("去年给境外集团发了9万人的会员资料；今年1月1日到现在发了3万人", AS_OF)
+    assert [c.sent for c in joined.counts] == [True, True]
+    ended = extract_facts("去年给境外集团发了9万人的会员资料。今年1月1日到现在发了3万人", AS_OF)
+    assert [c.sent for c in ended.counts] == [True, False]

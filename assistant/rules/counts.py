@@ -149,7 +149,10 @@ def _continues_what_was_sent(
         return False
     if mention.total:
         return True
-    return not (pattern("processed").search(clause) or pattern("having").search(clause) or SENTENCE_END.search(text, previous_at.end, at.start))
+    # A semicolon joins the parallel parts of one sentence ("去年发了9万人；今年1月1日到现在发了3万人"),
+    # so a list of counts goes on across it.
+    sentence_ended = any(m.group().strip("；;") for m in SENTENCE_END.finditer(text, previous_at.end, at.start))
+    return not (pattern("processed").search(clause) or pattern("having").search(clause) or sentence_ended)
 
 
 def _range_start(text: str, found: list[Numeral], end: Numeral) -> Numeral | None:

@@ -45,7 +45,7 @@ def main() -> int:
     try:
         config = Config.from_env()
         accounts = Accounts.load(config.username, config.password, config.users_file)
-        assistant = Assistant(config, notify=lambda message: log.info("%s", message))
+        assistant = Assistant.from_config(config, notify=lambda message: log.info("%s", message))
         store = open_store(config.db)
         if store.problem:
             # Answering still works; the page says so on every feedback click.

@@ -20,25 +20,17 @@ from typing import Any
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from .applicability import load_applicability
-from .compose import Composer
 from .config import Config
-from .corpus import load_corpus
-from .embed import Embedder, make_embedder
+from .embed import Embedder
 from .errors import UsageError
-from .glosses import load_glosses
-from .index import open_index
-from .lexicon import load_lexicon
-from .llm import Generated, LLMComposer, LLMSettings, StreamDelta
-from .messages import Messages
+from .llm import Generated, StreamDelta
+from .parts import Parts, build_parts
 from .query import Query, analyse
 from .reading import Reading
-from .relevance import load_relevance
 from .retrieve import Retriever
 from .route import EARLIEST_COVERED, Refusal, Route, Router
-from .rules import RuleEngine, load_rule_table
 from .types import Answer, Citation, Hit, RuleResult
-from .writing import SURROGATE, Reader, canonical, without_controls
+from .writing import SURROGATE, canonical, without_controls
 
 MAX_QUESTION_CHARS = 2000
 EARLIEST_AS_OF = date(1990, 1, 1)
@@ -121,63 +113,44 @@ def clean_question(question: object) -> str:
 
 
 class Assistant:
-    def __init__(
-        self,
-        config: Config,
-        embedder: Embedder | None = None,
-        notify: Callable[[str], None] | None = None,
-        rebuild: bool = True,
-    ):
+    """Answers questions with ``parts`` (``parts.build_parts``); ``from_config`` builds them."""
+
+    def __init__(self, config: Config, parts: Parts):
         self.config = config
         # The matrices of one answer are small; left to several threads, BLAS workers keep
         # spinning after each product and starve the embedder's threads on a small machine
         # (measured: 66 ms a retrieving answer against 27 ms with one BLAS thread, two cores).
         self._blas = ThreadpoolController()
-        self.corpus = load_corpus(config.corpus_dir)
-        self.lexicon = load_lexicon(config.lexicon_path)
-        self.reader = Reader.load()
-        self.messages = Messages.load()
-        self.applicability = load_applicability(self.corpus)
-        self.embedder = embedder or make_embedder(config.embedder)
-        self.relevance = load_relevance(config.relevance_dir, self.embedder.id)
-        self.index = open_index(
-            self.corpus,
-            self.embedder,
-            config.index_dir,
-            self.lexicon.terms(),
-            load_glosses(self.corpus, config.glosses_path),
-            rebuild=rebuild,
-            notify=notify,
-            cache_dir=config.embed_cache_dir,
-            model_digest=self.relevance.digest if self.relevance else "",
-        )
+        self.corpus = parts.corpus
+        self.lexicon = parts.lexicon
+        self.reader = parts.reader
+        self.messages = parts.messages
+        self.applicability = parts.applicability
+        self.embedder = parts.embedder
+        self.relevance = parts.relevance
+        self.index = parts.index
+        self.composer = parts.composer
+        self.rules = parts.rules
+        self.generator = parts.generator
         self.retriever = Retriever(self.index, self.applicability, model=self.relevance)
-        self.composer = Composer(
-            self.corpus,
-            self.applicability,
-            self.index.tokenizer.tokens,
-            # Quotes are picked by the texts' own words: the glosses would make a word rare
-            # or common in the corpus only because of how the units were described.
-            self.index.plain_bm25.idf,
-            self.index.sentence_words,
-            self.index.sentence_vectors,
-            # how much meaning counts beside shared words in choosing a clause (``eval.train``)
-            meaning_weight=float(self.relevance.card.get("clause_meaning", 0.0)) if self.relevance else 0.0,
-            messages=self.messages,
-        )
+        self.router = Router(self.rules, self.reader, frozenset(self.corpus.units))
         locators: dict[str, list[str]] = {}
         for unit in self.corpus.units.values():
             if self.corpus.instruments[unit.doc_id].citable:
                 locators.setdefault(unit.locator, []).append(unit.doc_id)
         self._locators = {k: tuple(v) for k, v in locators.items()}
         self._titles = tuple(inst.title for inst in self.corpus.instruments.values())
-        self.rules = RuleEngine(self.corpus, load_rule_table())
-        self.router = Router(self.rules, self.reader, frozenset(self.corpus.units))
-        settings = LLMSettings.from_config(config)
-        # llama-index is imported only when a model endpoint is configured.
-        self.generator = (
-            LLMComposer.from_settings(self.corpus, self.applicability, self.composer, settings) if settings else None
-        )
+
+    @classmethod
+    def from_config(
+        cls,
+        config: Config,
+        embedder: Embedder | None = None,
+        notify: Callable[[str], None] | None = None,
+        rebuild: bool = True,
+    ) -> Assistant:
+        """The one way to make an assistant from configuration (``parts.build_parts``)."""
+        return cls(config, build_parts(config, embedder, notify, rebuild))
 
     @property
     def embedder_id(self) -> str:

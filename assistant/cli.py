@@ -180,10 +180,10 @@ def _ask(args: argparse.Namespace, config: Config) -> int:
         if args.question:
             raise UsageError("give either a question or --batch FILE, not both")
         lines = _read_batch(args.batch)
-        assistant = Assistant(config, notify=_notify, rebuild=not args.no_rebuild)
+        assistant = Assistant.from_config(config, notify=_notify, rebuild=not args.no_rebuild)
         _batch_lines(assistant, lines, sys.stdout, args.as_of)
         return 0
-    assistant = Assistant(config, notify=_notify, rebuild=not args.no_rebuild)
+    assistant = Assistant.from_config(config, notify=_notify, rebuild=not args.no_rebuild)
     answer = assistant.ask(args.question, args.as_of)
     if args.json:
         print(_json_line(answer.to_dict()))

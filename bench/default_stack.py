@@ -106,7 +106,7 @@ def warm(index_dir: Path, gold: Path, passes: int) -> dict:
     from assistant.config import Config
 
     questions = load_questions(gold)
-    assistant = Assistant(Config(index_dir=index_dir), rebuild=False)
+    assistant = Assistant.from_config(Config(index_dir=index_dir), rebuild=False)
 
     def ask(q: Question) -> object:
         return assistant.ask(q.question, q.as_of)

@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     items = load_gold(args.gold)
-    assistant = Assistant(Config.from_env(), notify=lambda m: print(m, file=sys.stderr))
+    assistant = Assistant.from_config(Config.from_env(), notify=lambda m: print(m, file=sys.stderr))
     with tqdm(total=2 * len(items), desc="gold questions", file=sys.stderr) as bar:
         ours = run_assistant(assistant, items, progress=lambda: bar.update(1))
         base = run_baseline(assistant, items, progress=lambda: bar.update(1))

@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--compare", type=Path, help="an earlier snapshot: list what moved")
     args = parser.parse_args(argv)
     config = Config.from_env()
-    count = snapshot(Assistant(config, embedder=_OnceEachQuestion(make_embedder(config.embedder))), args.out)
+    count = snapshot(Assistant.from_config(config, embedder=_OnceEachQuestion(make_embedder(config.embedder))), args.out)
     print(f"{count} questions recorded in {args.out}")
     if args.compare:
         moved = compare(args.compare, args.out)

@@ -35,7 +35,7 @@ def measure(sets: tuple[QuestionSet, ...]) -> dict:
     from assistant.api import Assistant
     from assistant.config import Config
 
-    assistant = Assistant(Config.from_env(), notify=lambda m: print(m, file=sys.stderr))
+    assistant = Assistant.from_config(Config.from_env(), notify=lambda m: print(m, file=sys.stderr))
     rows = []
     for qs in sets:
         found = metrics(run_assistant(assistant, qs.items()))

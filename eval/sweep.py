@@ -62,7 +62,7 @@ def sweep(paths: Sequence[Path], out: Path) -> None:
     from assistant.api import Assistant
     from assistant.config import Config
 
-    assistant = Assistant(Config.from_env(), notify=lambda m: print(m, file=sys.stderr))
+    assistant = Assistant.from_config(Config.from_env(), notify=lambda m: print(m, file=sys.stderr))
     sets: list[tuple[str, list[GoldItem]]] = [(p.stem, load_gold(p)) for p in paths]
     rows: list[dict] = []
     with tqdm(total=sum(len(items) for _, items in sets), desc="questions", file=sys.stderr) as bar:

@@ -396,7 +396,7 @@ def main(argv: list[str] | None = None) -> int:
     # (its own index folder: the served index records the served model and need not be rebuilt)
     base = replace(config, relevance_dir=args.out / "none",
                    index_dir=args.index_base or config.index_dir.with_name("index-base"))
-    assistant = Assistant(base, notify=lambda m: print(m, file=sys.stderr))
+    assistant = Assistant.from_config(base, notify=lambda m: print(m, file=sys.stderr))
     cache = config.embed_cache_dir
     say = lambda m: print(f"[{time.perf_counter() - started:6.1f}s] {m}", file=sys.stderr)  # noqa: E731
     every, epochs = (25, 5) if args.quick else (1, 200)

@@ -239,7 +239,7 @@ def temp_config(session_paths) -> Config:
 @pytest.fixture(scope="session")
 def assistant(temp_config) -> Assistant:
     """The real assistant; the first use builds the real index (unless one was given)."""
-    return Assistant(temp_config)
+    return Assistant.from_config(temp_config)
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
 """The facts reader's regular expressions run their own examples.
 
-Every pattern of ``assistant/rules/patterns/*.toml`` carries texts it must match and texts it
+Every pattern of ``assistant/data/patterns/*.toml`` carries texts it must match and texts it
 must not match (``re.search``); the one parametrised test below runs them all, and a pattern
 without both kinds of example fails it. The other tests keep the registry honest: no regular
 expression is written in the readers' code instead, every pattern and every vocabulary class is
@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.rules.patterns import PATTERN_DIR, VOCABULARY, PatternError, pattern, registry, vocabulary
+from assistant.patterns import PATTERN_DIR, VOCABULARY, PatternError, pattern, registry, vocabulary
 
-RULES = Path(__file__).resolve().parent.parent / "assistant" / "rules"
-READERS = ("facts", "counts", "conflicts", "status", "scenarios", "asked", "asserted")
+PACKAGE = Path(__file__).resolve().parent.parent / "assistant"
+# The modules whose every regular expression is in the registry (paths under assistant/).
+READERS = tuple(f"rules/{m}" for m in ("facts", "counts", "conflicts", "status", "scenarios", "asked", "asserted"))
 SPECS = sorted(registry().values(), key=lambda s: (s.file, s.name))
 
 
@@ -36,13 +37,13 @@ def test_pattern_matches_its_examples_and_not_its_counter_examples(spec):
 def test_the_readers_write_no_regular_expression_of_their_own():
     # A pattern compiled in code would escape the examples: all of them go through ``pattern``.
     for module in READERS:
-        source = (RULES / f"{module}.py").read_text(encoding="utf-8")
+        source = (PACKAGE / f"{module}.py").read_text(encoding="utf-8")
         calls = re.findall(r"\bre\.(?:compile|search|match|fullmatch|sub|subn|split|findall|finditer)\(", source)
         assert not calls, f"{module}.py calls {calls}"
 
 
 def test_every_pattern_is_used_and_every_name_used_is_a_pattern():
-    sources = "".join((RULES / f"{module}.py").read_text(encoding="utf-8") for module in READERS)
+    sources = "".join((PACKAGE / f"{module}.py").read_text(encoding="utf-8") for module in READERS)
     named = set(re.findall(r'"([a-z][a-z0-9_]*)"', sources))
     referred = {ref for spec in SPECS for ref in re.findall(r"\{@([a-z_][a-z0-9_]*)\}", _template(spec))}
     assert not {s.name for s in SPECS} - named - referred, "patterns nothing uses"
@@ -95,9 +96,9 @@ def test_a_malformed_pattern_file_is_refused_by_name(tmp_path, files, problem):
 @pytest.mark.slow  # starts a Python process: a fresh interpreter is the only clean import
 def test_importing_the_rules_reads_no_pattern_file():
     code = (
-        "import assistant.rules, assistant.rules.facts; from assistant.rules import patterns; "
+        "import assistant.rules, assistant.rules.facts; from assistant import patterns; "
         "print(patterns.registry.cache_info().currsize, patterns.vocabulary.cache_info().currsize)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=RULES.parent.parent)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=PACKAGE.parent)
     assert out.stdout.split() == ["0", "0"]
     assert VOCABULARY.is_file()

@@ -9,7 +9,7 @@ Not here: deciding the route (``transfer``) or wording the answer (``statements`
 
 from __future__ import annotations
 
-from .patterns import pattern
+from ..patterns import pattern
 
 CONTRACT, ASSESSMENT = "standard_contract_or_certification", "security_assessment"
 # Each a pattern of patterns/asked.toml (a modal of need, then the mechanism), tried in this

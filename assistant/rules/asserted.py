@@ -13,7 +13,7 @@ statements contradict each other (``facts`` reports the conflict, ``engine`` ask
 
 from __future__ import annotations
 
-from .patterns import pattern
+from ..patterns import pattern
 
 # Each a pattern of patterns/asserted.toml, blanked in this order.
 _BLANKED = (

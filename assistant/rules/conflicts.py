@@ -11,8 +11,8 @@ reading the counts (``counts``), or the CIIO status stated both ways (``status``
 
 from __future__ import annotations
 
+from ..patterns import pattern
 from .counts import CountMention, counting_period
-from .patterns import pattern
 
 
 def conflicting(text: str, counts: tuple[CountMention, ...]) -> tuple[str, ...]:

@@ -23,8 +23,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from ..numerals import Numeral, parse_numeral
+from ..patterns import pattern
 from ..text import CLAUSE_END, SENTENCE_END
-from .patterns import pattern
 
 MAX_PEOPLE = 9_000_000_000  # more than everyone alive
 # The counting periods, each a pattern of patterns/counts.toml; the one named first wins.

@@ -25,12 +25,12 @@ from typing import Any
 
 from ..dates import DateMention, resolve
 from ..numerals import fold_digits
+from ..patterns import pattern
 from ..reading import Reading
 from .asked import asked_mechanism
 from .asserted import asserted
 from .conflicts import conflicting
 from .counts import CountMention, counting_period, period_spans, read_counts
-from .patterns import pattern
 from .scenarios import scenarios
 from .status import ciio, important_data
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from .patterns import pattern
+from ..patterns import pattern
 
 # Each a pattern of patterns/scenarios.toml, in the order they are reported.
 SCENARIOS = (

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .patterns import pattern
+from ..patterns import pattern
 
 
 def important_data(text: str, sentences: Sequence[tuple[int, int]]) -> tuple[bool | None, bool, bool]:

@@ -1,8 +1,10 @@
-"""The regular expressions the rules read questions with, kept as data with their examples.
+"""The regular expressions questions and answers are read with, kept as data with their examples.
 
-Every pattern of the fact readers (``facts``, ``counts``, ``conflicts``, ``status``,
-``scenarios``, ``asked``, ``asserted``) is written once, in ``patterns/<module>.toml``,
-as a template with the examples it must match and must not match::
+Every pattern of the readers that use the registry (the rules' fact readers ``facts``,
+``counts``, ``conflicts``, ``status``, ``scenarios``, ``asked``, ``asserted``, and the modules
+``tests/test_patterns.py`` lists beside them) is written once, in
+``data/patterns/<module>.toml``, as a template with the examples it must match and must not
+match::
 
     [below]
     flags = "i"
@@ -39,10 +41,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from .. import places
+from . import places
 
-PATTERN_DIR = Path(__file__).parent / "patterns"
-VOCABULARY = Path(__file__).parent.parent / "data" / "vocabulary.toml"
+PATTERN_DIR = Path(__file__).parent / "data" / "patterns"
+VOCABULARY = Path(__file__).parent / "data" / "vocabulary.toml"
 
 _FLAGS = MappingProxyType({"i": re.IGNORECASE, "s": re.DOTALL, "m": re.MULTILINE})
 _KEYS = frozenset({"regex", "flags", "match", "no_match"})

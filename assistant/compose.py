@@ -14,7 +14,6 @@ Not here: deciding scope (``assistant``), or writing prose a model would write (
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -23,17 +22,11 @@ import numpy as np
 
 from .applicability import Applicability
 from .messages import Messages
+from .patterns import pattern
 from .query import Query
 from .text import QUOTE_WHOLE_UNIT, sentences, source_label
 from .types import Citation, Corpus, Hit, RuleResult
 
-# What a question for a period or an amount asks, and what a clause that states one holds.
-_ASKS_QUANTITY = re.compile(
-    r"多久|多长时间|多少天|几天|几个工作日|多少个工作日|期限|时限|有效期|多少钱|罚款|罚多少|多少万|多高|上限|"
-    r"\bhow (?:long|many days|much)\b|\bdeadline\b|\btime limit\b|\bmaximum fine\b|\bfines?\b|\bvalid for\b",
-    re.I,
-)
-_STATES_QUANTITY = re.compile(r"[\d一二三四五六七八九十百千万两]+(?:个)?(?:工作日|日|天|个月|年|万元|元|倍)")
 QUANTITY_BONUS = 1.5
 KEEP_RATIO = 0.85  # a further unit is cited only when its score is this close to the best
 MAX_UNITS = 3
@@ -109,22 +102,23 @@ class Composer:
 
     def _scorer(self, query: Query, vector: np.ndarray | None) -> Callable[[Sequence[str]], list[float]]:
         wanted = set(self._tokens(query.search_text))
-        ref_numbers = set(re.findall(r"\d+", query.text))
+        ref_numbers = set(pattern("compose_digits").findall(query.text))
 
         def words_shared(sentence: str) -> float:
             stored = self._sentence_words.get(sentence)
             words = stored if stored is not None else frozenset(self._tokens(sentence))
             # fsum: exact whatever order the set yields, so near-ties break the same in every process
             value = math.fsum(self._idf.get(w, 0.0) for w in words & wanted)
-            return value + 0.5 * len(ref_numbers & set(re.findall(r"\d+", sentence)))
+            return value + 0.5 * len(ref_numbers & set(pattern("compose_digits").findall(sentence)))
 
-        wants_quantity = bool(_ASKS_QUANTITY.search(query.text))
+        # what asks for a quantity and what states one: data/patterns/compose.toml
+        wants_quantity = bool(pattern("compose_asks_quantity").search(query.text))
 
         def score(parts: Sequence[str]) -> list[float]:
             lexical = [words_shared(p) for p in parts]
             if wants_quantity:
                 # a question for a period or an amount is answered by the clause that states one
-                lexical = [v * QUANTITY_BONUS if _STATES_QUANTITY.search(p) else v for v, p in zip(lexical, parts, strict=True)]
+                lexical = [v * QUANTITY_BONUS if pattern("compose_states_quantity").search(p) else v for v, p in zip(lexical, parts, strict=True)]
             vectors = [self._sentence_vectors.get(p) for p in parts]
             if vector is None or not self._meaning_weight or any(v is None for v in vectors):
                 return lexical

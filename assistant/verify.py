@@ -1,6 +1,8 @@
 """Check a generated answer against the texts it was given, before anyone sees it.
 
-Pure functions on strings and plain records; no model, no corpus loading, no I/O:
+Pure functions on strings and plain records; no model, no corpus loading, no I/O but the
+pattern registry's one read of its files (the regular expressions are in
+``data/patterns/verify.toml``, with their examples):
 
 - ``number_mentions``: every number, amount, period and date in a text (Arabic and Chinese
   numerals, 万/亿, "10个工作日", "100万人", "2024-10-18", "2024年3月22日", "3年", "10 working
@@ -19,7 +21,6 @@ conservative: a false alarm costs fluency (the extractive answer is shown), neve
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -29,49 +30,40 @@ from typing import Any
 from .claims import decision_conflicts
 from .dates import WrittenDate, written_dates
 from .numerals import Numeral, find_numerals, numeral_amount
+from .patterns import pattern
 from .quotes import MIN_QUOTE_CHARS, match_quote, normalise
 
 # --- numbers, amounts, periods, dates ------------------------------------------------------
 
-# Units a number can carry, each mapped to a class; "工作日" and "日" are different claims.
-_UNITS = [
-    (r"个工作日|工作日|working days?|business days?", "workday"),
-    (r"个自然日|自然日|calendar days?|日|天|days?", "day"),
-    (r"个星期|星期|周|weeks?", "week"),
-    (r"个月|月|months?", "month"),
-    (r"年|years?", "year"),
-    (r"个小时|小时|hours?", "hour"),
-    (r"万人", "10k-person"),
-    (r"人|people|persons?|individuals?|data subjects", "person"),
-    (r"%|percent", "percent"),
-    (r"元|yuan|RMB", "yuan"),
-]
-_UNIT_RE = "|".join(f"(?:{pattern})" for pattern, _ in _UNITS)
-_UNIT_CLASS = [(re.compile(f"(?:{pattern})$", re.IGNORECASE), cls) for pattern, cls in _UNITS]
+# Units a number can carry, each pattern (data/patterns/verify.toml) with its class; "工作日" and
+# "日" are different claims. A unit is of the first class whose pattern it wholly matches, so
+# the order is the one verify_unit tries them in.
+_UNIT_CLASSES = (
+    ("verify_unit_workday", "workday"),
+    ("verify_unit_day", "day"),
+    ("verify_unit_week", "week"),
+    ("verify_unit_month", "month"),
+    ("verify_unit_year", "year"),
+    ("verify_unit_hour", "hour"),
+    ("verify_unit_ten_thousand_people", "10k-person"),
+    ("verify_unit_person", "person"),
+    ("verify_unit_percent", "percent"),
+    ("verify_unit_yuan", "yuan"),
+)
 
-_CN_NUM = "零〇一二两三四五六七八九十百千万亿"
-
-# Things that look like numbers but are references, not claims: citation keys and doc ids,
-# ordinals (第七条, 第一款, 第2项), Q&A and annex numbers, list markers, English article refs.
-_NOT_NUMBERS = [
-    re.compile(r"[A-Za-z][A-Za-z0-9_]*#[^\s，。；,;：:）)\]】」”\"'、]+"),
-    re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b"),
-    re.compile(rf"第\s*[\d{_CN_NUM}]+"),
-    re.compile(rf"(?:问|附录|附件)\s*[\d{_CN_NUM}]+"),
-    re.compile(rf"[（(]\s*[\d{_CN_NUM}]{{1,3}}\s*[)）]"),
-    re.compile(r"(?m)^\s*\d{1,2}\s*[.、)）](?!\d)"),
-    re.compile(rf"(?m)^\s*[{_CN_NUM}]{{1,3}}、"),
-    re.compile(
-        r"\b(?:articles?|arts?\.?|items?|paragraphs?|paras?\.?|questions?|q|appendix|annex|chapter|section)"
-        r"\s*\d+(?:\s*(?:,|and|or|to|-)\s*\d+)*",
-        re.IGNORECASE,
-    ),
-]
-
-# What may follow a number: "余"/"多" (an approximate amount), then its unit.
-_AFTER_NUMBER = re.compile(rf"(?P<approx>[余多])?(?:\s*(?P<unit>{_UNIT_RE}))?", re.IGNORECASE)
-# A number glued to a word, a name or a version ("GB35273", "v2.1") is no amount.
-_GLUED = re.compile(r"[A-Za-z_\d.]")
+# Things that look like numbers but are references, not claims, blanked in this order: citation
+# keys and doc ids, ordinals (第七条, 第一款, 第2项), Q&A and annex numbers, list markers,
+# English article refs.
+_NOT_NUMBERS = (
+    "verify_citation_key",
+    "verify_doc_id",
+    "verify_ordinal",
+    "verify_question_or_annex_number",
+    "verify_bracketed_numeral",
+    "verify_list_marker",
+    "verify_chinese_list_marker",
+    "verify_english_reference",
+)
 
 
 @dataclass(frozen=True)
@@ -102,8 +94,8 @@ def _format_value(value: Decimal) -> str:
 def _unit_class(unit: str | None) -> str:
     if not unit:
         return ""
-    for pattern, cls in _UNIT_CLASS:
-        if pattern.match(unit.strip()):
+    for name, cls in _UNIT_CLASSES:
+        if pattern(name).fullmatch(unit.strip()):
             return cls
     return ""
 
@@ -128,8 +120,8 @@ def number_mentions(text: str) -> tuple[Mention, ...]:
     work = "".join(
         unicodedata.normalize("NFKC", ch) if len(unicodedata.normalize("NFKC", ch)) == 1 else ch for ch in text
     )
-    for pattern in _NOT_NUMBERS:
-        for m in list(pattern.finditer(work)):
+    for name in _NOT_NUMBERS:
+        for m in list(pattern(name).finditer(work)):
             work = _mask(work, m.start(), m.end())
     found: list[Mention] = []
     for written in written_dates(work):
@@ -145,14 +137,17 @@ def number_mentions(text: str) -> tuple[Mention, ...]:
 
 
 def _quantity(numeral: Numeral, work: str, original: str) -> Mention | None:
-    if numeral.start and _GLUED.match(work, numeral.start - 1):
+    # A number glued to a word, a name or a version ("GB35273", "v2.1") is no amount.
+    if numeral.start and pattern("verify_glued").match(work, numeral.start - 1):
         return None
-    after = _AFTER_NUMBER.match(work, numeral.end)
+    # What may follow: "余"/"多" (an approximate amount), then the unit; None when neither does.
+    after = pattern("verify_after_number").match(work, numeral.end)
     unit = _unit_class(after.group("unit") if after else None)
     end = after.end() if after else numeral.end
     # A numeral written only in characters counts only with a unit or a magnitude: "一般",
     # "统一", "十分" are words.
-    if not re.search(r"[\dA-Za-z]", numeral.raw) and not unit and not re.search("[万亿]", numeral.raw):
+    written_out = not pattern("verify_has_digit_or_letter").search(numeral.raw)
+    if written_out and not unit and not pattern("verify_has_magnitude").search(numeral.raw):
         return None
     amount = numeral_amount(numeral.raw)
     if amount is None:

@@ -1,4 +1,4 @@
-"""The facts reader's regular expressions run their own examples.
+"""The registry's regular expressions run their own examples.
 
 Every pattern of ``assistant/data/patterns/*.toml`` carries texts it must match and texts it
 must not match (``re.search``); the one parametrised test below runs them all, and a pattern
@@ -19,7 +19,12 @@ from assistant.patterns import PATTERN_DIR, VOCABULARY, PatternError, pattern, r
 
 PACKAGE = Path(__file__).resolve().parent.parent / "assistant"
 # The modules whose every regular expression is in the registry (paths under assistant/).
-READERS = tuple(f"rules/{m}" for m in ("facts", "counts", "conflicts", "status", "scenarios", "asked", "asserted"))
+READERS = (
+    *(f"rules/{m}" for m in ("facts", "counts", "conflicts", "status", "scenarios", "asked", "asserted")),
+    "verify",
+    "claims",
+    "compose",
+)
 SPECS = sorted(registry().values(), key=lambda s: (s.file, s.name))
 
 

@@ -19,8 +19,10 @@ for a comment beside each alternative). In a template:
   ``(?:w1|w2|…)`` with every word escaped, in the order the file lists them (the order
   matters where one word begins another: 要不要 is tried before 要);
 - ``{@name}`` is another pattern's composed text, inserted verbatim (not wrapped in a group);
-- ``{place_zh}`` / ``{place_en}`` are the place names of ``assistant.places``, which keeps
-  its own lists because the query analyser compiles them when it is imported;
+- ``{place_zh}`` / ``{place_en}`` are the place names of ``assistant.places`` (Chinese with the
+  generic words such as 境外, English as whole words), and ``{country_zh}`` its Chinese names
+  without the generic words; ``places`` keeps its own lists, longest name first (so 印度尼西亚
+  is tried before 印度) and with an unnamed country's pattern, which a word class cannot say;
 - a brace holding digits (``{0,8}``) is the regex quantifier it always was.
 
 ``registry()`` is every pattern by name, the one list ``tests/test_patterns.py`` runs the
@@ -50,7 +52,9 @@ _FLAGS = MappingProxyType({"i": re.IGNORECASE, "s": re.DOTALL, "m": re.MULTILINE
 _KEYS = frozenset({"regex", "flags", "match", "no_match"})
 # A name in braces; digits in braces stay the quantifier they are.
 _PLACEHOLDER = r"\{(@?[a-z_][a-z0-9_]*)\}"
-_FROM_CODE = MappingProxyType({"place_zh": places.pattern_zh, "place_en": places.pattern_en})
+_FROM_CODE = MappingProxyType(
+    {"place_zh": places.pattern_zh, "place_en": places.pattern_en, "country_zh": places.pattern_countries_zh}
+)
 
 
 class PatternError(ValueError):

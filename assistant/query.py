@@ -8,25 +8,26 @@ scope signals ``scope`` reads: whether it is about this corpus's subject at all,
 what it asks belongs to another field, another jurisdiction's law, a text the corpus lacks or
 a matter none of the texts deals with.
 
-The lexicon is reviewed data (``data/lexicon.toml``), loaded once by the caller. Nothing
-here knows any particular question; it only knows how the law is worded.
+The lexicon is reviewed data (``data/lexicon.toml``), loaded once by the caller, and the
+regular expressions are in ``data/patterns/query.toml`` (``assistant.patterns``), each with
+questions it must and must not match. Nothing here knows any particular question; it only
+knows how the law is worded.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from . import places, scope
+from . import scope
 from .lexicon import Lexicon, expansions, named_docs
 from .numerals import parse_numeral
+from .patterns import pattern
 from .reading import Reading
 from .text import blank, sentence_spans
 from .tokenize import normalize
 
 _CN_DIGITS = "零一二三四五六七八九"
-_CN_NUMERAL = "零〇一二三四五六七八九十百两"
 
 
 @dataclass(frozen=True)
@@ -77,48 +78,14 @@ def int_to_chinese(n: int) -> str:
 
 
 
-# Just before an instrument's name: it is named as a thing signed, used or not needed, which
-# is the route (the Measures' matter), not the contract's text: "各自签标准合同", "免于订立
-# 标准合同", "use the SCC", "exempt from the standard contract".
-_INCIDENTAL_BEFORE = re.compile(
-    r"(?:签|签订|签署|订立|走|用|采用)(?:了|一份|份|个|各|那个|这个)?$|"
-    r"\b(?:sign|signing|signed|use|using|exempt from|no need (?:for|to sign)|(?:don't|do not|doesn't|does not) "
-    r"need(?: to sign)?|without)\s+(?:the\s+|a\s+|an\s+)?$",
-    re.I,
-)
-_ZH_ARTICLE = re.compile(rf"第\s*([{_CN_NUMERAL}\d]+)\s*条")
-_EN_ARTICLE = re.compile(r"\b(?:article|art\.?)\s*(\d+)", re.IGNORECASE)
-_QA = re.compile(r"问\s*(\d+)")
-# A foreign court, police force or government body: PIPL Art. 41 (their requests for data
-# stored in China) and the contract's Art. 4(6) (such requests reaching the recipient).
-# People name the country ("美国法院", "a Singapore government agency"), which no fixed
-# phrase list covers.
-# A lawsuit there asks for data through its court ("美国那边的诉讼要求证据开示").
-_BODIES_EN = (
-    r"(?:courts?|judges?|police|prosecutors?|law enforcement|government|regulators?|authorit(?:y|ies)|"
-    r"lawsuits?|litigation)"
-)
-_FOREIGN_BODY = re.compile(
-    places.pattern_zh() + r"[^，。；,;？?！!]{0,8}?(?:法院|法官|警方|警察|检察|执法|司法|政府|监管机构|监管部门|诉讼|官司)|"
-    # English legal words in a Chinese sentence sit a little further off: "美国那边一个labour lawsuit"
-    + places.pattern_zh() + r"[^，。；,;？?！!]{0,16}?(?<![a-z])(?:lawsuit|litigation|court|subpoena)(?![a-z])|"
-    + places.pattern_en() + r"[a-z\s.-]{0,20}?(?<![a-z])" + _BODIES_EN + r"(?![a-z])|"
-    # "US" only right before the body: lower-cased, it is also the pronoun ("let us know").
-    r"(?<![a-z])us\s+" + _BODIES_EN + r"(?![a-z])",
-    re.IGNORECASE,
-)
-# Sending something to a named place is sending it abroad ("传到新加坡总部").
-_TO_PLACE = re.compile(r"(?:传|发|送|提供|转|交)了?(?:到|至|往|给)了?" + places.pattern_zh())
+# Every pattern here is in data/patterns/query.toml, with the questions it must and must not
+# match: where an instrument is named as a thing signed rather than a text
+# (query_incidental_before), the explicit references (query_zh_article, query_en_article,
+# query_qa, query_appendix), a foreign court or government body (query_foreign_body: PIPL
+# Art. 41, the contract's Art. 4(6)), sending to a named place (query_to_place), and where the
+# ask begins (query_comma, query_ends_asking, query_points_back).
+# What a foreign body's mention adds to the search text: the texts' words for such bodies.
 _FOREIGN_BODY_TERMS = "外国司法或者执法机构 政府部门 司法机构"
-_APPENDIX = re.compile(r"附录\s*([一二12])|\bappendix\s*([12]|i{1,2})\b", re.IGNORECASE)
-
-
-# Where a question's ask ends a sentence: the last sentence, and in Chinese the last of its
-# comma-separated parts ("除了标准合同，是否还要按《出口管制法》申请出口许可？").
-_COMMA = re.compile(r"[，,]")
-_ENDS_ASKING = re.compile(r"[?？][。；;！!？?]*$")
-# (其他 and 其实 point nowhere: "…，其他公司要签吗")
-_POINTS_BACK = re.compile(r"\s*(?:那个|这个|那些|这些|那|这|该|其(?!他|实|余)|它)")
 
 
 def _asking_start(text: str, english: bool, names_matter: Callable[[str], bool]) -> int:
@@ -128,18 +95,18 @@ def _asking_start(text: str, english: bool, names_matter: Callable[[str], bool])
     spans = [(b, e, t) for (b, e), t in zip(sentence_spans(text), said, strict=True) if t]
     # Questions in a row all ask ("需不需要办出口许可？这类软件出口归哪个部门管？"): the
     # asking part begins with the first of them.
-    while len(spans) > 1 and _ENDS_ASKING.search(spans[-2][2]):
+    while len(spans) > 1 and pattern("query_ends_asking").search(spans[-2][2]):
         spans.pop()
     start = spans[-1][0] if spans else 0
     start += len(text[start:]) - len(text[start:].lstrip())
     if not english:
         clause_end = spans[-1][1] if spans else len(text)
         clause_end = len(text[:clause_end].rstrip("。；;！!？?\n")) if spans else clause_end
-        commas = list(_COMMA.finditer(text, start, clause_end))
+        commas = list(pattern("query_comma").finditer(text, start, clause_end))
         # A last clause that points back ("…听说还要找科技部批人类遗传资源，那个审批要多久",
         # "…改一改再签，这样行吗") asks about the clause before it, unless it names its own
         # matter ("…收取数据服务费，这笔收入在增值税上如何处理").
-        if commas and _POINTS_BACK.match(text, commas[-1].end()):
+        if commas and pattern("query_points_back").match(text, commas[-1].end()):
             if not names_matter(text[commas[-1].end() : clause_end]):
                 commas.pop()
         start = commas[-1].end() if commas else start
@@ -160,20 +127,20 @@ def _references(text: str, named: list[tuple[int, int, str]]) -> list[tuple[tupl
         best: tuple[str, ...] = ()
         for start, end, _doc in named:
             gap = text[end:pos]
-            if end <= pos and not re.search(r"[。；;，,？?！!]", gap) and len(gap) <= 6:
+            if end <= pos and not pattern("query_clause_break").search(gap) and len(gap) <= 6:
                 best = named_at((start, end))
         return best
 
-    for m in _ZH_ARTICLE.finditer(text):
+    for m in pattern("query_zh_article").finditer(text):
         n = parse_numeral(m.group(1))
         if n:
             refs.append((nearest_before(m.start()), f"第{int_to_chinese(n)}条"))
-    for m in _EN_ARTICLE.finditer(text):
+    for m in pattern("query_en_article").finditer(text):
         docs = named_at(named[0][:2]) if named else ()
         refs.append((docs, f"第{int_to_chinese(int(m.group(1)))}条") if 0 < int(m.group(1)) < 1000 else (docs, ""))
-    for m in _QA.finditer(text):
+    for m in pattern("query_qa").finditer(text):
         refs.append((nearest_before(m.start()) or ("qa_2023",), f"问{m.group(1)}"))
-    for m in _APPENDIX.finditer(text):
+    for m in pattern("query_appendix").finditer(text):
         number = (m.group(1) or m.group(2)).lower()
         refs.append((("standard_contract",), "附录" + {"1": "一", "2": "二", "i": "一", "ii": "二"}.get(number, number)))
     return [r for r in refs if r[1]]
@@ -192,7 +159,7 @@ def analyse(
     # are its own: NFKC may change lengths ("…")
     text = normalize(question)
     other_field = scope.other_field(text, lexicon)
-    gba = [m.span() for m in scope.GBA_CONTRACT_NAMED.finditer(text)]
+    gba = [m.span() for m in scope.gba_contracts_named(text)]
     unknown = scope.unknown_titles(text, lexicon, titles)
     unknown_names = {m.group(1).strip() for m in unknown}
     country_laws = scope.country_laws(text)
@@ -200,7 +167,9 @@ def analyse(
     # (粤港澳大湾区…标准合同) nor a title ending in 办法 nor Japan's 个人信息保护法.
     named = named_docs(blank(text, [*gba, *(m.span() for m in (*unknown, *country_laws))]), lexicon)
     docs = tuple(dict.fromkeys(doc for _, _, doc in named))
-    as_text = {doc for start, _, doc in named if not _INCIDENTAL_BEFORE.search(text, max(0, start - 24), start)}
+    # a doc named just after "签", "use the" … is named as a thing signed, not as a text
+    incidental_before = pattern("query_incidental_before")
+    as_text = {doc for start, _, doc in named if not incidental_before.search(text, max(0, start - 24), start)}
     incidental = tuple(doc for doc in docs if doc not in as_text)
     by_span: dict[tuple[int, int], list[str]] = {}
     for start, end, doc in named:
@@ -217,10 +186,11 @@ def analyse(
             doc = next((d for d in ref_docs if d in holders), ref_docs[0])
         keys.append(f"{doc}#{locator}")
     added = expansions(text, lexicon.expand)
-    foreign_body = _FOREIGN_BODY.search(text) is not None
+    # a foreign court or government body ("美国法院"), and data sent to a named place ("传到新加坡")
+    foreign_body = pattern("query_foreign_body").search(text) is not None
     if foreign_body:
         added.append(_FOREIGN_BODY_TERMS)
-    sent_abroad = _TO_PLACE.search(text) is not None
+    sent_abroad = pattern("query_to_place").search(text) is not None
     if sent_abroad:
         added.append("向境外提供个人信息")
     search_text = question if not added else question + " " + " ".join(added)

@@ -282,7 +282,7 @@ def test_follow_up_with_an_impossible_count_is_not_decided(assistant):
 @pytest.fixture
 def run_cli(assistant, monkeypatch, capsys):
     """``cli.main(argv)`` with the session's Assistant; returns (exit code, stdout, stderr)."""
-    monkeypatch.setattr(api_module, "Assistant", lambda *args, **kwargs: assistant)
+    monkeypatch.setattr(api_module.Assistant, "from_config", classmethod(lambda cls, *args, **kwargs: assistant))
     for name in ("ASSISTANT_CORPUS_DIR", "ASSISTANT_PORT", "ASSISTANT_EMBEDDER"):  # the paths stay the session's
         monkeypatch.delenv(name, raising=False)
 

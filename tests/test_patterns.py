@@ -4,7 +4,7 @@ Every pattern of ``assistant/data/patterns/*.toml`` carries texts it must match 
 must not match (``re.search``); the one parametrised test below runs them all, and a pattern
 without both kinds of example fails it. The other tests keep the registry honest: no regular
 expression is written in the readers' code instead, every pattern and every vocabulary class is
-used, and nothing is read when the rules are imported.
+used, and nothing is read when the readers are imported.
 """
 
 import re
@@ -24,6 +24,8 @@ READERS = (
     "verify",
     "claims",
     "compose",
+    "query",
+    "scope",
 )
 SPECS = sorted(registry().values(), key=lambda s: (s.file, s.name))
 
@@ -99,9 +101,10 @@ def test_a_malformed_pattern_file_is_refused_by_name(tmp_path, files, problem):
 
 
 @pytest.mark.slow  # starts a Python process: a fresh interpreter is the only clean import
-def test_importing_the_rules_reads_no_pattern_file():
+def test_importing_the_readers_reads_no_pattern_file():
     code = (
-        "import assistant.rules, assistant.rules.facts; from assistant import patterns; "
+        "import assistant.rules, assistant.rules.facts, assistant.query, assistant.scope; "
+        "from assistant import patterns; "
         "print(patterns.registry.cache_info().currsize, patterns.vocabulary.cache_info().currsize)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=PACKAGE.parent)

@@ -1,17 +1,24 @@
-"""Find calendar dates written in a question.
+"""The package's one date reader, for questions and for a model's answers alike.
 
-Forms: ``2024年9月30日`` (also 号), ``2024-09-30``, ``2024/9/30``, ``2024.9.30``, ``9月30日``
-(the year of the as-of date), English ``September 30, 2024`` / ``30 September 2024`` /
-``Sep 30`` (as-of year), and dates relative to the as-of date: today / 今天 / 今日, yesterday /
-昨天, tomorrow / 明天, 前天 / the day before yesterday, 后天 / the day after tomorrow, a year
-named by 今年 / 去年 / 前年 / 明年 before a month and day, a weekday of this, last or next
-week (本周五, 上星期三, 下礼拜一: weeks start on Monday, as Chinese calendars count them), and a
-day or the last day of this, last or next month (下个月5号, 上个月底).
+``read_dates(text)`` finds every phrase naming a day, without an as-of date (what a question's
+``Reading`` keeps); ``resolve(phrases, as_of)`` places them on the calendar (``find_dates``
+does both); ``written_dates(text)`` is the dates written out, with the year or the day they
+may lack (``verify`` compares a model's dates with the texts').
 
-Not handled: a bare weekday (周五: this week's or the next?), English "next Monday" (said
-on a Friday it may mean either of two Mondays), 月初 and 年底, year-month only ("2024年6月")
-— none is precise enough to start a legal period, so they are ignored and the rules ask for
-the date. Impossible dates (2月30日) are skipped rather than guessed.
+Forms: ``2024年9月30日`` (also 号, and in characters: 二〇二五年三月三日), ``2024-09-30``,
+``2024/9/30``, ``2024.9.30``, ``9月30日`` / 三月五日 (the year of the as-of date), English
+``September 30, 2024`` / ``30 September 2024`` / ``Sep 30`` (as-of year), and dates relative
+to the as-of date: today / 今天 / 今日, yesterday / 昨天, tomorrow / 明天, 前天 / the day
+before yesterday, 后天 / the day after tomorrow, a year named by 今年 / 去年 / 前年 / 明年
+before a month and day, a weekday of this, last or next week (本周五, 上星期三, 下礼拜一: weeks
+start on Monday, as Chinese calendars count them), and a day or the last day of this, last
+or next month (下个月5号, 上个月底).
+
+Not placed on a day: a bare weekday (周五: this week's or the next?), English "next Monday"
+(said on a Friday it may mean either of two Mondays), 月初 and 年底, a year and month only
+("2024年6月", "June 2024"), a month and day after a year this reader cannot place (上年,
+当年) — none is precise enough to start a legal period, so the rules ask for the date.
+Impossible dates (2月30日) are skipped rather than guessed.
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
-"""Read the numbers people write in questions: Arabic, Chinese and English forms.
+"""The package's one number reader: the numbers people write in questions, and a model in
+its answers (``verify``), in Arabic, Chinese and English forms.
 
 ``parse_numeral("十五万") == 150000``, ``parse_numeral("1.5万") == 15000``,
-``parse_numeral("150,000") == 150000``; ``find_numerals`` locates every numeral in a text
+``parse_numeral("150,000") == 150000`` (``numeral_amount`` keeps a decimal exact: "3.5");
+``find_numerals`` locates every numeral in a text
 with its span, including an English multiplier that follows it ("100k", "1 million").
 
 Handled: Arabic digits with thousands grouped by commas or spaces (or in the Chinese way by

@@ -20,7 +20,7 @@ from assistant.patterns import PATTERN_DIR, VOCABULARY, PatternError, pattern, r
 PACKAGE = Path(__file__).resolve().parent.parent / "assistant"
 # The modules whose every regular expression is in the registry (paths under assistant/).
 READERS = (
-    *(f"rules/{m}" for m in ("facts", "counts", "conflicts", "status", "scenarios", "asked", "asserted")),
+    *(f"rules/{m}" for m in ("facts", "counts", "conflicts", "status", "scenarios", "asked", "asserted", "followup")),
     "verify",
     "claims",
     "compose",

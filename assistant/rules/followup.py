@@ -12,41 +12,32 @@ about the same thing, and everything else carries over. Two elliptical forms get
   rule governs depends on the date.
 
 ``looks_like_followup`` recognises the short, elliptical questions meant to lean on the
-previous one. Not here: deciding anything (``engine``).
+previous one. Its patterns are in ``data/patterns/followup.toml``, with their examples.
+Not here: deciding anything (``engine``).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from datetime import date
 
+from ..patterns import pattern
 from .counts import CountMention
 from .facts import Facts
 
-_ELLIPTICAL = re.compile(
-    r"^\s*(?:那|那么|如果|若|要是|假如|假设|换成|改成|what if|and if|if it|what about|how about)|呢\s*[?？]?\s*$",
-    re.I,
-)
-_SENSITIVE = re.compile(r"敏感|sensitive", re.I)
-_ORDINARY = re.compile(r"一般个人信息|非敏感|不含敏感|不是敏感|non-?sensitive|ordinary|not sensitive", re.I)
-_LAST_YEAR = re.compile(r"去年|上一年|last year", re.I)
-_YEAR_BEFORE = re.compile(r"前年|the year before last", re.I)
-_EXPLICIT_YEAR = re.compile(r"(20\d\d)\s*年|\bin (20\d\d)\b", re.I)
-
 
 def looks_like_followup(question: str) -> bool:
-    return len(question) <= 40 and bool(_ELLIPTICAL.search(question))
+    return len(question) <= 40 and bool(pattern("followup_elliptical").search(question))
 
 
 def shifted_as_of(question: str, as_of: date) -> date | None:
     """The as-of date a year-only follow-up asks about, or None when it names no year."""
-    if _YEAR_BEFORE.search(question):
+    if pattern("followup_year_before").search(question):
         year = as_of.year - 2
-    elif _LAST_YEAR.search(question):
+    elif pattern("followup_last_year").search(question):
         year = as_of.year - 1
     else:
-        m = _EXPLICIT_YEAR.search(question)
+        m = pattern("followup_explicit_year").search(question)
         if not m:
             return None
         year = int(m.group(1) or m.group(2))
@@ -69,10 +60,10 @@ def merge(previous: Facts, new: Facts, question: str) -> Facts:
         counts = tuple(c for c in counts if c.category not in new_categories) + new.counts
         if "sensitive" in new_categories:
             sensitive_denied = False
-    elif _ORDINARY.search(question):
+    elif pattern("followup_ordinary").search(question):
         counts = _recategorise(counts, "sensitive", "general")
         sensitive_denied = True
-    elif _SENSITIVE.search(question):
+    elif pattern("followup_sensitive").search(question):
         counts = _recategorise(counts, "general", "sensitive")
         sensitive_denied = False
     if new.sensitive_denied:

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-import numpy as np
 from threadpoolctl import ThreadpoolController
 
 from .config import Config
@@ -50,7 +49,6 @@ class _Plan:
     timings: dict[str, float]  # filled in as stages finish
     started: float
     context: tuple[str, ...]  # the questions whose facts a follow-up carries forward
-    vector: np.ndarray | None = None  # the question's embedding, when retrieval ran
 
     def finish(
         self,
@@ -237,7 +235,7 @@ class Assistant:
         if self.relevance is not None and self.relevance.refuses(vector):
             # the labelled questions nearest to this one are ones the texts do not answer
             return self._refused(plan, Refusal.LIKE_UNANSWERED)
-        return _Plan(text, route.when, route.query, None, tuple(found), timings, started, (), vector)
+        return _Plan(text, route.when, route.query, None, tuple(found), timings, started, ())
 
     def _refused(self, plan: _Plan, reason: Refusal) -> Answer:
         query, when, say, en = plan.query, plan.when, self.messages.say, plan.query.english
@@ -266,7 +264,7 @@ class Assistant:
             body = carried + composed.text
             outcome = "needs_facts" if plan.rule.missing_facts else "answered"
         else:
-            composed = self.composer.answer(plan.query, plan.hits, plan.when, plan.vector)
+            composed = self.composer.answer(plan.query, plan.hits, plan.when)
             body, outcome = composed.text, "answered"
         plan.timings["compose"] = (time.perf_counter() - t) * 1000
         if not composed.citations and plan.rule is None:

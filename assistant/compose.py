@@ -18,8 +18,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-import numpy as np
-
 from .applicability import Applicability
 from .messages import Messages
 from .patterns import pattern
@@ -69,11 +67,6 @@ def best_span(text: str, score: Callable[[Sequence[str]], Sequence[float]], limi
     return span.strip()
 
 
-def _scaled(values: Sequence[float]) -> list[float]:
-    low, high = min(values), max(values)
-    return [(v - low) / (high - low) if high > low else 0.0 for v in values]
-
-
 class Composer:
     def __init__(
         self,
@@ -82,8 +75,6 @@ class Composer:
         tokens: Callable[[str], list[str]],
         idf: Mapping[str, float],
         sentence_words: Mapping[str, frozenset[str]] | None = None,
-        sentence_vectors: Mapping[str, np.ndarray] | None = None,
-        meaning_weight: float = 0.0,
         *,
         messages: Messages,
     ):
@@ -95,12 +86,11 @@ class Composer:
         # Words of the corpus sentences, segmented once by the index build; a sentence
         # missing from it (none, with an index of this corpus) is segmented on the spot.
         self._sentence_words = sentence_words or {}
-        # Vectors of the sentences of long units, and how much nearness in meaning to the
-        # question counts beside shared words when a clause is chosen (both scaled 0..1).
-        self._sentence_vectors = sentence_vectors or {}
-        self._meaning_weight = meaning_weight
 
-    def _scorer(self, query: Query, vector: np.ndarray | None) -> Callable[[Sequence[str]], list[float]]:
+    def _scorer(self, query: Query) -> Callable[[Sequence[str]], list[float]]:
+        # By shared words alone: a clause's nearness in meaning to the question, weighted beside
+        # them, moved no right-clause rate on the train or dev questions that name the clause
+        # (74 and 10; eval/results/clause-meaning.json), so it is not computed.
         wanted = set(self._tokens(query.search_text))
         ref_numbers = set(pattern("compose_digits").findall(query.text))
 
@@ -119,11 +109,7 @@ class Composer:
             if wants_quantity:
                 # a question for a period or an amount is answered by the clause that states one
                 lexical = [v * QUANTITY_BONUS if pattern("compose_states_quantity").search(p) else v for v, p in zip(lexical, parts, strict=True)]
-            vectors = [self._sentence_vectors.get(p) for p in parts]
-            if vector is None or not self._meaning_weight or any(v is None for v in vectors):
-                return lexical
-            meaning = _scaled([float(v @ vector) for v in vectors])
-            return [a + self._meaning_weight * b for a, b in zip(_scaled(lexical), meaning, strict=True)]
+            return lexical
 
         return score
 
@@ -143,9 +129,8 @@ class Composer:
         keep = [h.key for h in hits if h.score >= KEEP_RATIO * top]
         return keep[:MAX_UNITS]
 
-    def answer(self, query: Query, hits: Sequence[Hit], as_of: date, vector: np.ndarray | None = None) -> Composed:
-        """``vector``: the question's embedding, which helps choose the clause to quote."""
-        score = self._scorer(query, vector)
+    def answer(self, query: Query, hits: Sequence[Hit], as_of: date) -> Composed:
+        score = self._scorer(query)
         citations = []
         for key in self.chosen_units(query, hits):
             unit = self._corpus.units[key]

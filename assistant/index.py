@@ -39,23 +39,21 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from . import bm25
 from .bm25 import BM25Stats
 from .embed import Embedder
 from .embed_cache import embed_with_cache
 from .errors import IndexError_
-from .text import QUOTE_WHOLE_UNIT, sentences
+from .text import sentences
 from .tokenize import Tokenizer, write_dictionary
 from .types import Corpus, Unit
 
 if TYPE_CHECKING:
     import faiss  # for the annotation only: the functions below import it where they use it
 
-FORMAT = 8  # bump when chunking or file layout changes: old indexes become stale
+FORMAT = 9  # bump when chunking or file layout changes: old indexes become stale
 CHUNK_CHARS = 300
-_FILES = ("chunks.json", "phrases.json", "dense.faiss", "jieba.dict", "sentences.json", "sentence_vectors.npz")
+_FILES = ("chunks.json", "phrases.json", "dense.faiss", "jieba.dict", "sentences.json")
 _NO_GLOSSES: Mapping[str, tuple[str, ...]] = MappingProxyType({})
 
 
@@ -77,8 +75,6 @@ class HybridIndex:
     phrase_keys: tuple[str, ...]  # the unit each phrase document belongs to
     dense: faiss.Index
     sentence_words: Mapping[str, frozenset[str]]  # sentence of a citable unit -> its words
-    # sentence of a unit too long to quote whole -> its passage vector (quotes pick a clause)
-    sentence_vectors: Mapping[str, np.ndarray]
     tokenizer: Tokenizer
     embedder: Embedder
     manifest: dict[str, Any]
@@ -118,12 +114,11 @@ def corpus_chunks(corpus: Corpus) -> list[Chunk]:
     return chunks
 
 
-def _unit_sentences(corpus: Corpus, longer_than: int = 0) -> dict[str, None]:
-    """Every non-blank sentence of the citable units (of those longer than ``longer_than``
-    characters), once each, in corpus order."""
+def _unit_sentences(corpus: Corpus) -> dict[str, None]:
+    """Every non-blank sentence of the citable units, once each, in corpus order."""
     found: dict[str, None] = {}
     for unit in corpus.units.values():
-        if corpus.instruments[unit.doc_id].citable and len(unit.text) > longer_than:
+        if corpus.instruments[unit.doc_id].citable:
             found.update((s, None) for s in sentences(unit.text) if s.strip())
     return found
 
@@ -174,16 +169,9 @@ def build_index(
     phrases = [{"key": key, "tokens": tokenizer.tokens(p)} for key, ps in glosses.items() for p in ps]
     words = {s: tokenizer.tokens(s) for s in _unit_sentences(corpus)}
 
-    # The chunks, and the sentences a quote is chosen among (shorter units are quoted whole),
-    # in one call: the vector cache keeps exactly the texts of its last call.
-    clauses = list(_unit_sentences(corpus, QUOTE_WHOLE_UNIT))
-    total = len(texts) + len(clauses)
-    bar = tqdm(total=total, desc="embedding passages", unit="passage", disable=not progress, file=sys.stderr)
-    both, embedded = embed_with_cache(embedder, texts + clauses, cache_dir, bar.update)
+    bar = tqdm(total=len(texts), desc="embedding passages", unit="passage", disable=not progress, file=sys.stderr)
+    matrix, embedded = embed_with_cache(embedder, texts, cache_dir, bar.update)
     bar.close()
-    matrix, clause_vectors = both[: len(texts)], both[len(texts) :]
-    with (staging / "sentence_vectors.npz").open("wb") as out:
-        np.savez(out, sentences=np.array(clauses), vectors=clause_vectors.astype(np.float32))
     dense = faiss.IndexFlatIP(matrix.shape[1])
     dense.add(matrix)
     faiss.write_index(dense, str(staging / "dense.faiss"))
@@ -308,8 +296,6 @@ def load_index(
     tokens = tuple(tuple(p["tokens"] * 2 + gloss_tokens.get(p["key"], [])) for p in payload)
     words = json.loads((index_dir / "sentences.json").read_text(encoding="utf-8"))
     dense = faiss.read_index(str(index_dir / "dense.faiss"))
-    with np.load(index_dir / "sentence_vectors.npz", allow_pickle=False) as data:
-        clause_vectors = {str(t): v for t, v in zip(data["sentences"], data["vectors"], strict=True)}
     if dense.ntotal != len(chunks) or dense.d != manifest["dim"]:
         raise IndexError_("dense index does not match the chunk list")
     return HybridIndex(
@@ -322,7 +308,6 @@ def load_index(
         phrase_keys=tuple(p["key"] for p in phrases),
         dense=dense,
         sentence_words={sentence: frozenset(w) for sentence, w in words.items()},
-        sentence_vectors=clause_vectors,
         tokenizer=Tokenizer(index_dir / "jieba.dict"),
         embedder=embedder,
         manifest=manifest,

@@ -79,9 +79,6 @@ def build_parts(
         # common in the corpus only because of how the units were described.
         index.plain_bm25.idf,
         index.sentence_words,
-        index.sentence_vectors,
-        # how much meaning counts beside shared words in choosing a clause (``eval.train``)
-        meaning_weight=float(relevance.card.get("clause_meaning", 0.0)) if relevance else 0.0,
         messages=messages,
     )
     settings = LLMSettings.from_config(config)

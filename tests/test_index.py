@@ -33,7 +33,7 @@ def test_round_trip(tiny_corpus, tmp_path):
     assert manifest["corpus_digest"] == corpus.digest
     assert manifest["embedder"] == HashEmbedder.id and manifest["dim"] == 64
     assert set(manifest["files"]) == {
-        "chunks.json", "phrases.json", "dense.faiss", "jieba.dict", "sentences.json", "sentence_vectors.npz"
+        "chunks.json", "phrases.json", "dense.faiss", "jieba.dict", "sentences.json"
     }
     assert not (tmp_path / ".index.building").exists()
     # Every sentence of every unit is stored with the words the tokenizer gives it.

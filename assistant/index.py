@@ -54,6 +54,9 @@ if TYPE_CHECKING:
 FORMAT = 9  # bump when chunking or file layout changes: old indexes become stale
 CHUNK_CHARS = 300
 _FILES = ("chunks.json", "phrases.json", "dense.faiss", "jieba.dict", "sentences.json")
+# Files an index of an earlier format wrote and this one does not: still the index's own, so a
+# rebuild replaces a folder holding them instead of refusing it as someone's documents.
+_RETIRED = ("sentence_vectors.npz",)  # up to format 8
 _NO_GLOSSES: Mapping[str, tuple[str, ...]] = MappingProxyType({})
 
 
@@ -210,7 +213,7 @@ def _check_replaceable(index_dir: Path) -> None:
         return
     if not index_dir.is_dir():
         raise IndexError_(f"{index_dir} is a file, not an index folder: choose another ASSISTANT_INDEX_DIR")
-    foreign = sorted(p.name for p in index_dir.iterdir() if p.name not in {*_FILES, "manifest.json"})
+    foreign = sorted(p.name for p in index_dir.iterdir() if p.name not in {*_FILES, *_RETIRED, "manifest.json"})
     manifest = index_dir / "manifest.json"
     if manifest.exists() and not _is_index_manifest(manifest):
         foreign.insert(0, manifest.name)  # someone's own manifest.json, not an index's

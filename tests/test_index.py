@@ -57,6 +57,19 @@ def test_stale_corpus_is_refused_then_rebuilt(tiny_corpus, tmp_path):
     assert reasons and "stale" in reasons[0]
 
 
+def test_an_index_of_an_earlier_format_is_rebuilt_in_place(tiny_corpus, tmp_path):
+    # format 8 also wrote sentence_vectors.npz: the folder is still an index, not someone's files
+    corpus, _ = _build(tiny_corpus, tmp_path)
+    manifest = tmp_path / "index" / "manifest.json"
+    manifest.write_text(json.dumps({**json.loads(manifest.read_text()), "format": 8}), encoding="utf-8")
+    (tmp_path / "index" / "sentence_vectors.npz").write_bytes(b"old")
+    with pytest.raises(IndexError_, match="format 8 is out of date"):
+        load_index(corpus, HashEmbedder(), tmp_path / "index", ["境外接收方"])
+    open_index(corpus, HashEmbedder(), tmp_path / "index", ["境外接收方"])
+    assert not (tmp_path / "index" / "sentence_vectors.npz").exists()
+    assert json.loads(manifest.read_text())["format"] == 9
+
+
 def test_other_embedder_is_refused(tiny_corpus, tmp_path):
     corpus, _ = _build(tiny_corpus, tmp_path)
 

@@ -24,7 +24,7 @@ from .lexicon import Lexicon, expansions, named_docs
 from .numerals import parse_numeral
 from .patterns import pattern
 from .reading import Reading
-from .text import blank, sentence_spans
+from .text import SENTENCE_END, blank, sentence_spans
 from .tokenize import normalize
 
 _CN_DIGITS = "零一二三四五六七八九"
@@ -83,7 +83,7 @@ def int_to_chinese(n: int) -> str:
 # (query_incidental_before), the explicit references (query_zh_article, query_en_article,
 # query_qa, query_appendix), a foreign court or government body (query_foreign_body: PIPL
 # Art. 41, the contract's Art. 4(6)), sending to a named place (query_to_place), and where the
-# ask begins (query_comma, query_ends_asking, query_points_back).
+# ask begins (query_comma, query_points_back).
 # What a foreign body's mention adds to the search text: the texts' words for such bodies.
 _FOREIGN_BODY_TERMS = "外国司法或者执法机构 政府部门 司法机构"
 
@@ -91,17 +91,19 @@ _FOREIGN_BODY_TERMS = "外国司法或者执法机构 政府部门 司法机构"
 def _asking_start(text: str, english: bool, names_matter: Callable[[str], bool]) -> int:
     """Where the part of ``text`` that asks begins; it runs to the end. ``names_matter`` says
     whether a clause names a matter of its own (a field's or the subject's words)."""
-    said = [text[b:e].strip() for b, e in sentence_spans(text)]
-    spans = [(b, e, t) for (b, e), t in zip(sentence_spans(text), said, strict=True) if t]
+    # (start, end of its words, its terminator) of each sentence that has words
+    sentences = []
+    for b, e in sentence_spans(text):
+        if text[b:e].strip():
+            end = SENTENCE_END.search(text, b, e)
+            sentences.append((b, end.start() if end else e, end.group() if end else ""))
     # Questions in a row all ask ("需不需要办出口许可？这类软件出口归哪个部门管？"): the
     # asking part begins with the first of them.
-    while len(spans) > 1 and pattern("query_ends_asking").search(spans[-2][2]):
-        spans.pop()
-    start = spans[-1][0] if spans else 0
+    while len(sentences) > 1 and ("?" in sentences[-2][2] or "？" in sentences[-2][2]):
+        sentences.pop()
+    start, clause_end, _ = sentences[-1] if sentences else (0, len(text), "")
     start += len(text[start:]) - len(text[start:].lstrip())
     if not english:
-        clause_end = spans[-1][1] if spans else len(text)
-        clause_end = len(text[:clause_end].rstrip("。；;！!？?\n")) if spans else clause_end
         commas = list(pattern("query_comma").finditer(text, start, clause_end))
         # A last clause that points back ("…听说还要找科技部批人类遗传资源，那个审批要多久",
         # "…改一改再签，这样行吗") asks about the clause before it, unless it names its own
@@ -153,7 +155,7 @@ def analyse(
     """What the question (its ``Reading``, or a string read here) names and asks.
     ``locators`` maps each locator (e.g. "第七条") to the doc_ids that have it; ``titles``
     are the corpus's instrument titles, which the question may name in full."""
-    reading = Reading.of(reading) if isinstance(reading, str) else reading
+    reading = Reading.coerce(reading)
     question, english = reading.text, reading.english
     # matched in lower case with full-width forms folded (the lexicon's form), so its spans
     # are its own: NFKC may change lengths ("…")

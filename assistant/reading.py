@@ -41,6 +41,11 @@ class Reading:
             dates=read_dates(text),
         )
 
+    @classmethod
+    def coerce(cls, question: Reading | str) -> Reading:
+        """``question`` itself, or its reading when it is a string (tests, one-off callers)."""
+        return cls.of(question) if isinstance(question, str) else question
+
     def outside(self, blanked: str) -> Reading:
         """This reading without what ``blanked`` (``text`` with spans replaced by spaces) took
         out: the numerals and dates that touch a blanked character are dropped."""

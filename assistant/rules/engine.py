@@ -51,7 +51,7 @@ class RuleEngine:
     def evaluate(self, question: Reading | str, as_of: date) -> RuleResult | None:
         """The rule decision for ``question`` (its ``Reading``, or a string read here) as of
         ``as_of``, or None if no rule decides it."""
-        reading = _read(question)
+        reading = Reading.coerce(question)
         if not reading.text.strip():
             return None
         return self._decide(extract_facts(reading, as_of), as_of, reading.english)
@@ -61,10 +61,10 @@ class RuleEngine:
     ) -> RuleResult | None:
         """Decide ``question`` with the facts of the ``earlier`` questions (first to last)
         carried forward (``followup.merge``); None when no rule can use the result."""
-        reading = _read(question)
+        reading = Reading.coerce(question)
         if not reading.text.strip() or not earlier:
             return None
-        first, *rest = (_read(q) for q in earlier)
+        first, *rest = (Reading.coerce(q) for q in earlier)
         facts = extract_facts(first, as_of)
         for r in (*rest, reading):
             facts = followup.merge(facts, extract_facts(r, as_of), r.text)
@@ -287,7 +287,3 @@ def _calendar_label(d: deadlines.DeadlineDecision) -> str:
     if d.weekend_years:
         parts.append("weekends_only_for_" + ",".join(map(str, d.weekend_years)))
     return ";".join(parts) or "official"
-
-
-def _read(question: Reading | str) -> Reading:
-    return Reading.of(question) if isinstance(question, str) else question

@@ -89,7 +89,7 @@ def extract_facts(question: Reading | str, as_of: date) -> Facts:
     here); unstated facts are ``None``. Only the asker's own statements count: reported,
     disowned and system-addressed words are blanked first (``asserted``), and the numerals and
     dates in them dropped."""
-    reading = Reading.of(question) if isinstance(question, str) else question
+    reading = Reading.coerce(question)
     reading = reading.outside(asserted(reading.text))
     text = fold_digits(reading.text)
     periods = period_spans(text)

@@ -159,7 +159,8 @@ class Assistant:
 
     def read(self, question: str) -> Reading:
         """The question's one reading, in the corpus's writing, that every stage reads."""
-        return Reading.of(self.reader.read(question), asked=question)
+        written = self.reader.written(question)
+        return Reading.of(written.text, asked=question, origin=written.origin)
 
     def _analyse(self, reading: Reading) -> Query:
         return analyse(reading, self.lexicon, self._locators, self._titles)

@@ -94,6 +94,7 @@ class DateMention:
     start: int
     end: int
     raw: str
+    typed: str = ""  # ``raw`` as the asker typed it (``Reading.typed``), how it is quoted back
 
 
 @dataclass(frozen=True)

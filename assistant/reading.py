@@ -7,12 +7,18 @@ that name days (``dates``, still without an as-of date, which a follow-up may sh
 Retrieval's analysis (``query``), the rules' fact reader (``rules.facts``) and the router take
 this value instead of reading the string again.
 
-Not here: what the question means (``query``, ``rules``), the canonical writing itself
-(``writing``), and an offset map back to the words as typed: every span is into ``text``.
+Every span is into ``text``; ``typed`` shows one as the asker typed it (Traditional
+characters, full-width digits, written Cantonese), through the map from each character of
+``text`` to the one of ``asked`` it was written from (``writing.Written``), so that what the
+assistant quotes back from a question is the asker's own words.
+
+Not here: what the question means (``query``, ``rules``) and the canonical writing itself
+(``writing``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .dates import DatePhrase, read_dates
@@ -28,11 +34,18 @@ class Reading:
     sentences: tuple[tuple[int, int], ...]
     numerals: tuple[Numeral, ...]
     dates: tuple[DatePhrase, ...]
+    # for each character of ``text``, the index of the character of ``asked`` it came from
+    origin: tuple[int, ...]
 
     @classmethod
-    def of(cls, text: str, asked: str | None = None) -> Reading:
+    def of(cls, text: str, asked: str | None = None, origin: Sequence[int] | None = None) -> Reading:
+        """The reading of ``text``; ``asked`` and ``origin`` (``writing.Written``) when it was
+        written from other words, which ``text`` itself stands for when they are not given."""
+        if (asked is None) != (origin is None) or (origin is not None and len(origin) != len(text)):
+            raise ValueError("a reading of rewritten words needs both the words as asked and a whole map back")
         return cls(
             asked=text if asked is None else asked,
+            origin=tuple(range(len(text))) if origin is None else tuple(origin),
             text=text,
             english=is_english(text),
             sentences=tuple(sentence_spans(text)),
@@ -46,6 +59,15 @@ class Reading:
         """``question`` itself, or its reading when it is a string (tests, one-off callers)."""
         return cls.of(question) if isinstance(question, str) else question
 
+    def typed(self, start: int, end: int) -> str:
+        """The words of ``asked`` that ``text[start:end]`` was written from, with whatever was
+        dropped between them (an invisible character, a terminal code)."""
+        if start >= end:
+            return ""
+        # up to where the next character came from, unless that is inside the same rewritten run
+        stop = self.origin[end] if end < len(self.origin) else len(self.asked)
+        return self.asked[self.origin[start] : max(stop, self.origin[end - 1] + 1)]
+
     def outside(self, blanked: str) -> Reading:
         """This reading without what ``blanked`` (``text`` with spans replaced by spaces) took
         out: the numerals and dates that touch a blanked character are dropped."""
@@ -58,6 +80,7 @@ class Reading:
 
         return Reading(
             asked=self.asked,
+            origin=self.origin,
             text=blanked,
             english=self.english,
             sentences=self.sentences,

@@ -40,6 +40,15 @@ def clause_spans(text: str) -> list[tuple[int, int]]:
     return _spans(CLAUSE_END, text)
 
 
+def clause_around(text: str, at: int) -> tuple[int, int]:
+    """(start, end) of the clause that holds position ``at``, its closing mark left out."""
+    start = 0
+    for m in CLAUSE_END.finditer(text, 0, at):
+        start = m.end()
+    after = CLAUSE_END.search(text, at)
+    return start, (after.start() if after else len(text))
+
+
 def _spans(end: re.Pattern[str], text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for m in end.finditer(text):

@@ -15,7 +15,9 @@ pattern registry's one read of its files (the regular expressions are in
   (``claims``); returns the citations that survive and the problems found.
 
 Deliberately not done: judging whether the prose is a fair reading of the law, comparison
-words around numbers (不满 / 以上), or English number words ("ten days"). The checks are
+words around numbers (不满 / 以上), English number words ("ten days"), and taking the
+question's own numbers as support: an answer that repeated the asker's mistaken "30天" would
+pass (the asker's counts reach the support only as the rule's facts). The checks are
 conservative: a false alarm costs fluency (the extractive answer is shown), never correctness.
 """
 

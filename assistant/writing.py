@@ -26,10 +26,11 @@ lexicon's job, and any translation of whole sentences.
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -71,20 +72,31 @@ _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 def without_controls(text: str) -> str:
     """``text`` without terminal codes and control characters (tabs as spaces, line breaks
     kept): the first step of ``canonical``, and all that is done to the question as asked."""
-    return _CONTROL.sub("", _ESCAPE.sub("", text).replace("\r\n", "\n").replace("\r", "\n").translate(_SPACING))
+    return _without_controls(Written.of(text)).text
 
 
 def canonical(text: str) -> str:
     """The one form every stage reads (see the module docstring)."""
-    text = _INVISIBLE.sub("", without_controls(text))
-    text = "".join(ch if ch in _KEEP_WIDE else unicodedata.normalize("NFKC", ch) for ch in text)
-    words = _WORD.findall(text)
+    return _canonical(Written.of(text)).text
+
+
+def _without_controls(text: Written) -> Written:
+    text = text.sub(_ESCAPE, "").sub(_CRLF, "\n").sub(_CR, "\n")
+    return text.each(lambda ch: ch.translate(_SPACING)).sub(_CONTROL, "")
+
+
+def _canonical(text: Written) -> Written:
+    text = _without_controls(text).sub(_INVISIBLE, "")
+    text = text.each(lambda ch: ch if ch in _KEEP_WIDE else unicodedata.normalize("NFKC", ch))
+    words = _WORD.findall(text.text)
     # Text with a Cyrillic or Greek letter that looks like no Latin one is Russian or Greek:
     # there only words mixing in Latin letters are disguised; elsewhere every look-alike is.
     foreign = any(_FOREIGN_LETTER.search(w.translate(_LOOKALIKE)) for w in words)
-    return _WORD.sub(lambda m: _fold(m.group(0), foreign), text)
+    return text.sub(_WORD, lambda m: _fold(m.group(0), foreign))
 
 
+_CRLF = re.compile("\r\n")
+_CR = re.compile("\r")
 _FOREIGN_LETTER = re.compile("[\u0370-\u03ff\u0400-\u04ff\u0500-\u052f]")
 
 
@@ -113,5 +125,66 @@ class Reader:
         return cls(opencc.OpenCC("t2s"), words, re.compile(alternation))
 
     def read(self, text: str) -> str:
-        simplified = self.converter.convert(_COPULA.sub("是", canonical(text)))
-        return self.pattern.sub(lambda m: self.cantonese[m.group(0)], simplified)
+        return self.written(text).text
+
+    def written(self, text: str) -> Written:
+        """``text`` in the corpus's writing, each character traced to the one of ``text`` it
+        was written from."""
+        simplified = self._simplified(_canonical(Written.of(text)).sub(_COPULA, "是"))
+        return simplified.sub(self.pattern, lambda m: self.cantonese[m.group(0)])
+
+    def _simplified(self, text: Written) -> Written:
+        converted = self.converter.convert(text.text)
+        if len(converted) == len(text.text):
+            return Written(converted, text.origin)  # one character for one, the usual case
+        # A phrase converted to one of another length: the unchanged stretches line it up.
+        origin: list[int] = []
+        matcher = difflib.SequenceMatcher(None, text.text, converted, autojunk=False)
+        for _, i1, i2, j1, j2 in matcher.get_opcodes():
+            origin += _spread(text.origin[i1:i2], j2 - j1, text.at(i1))
+        return Written(converted, tuple(origin))
+
+
+@dataclass(frozen=True)
+class Written:
+    """A text and, for each of its characters, the index of the character of the original
+    text it was written from: what lets a span of the canonical text be shown as typed."""
+
+    text: str
+    origin: tuple[int, ...]
+
+    @classmethod
+    def of(cls, text: str) -> Written:
+        return cls(text, tuple(range(len(text))))
+
+    def at(self, i: int) -> int:
+        """Where the character at ``i`` came from; past the end, just past the last one."""
+        return self.origin[i] if i < len(self.origin) else (self.origin[-1] + 1 if self.origin else 0)
+
+    def sub(self, pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], str]) -> Written:
+        """``pattern.sub`` with a literal or computed replacement, each new character traced to
+        the characters it replaces."""
+        pieces: list[str] = []
+        origin: list[int] = []
+        done = 0
+        for m in pattern.finditer(self.text):
+            new = repl(m) if callable(repl) else repl
+            pieces += [self.text[done : m.start()], new]
+            origin += [*self.origin[done : m.start()], *_spread(self.origin[m.start() : m.end()], len(new), self.at(m.start()))]
+            done = m.end()
+        pieces.append(self.text[done:])
+        origin += self.origin[done:]
+        return Written("".join(pieces), tuple(origin))
+
+    def each(self, change: Callable[[str], str]) -> Written:
+        """Every character replaced by ``change(character)``: none, one or several."""
+        pieces = [change(ch) for ch in self.text]
+        return Written("".join(pieces), tuple(o for piece, o in zip(pieces, self.origin, strict=True) for _ in piece))
+
+
+def _spread(old: Sequence[int], n: int, anchor: int) -> tuple[int, ...]:
+    """Origins for ``n`` characters written in place of characters from ``old`` (the origin
+    ``anchor`` when nothing was replaced): in order, evenly."""
+    if not old:
+        return (anchor,) * n
+    return tuple(old[i * len(old) // n] for i in range(n))

@@ -41,8 +41,8 @@ def test_clauses_end_at_commas_but_not_inside_a_number():
 
 def test_a_reading_holds_numerals_dates_and_sentences_of_its_text():
     wide = "我们今年\uff13月5日签了合同。今年向境外提供了\uff11\uff10万人的信息？"  # full-width digits
-    r = Reading.of(wide, asked="原文")
-    assert r.asked == "原文" and not r.english
+    r = Reading.of(wide)
+    assert r.asked == wide and not r.english
     assert [n.value for n in r.numerals if n.value >= 100] == [100_000]
     assert next(n.raw for n in r.numerals if n.value == 100_000) == "10万"  # digits folded
     assert [d.day for d in resolve(r.dates, date(2025, 6, 1))] == [date(2025, 3, 5)]

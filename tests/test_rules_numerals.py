@@ -392,7 +392,9 @@ def test_facts_are_json_serialisable():
     import json
 
     facts = extract_facts("标准合同2024年9月30日生效，今年提供了8万人", AS_OF)
-    assert json.loads(json.dumps(facts.to_dict()))["dates"] == [{"date": "2024-09-30", "raw": "2024年9月30日"}]
+    assert json.loads(json.dumps(facts.to_dict()))["dates"] == [
+        {"date": "2024-09-30", "raw": "2024年9月30日", "typed": "2024年9月30日"}
+    ]
 
 
 def test_people_named_before_the_number_are_counted():

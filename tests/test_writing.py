@@ -1,10 +1,13 @@
 """Questions written in Traditional characters or Cantonese are read as Simplified Mandarin."""
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from assistant.reading import Reading
+from assistant.rules.facts import extract_facts
 from assistant.writing import Reader, canonical
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +50,51 @@ def test_simplified_questions_and_the_corpus_are_left_as_they_are(reader):
     for path in (ROOT / "corpus").glob("*.md"):
         text = path.read_text(encoding="utf-8")
         assert reader.read(text) == canonical(text), path.name
+
+
+@pytest.mark.parametrize(
+    ("asked", "words", "typed"),
+    [
+        # Traditional characters, one for one
+        ("我們今年傳了十五萬人嘅資料", "十五万人", "十五萬人"),
+        # written Cantonese rewritten longer: 冇 is 没有, 係咪 是不是
+        ("我哋冇敏感個人資料，係咪要簽？", "没有敏感", "冇敏感"),
+        ("係咪要簽", "是不是", "係咪"),
+        # full-width digits, an invisible character and a tab dropped or changed on the way
+        ("已提供\u200b１５万人\t的信息", "15万人 的", "１５万人\t的"),
+        # NFKC writes one character as several: each traces back to it
+        ("ﬁle①份", "file1", "ﬁle①"),
+    ],
+)
+def test_every_span_of_the_reading_is_shown_as_typed(reader, asked, words, typed):
+    written = reader.written(asked)
+    reading = Reading.of(written.text, asked=asked, origin=written.origin)
+    start = reading.text.index(words)
+    assert reading.typed(start, start + len(words)) == typed
+    assert reading.typed(0, len(reading.text)) == asked.strip("\t")  # nothing typed is lost
+    assert reading.typed(start, start) == ""
+
+
+def test_a_reading_without_its_map_is_refused():
+    with pytest.raises(ValueError):
+        Reading.of("十五万人", asked="十五萬人")
+    with pytest.raises(ValueError):
+        Reading.of("十五万人", asked="十五萬人", origin=(0, 1))
+
+
+def test_counts_and_dates_keep_the_words_as_typed(reader):
+    asked = "我哋喺２０２６年３月２號簽咗標準合同，傳咗十五萬人嘅資料"
+    written = reader.written(asked)
+    facts = extract_facts(Reading.of(written.text, asked=asked, origin=written.origin), date(2026, 6, 1))
+    assert [(c.raw, c.typed, c.value) for c in facts.counts] == [("十五万", "十五萬", 150000)]
+    assert [(d.day, d.typed) for d in facts.dates] == [(date(2026, 3, 2), "２０２６年３月２號")]
+    assert facts.to_dict()["dates"][0]["typed"] == "２０２６年３月２號"
+
+
+def test_an_impossible_count_is_quoted_back_as_typed(assistant):
+    answer = assistant.ask("我們今年向境外提供了－５萬人的個人資料，要走哪條路？", "2026-06-01")
+    assert answer.outcome == "needs_facts"
+    assert "“－５萬”" in answer.answer
 
 
 def test_a_cantonese_route_question_is_decided_with_its_denials(assistant):

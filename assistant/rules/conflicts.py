@@ -12,6 +12,7 @@ reading the counts (``counts``), or the CIIO status stated both ways (``status``
 from __future__ import annotations
 
 from ..patterns import pattern
+from ..text import clause_around
 from .counts import CountMention, counting_period
 
 
@@ -96,6 +97,5 @@ def _sensitive_conflict(text: str, counts: tuple[CountMention, ...]) -> bool:
 
 
 def _clause_around(text: str, at: int) -> str:
-    starts = [m.end() for m in pattern("clause_end").finditer(text, 0, at)]
-    end = pattern("clause_end").search(text, at)
-    return text[starts[-1] if starts else 0 : end.start() if end else len(text)]
+    start, end = clause_around(text, at)
+    return text[start:end]

@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 
 from ..numerals import Numeral, parse_numeral
 from ..patterns import pattern
-from ..text import CLAUSE_END, SENTENCE_END
+from ..text import SENTENCE_END, clause_around
 
 MAX_PEOPLE = 9_000_000_000  # more than everyone alive
 # The counting periods, each a pattern of patterns/counts.toml; the one named first wins.
@@ -62,6 +62,10 @@ class CountMention:
     # Its own clause, or the next one of all it counts, speaks of sending abroad ("B业务向境外提供
     # 了8万人"); "公司有15万用户" does not.
     sent: bool = False
+    # Where ``raw`` ends in the question's text (it begins ``len(raw)`` before), and the same
+    # words as the asker typed them (``Reading.typed``), which is how they are quoted back.
+    end: int = 0
+    typed: str = ""
 
 
 def read_counts(text: str, numerals: Sequence[Numeral], date_spans: list[tuple[int, int]]) -> tuple[CountMention, ...]:
@@ -73,7 +77,7 @@ def read_counts(text: str, numerals: Sequence[Numeral], date_spans: list[tuple[i
         denied = pattern("other_info_denied").search(text)
         if denied and any(c.category == "sensitive" for c in counts):
             # "500人的敏感个人信息，没有其他个人信息出境": the ordinary count is stated as zero.
-            counts += (CountMention("general", 0, 0, 0, False, counting_period(text), denied.group(0)),)
+            counts += (CountMention("general", 0, 0, 0, False, counting_period(text), denied.group(0), end=denied.end()),)
     return counts
 
 
@@ -110,7 +114,7 @@ def _counts(text: str, numerals: Sequence[Numeral], date_spans: list[tuple[int, 
     ]
     out: list[CountMention] = []
     for i, n in enumerate(numerals):
-        c_start, c_end = _clause_bounds(text, n.start)
+        c_start, c_end = clause_around(text, n.start)
         prev_end = max(c_start, numerals[i - 1].end if i > 0 else 0)
         next_start = min(c_end, numerals[i + 1].start if i + 1 < len(numerals) else len(text))
         before, after = text[prev_end : n.start], text[n.end : next_start]
@@ -215,7 +219,7 @@ def _mention(text: str, n: Numeral, before: str, after: str, clause: str, all_se
     part = bool(pattern("part_of").search(before)) or bool(pattern("of_them_after").match(text, n.end))
     sent = all_sent or bool(pattern("transfer_word").search(clause) or pattern("sending_verb").search(clause))
     return CountMention(
-        category, value, low, high, approximate, period, raw, impossible, additional, total, parts, part, sent
+        category, value, low, high, approximate, period, raw, impossible, additional, total, parts, part, sent, n.end
     )
 
 
@@ -250,14 +254,6 @@ def _bounds(value: int, before: str, after: str) -> tuple[int, int | None, bool]
         return 0, value, False
     approximate = bool(pattern("approx_before").search(before) or pattern("after_approx").match(after))
     return value, value, approximate
-
-
-def _clause_bounds(text: str, pos: int) -> tuple[int, int]:
-    start = 0
-    for m in CLAUSE_END.finditer(text, 0, pos):
-        start = m.end()
-    after = CLAUSE_END.search(text, pos)
-    return start, (after.start() if after else len(text))
 
 
 def _vague_numerals(text: str) -> dict[Numeral, tuple[int, int]]:

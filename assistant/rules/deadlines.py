@@ -104,7 +104,7 @@ def compute(rule: Rule, facts: Facts, cal: WorkCalendar) -> DeadlineDecision:
     mention = _start_date(facts, rule.topic)
     if mention is None:
         return DeadlineDecision(rule.topic, None, None, period, (START_FACT[rule.topic],), None)
-    start, written = mention.day, mention.raw
+    start, written = mention.day, mention.typed or mention.raw  # quoted back as typed
     if not CALENDAR_RANGE[0] <= start <= CALENDAR_RANGE[1]:
         raise UsageError(
             f"the date {start.isoformat()} is outside the years the working calendar covers "

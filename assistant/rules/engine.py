@@ -117,7 +117,7 @@ class RuleEngine:
                 missing_facts=tuple(dict.fromkeys(f"count_{c.category}" for c in impossible)),
                 warnings=(),
                 citations=(),
-                statement=notes.impossible_count_statement(impossible[0].raw, rule.counting, en),
+                statement=notes.impossible_count_statement(impossible[0].typed or impossible[0].raw, rule.counting, en),
             )
         inputs = transfer.known_inputs(rule, facts)
         decision = transfer.decide(rule, inputs)

@@ -19,7 +19,7 @@ a date on which law changed; ``transfer`` and ``deadlines`` do.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -78,7 +78,7 @@ class Facts:
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form, for ``RuleResult.facts``."""
         out = asdict(self)
-        out["dates"] = [{"date": d.day.isoformat(), "raw": d.raw} for d in self.dates]
+        out["dates"] = [{"date": d.day.isoformat(), "raw": d.raw, "typed": d.typed} for d in self.dates]
         out["counts"] = [asdict(c) for c in self.counts]
         out["scenarios"] = list(self.scenarios)
         return out
@@ -95,8 +95,15 @@ def extract_facts(question: Reading | str, as_of: date) -> Facts:
     periods = period_spans(text)
     # A date is the start of a counting period when a period's words hold it whole ("自今年1月1日
     # 起"); "今年3月1日签的" only begins with one.
-    dates = tuple(d for d in resolve(reading.dates, as_of) if not any(s <= d.start and d.end <= e for s, e in periods))
-    counts = read_counts(text, reading.numerals, [(d.start, d.end) for d in dates])
+    dates = tuple(
+        replace(d, typed=reading.typed(d.start, d.end))
+        for d in resolve(reading.dates, as_of)
+        if not any(s <= d.start and d.end <= e for s, e in periods)
+    )
+    counts = tuple(
+        replace(c, typed=reading.typed(c.end - len(c.raw), c.end))
+        for c in read_counts(text, reading.numerals, [(d.start, d.end) for d in dates])
+    )
     asked = pattern("concessive").sub("", text)
     important, status_asked, not_notified = important_data(text, reading.sentences)
     which_path = bool(pattern("asks_which_path").search(asked))

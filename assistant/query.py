@@ -24,7 +24,7 @@ from .lexicon import Lexicon, expansions, named_docs
 from .numerals import parse_numeral
 from .patterns import pattern
 from .reading import Reading
-from .text import SENTENCE_END, blank, sentence_spans
+from .text import CLAUSE_END, SENTENCE_END, blank, sentence_spans
 from .tokenize import normalize
 
 _CN_DIGITS = "零一二三四五六七八九"
@@ -129,7 +129,8 @@ def _references(text: str, named: list[tuple[int, int, str]]) -> list[tuple[tupl
         best: tuple[str, ...] = ()
         for start, end, _doc in named:
             gap = text[end:pos]
-            if end <= pos and not pattern("query_clause_break").search(gap) and len(gap) <= 6:
+            # a clause break between them means the name does not qualify the number
+            if end <= pos and not CLAUSE_END.search(gap) and len(gap) <= 6:
                 best = named_at((start, end))
         return best
 

@@ -210,8 +210,8 @@ IMPOSSIBLE_COUNTS = [
     # (question, what the answer quotes back, the missing fact)
     pytest.param(PATH_Q.format(n="-5万"), "“-5万”", "count_general", id="minus-5wan"),
     pytest.param(PATH_Q.format(n="负5万"), "“负5万”", "count_general", id="fu-5wan"),
-    # read in the canonical form (NFKC): the count is quoted back as "-5万"
-    pytest.param(PATH_Q.format(n="－５万"), "“-5万”", "count_general", id="full-width-minus"),
+    # read in the canonical form (NFKC), quoted back as the asker typed it
+    pytest.param(PATH_Q.format(n="－５万"), "“－５万”", "count_general", id="full-width-minus"),
     pytest.param(PATH_Q.format(n="10^12"), "“10^12”", "count_general", id="power-caret"),
     pytest.param(PATH_Q.format(n="10**12"), "“10**12”", "count_general", id="power-stars"),
     pytest.param(PATH_Q.format(n="1e12"), "“1e12”", "count_general", id="e-notation"),

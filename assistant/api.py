@@ -131,7 +131,7 @@ class Assistant:
         self.rules = parts.rules
         self.generator = parts.generator
         self.retriever = Retriever(self.index, self.applicability, model=self.relevance)
-        self.router = Router(self.rules, self.reader, frozenset(self.corpus.units))
+        self.router = Router(self.rules, self.reader, frozenset(self.corpus.units), self._admits if self.relevance else None)
         locators: dict[str, list[str]] = {}
         for unit in self.corpus.units.values():
             if self.corpus.instruments[unit.doc_id].citable:
@@ -149,6 +149,10 @@ class Assistant:
     ) -> Assistant:
         """The one way to make an assistant from configuration (``parts.build_parts``)."""
         return cls(config, build_parts(config, embedder, notify, rebuild))
+
+    def _admits(self, query: Query) -> bool:
+        # the vector retrieval will compute again: only questions outside the lexicon pay twice
+        return self.relevance is not None and self.relevance.admits(self.embedder.embed_queries([query.search_text])[0])
 
     @property
     def embedder_id(self) -> str:

@@ -1,6 +1,6 @@
 """The trained part of retrieval, loaded from files the training command (``eval.train``) wrote.
 
-Three pieces, all learned from labelled questions of the training split and shipped as data
+Four pieces, all learned from labelled questions of the training split and shipped as data
 (``data/relevance/``: ``model.npz`` for the arrays, ``card.json`` for what they were trained
 on, the seed and the figures):
 
@@ -8,7 +8,9 @@ on, the seed and the figures):
   passages, fitted so that labelled questions land near the units that answer them;
 - a bank of labelled questions (their vectors and the units each one cites): the nearest ones
   vote for their units, so a question worded like one asked before reaches the same units;
-- the fusion weights of every retrieval leg and flag (``retrieve.Fusion``).
+- the fusion weights of every retrieval leg and flag (``retrieve.Fusion``);
+- when to refuse a question (worded like the unanswered labelled questions) and when to admit
+  one that the lexicon alone would call out of scope (worded like the answered ones).
 
 Everything here is numpy on the question path: no torch, no training, no network. A model is
 used only with the embedder it was trained for; with any other, retrieval falls back to the
@@ -53,6 +55,10 @@ class RelevanceModel:
     # what the classifier reads: "classifier" the question's vector and the vote, "similarity"
     # the vote and the question's nearness to answered and to unanswered labelled questions
     refusal_kind: str = "vote"
+    # A question the lexicon does not place in the subject is admitted to retrieval when it is
+    # nearer to an answered labelled question than to any unanswered one by more than this;
+    # None: never.
+    admit_above: float | None = None
 
     def adapt(self, vector: np.ndarray) -> np.ndarray:
         adapted = self.adapter @ vector
@@ -86,6 +92,12 @@ class RelevanceModel:
         sims = self.bank @ vector
         unanswered = np.fromiter((not u for u in self.bank_units), dtype=bool, count=len(self.bank_units))
         return float(sims[~unanswered].max(initial=0.0)), float(sims[unanswered].max(initial=0.0))
+
+    def admits(self, vector: np.ndarray) -> bool:
+        if self.admit_above is None:
+            return False
+        answered, unanswered = self.nearness(vector)
+        return answered - unanswered > self.admit_above
 
     def refusal_features(self, vector: np.ndarray) -> np.ndarray:
         """What the refusal classifier reads (``refusal_kind``), then a constant."""
@@ -155,6 +167,7 @@ def load_relevance(folder: Path, embedder_id: str) -> RelevanceModel | None:
             digest=model_digest(folder),
             refusal_weights=weights,
             refusal_kind=str(card.get("refusal", "vote")),
+            admit_above=card.get("admit_above"),
         )
     except (OSError, KeyError, ValueError, TypeError) as problem:
         raise IndexError_(f"the relevance model in {folder} cannot be read: {problem}") from None

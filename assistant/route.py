@@ -11,7 +11,9 @@ The order, each step on the analysed question (``query.Query``):
 3. the rules module decides threshold and deadline questions, carrying facts forward for a
    short follow-up to a rule question;
 4. a question asking what something costs (no text sets a fee), or with nothing of this
-   corpus's subject in it: refused;
+   corpus's subject in it that the lexicon knows (``Query.in_domain``): refused, unless it
+   is worded like the labelled questions the texts answer (``admits``, learned:
+   ``relevance.RelevanceModel.admits``);
 5. otherwise: retrieved.
 
 Two refusals come later, from what retrieval finds (``Refusal.LIKE_UNANSWERED``,
@@ -21,7 +23,7 @@ Not here: wording a refusal (``messages``), retrieving or composing.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -70,6 +72,9 @@ class Router:
     rules: RuleEngine
     reader: Reader
     unit_keys: Collection[str]  # every citable unit the corpus holds
+    # whether a question the lexicon does not place in the subject is still one the texts
+    # answer, judged from its wording (None: the lexicon decides alone)
+    admits: Callable[[Query], bool] | None = None
 
     def route(self, query: Query, reading: Reading, when: date, previous: Answer | None) -> Route:
         """``reading``: the question's one reading (``Reading``), from which ``query`` was
@@ -107,6 +112,6 @@ class Router:
             return Route("rule", query, when, rule=rule, context=context)
         if query.asks_price:
             return refuse(Refusal.PRICE)
-        if not query.in_domain:
+        if not query.in_domain and not (self.admits is not None and self.admits(query)):
             return refuse(Refusal.OUT_OF_SCOPE)
         return Route("retrieve", query, when)

@@ -10,7 +10,9 @@ What is learned, from the ``train`` split of ``eval/manifest.toml`` (and the uni
    mean reciprocal rank of out-of-fold features: the adapter and the bank used for a question's
    features never saw that question's own set, as at run time they never see a new question;
 4. when to refuse: a threshold on the nearest labelled questions' vote, or a logistic
-   classifier over the question's vector and that vote, whichever does better on dev.
+   classifier over the question's vector and that vote, whichever does better on dev;
+5. when to admit a question the lexicon calls out of scope: a threshold on how much nearer it
+   is to an answered labelled question than to an unanswered one, chosen out of fold.
 
 The ``dev`` split chooses among variants; ``test`` is only measured. Results go to
 ``eval/results/relevance.json`` (one row per variant and split) and the model, with a card
@@ -41,6 +43,7 @@ from assistant.embed_cache import embed_with_cache
 from assistant.glosses import load_glosses
 from assistant.relevance import DEFAULT_MODEL_DIR, RelevanceModel, save_relevance, text_fingerprint
 from assistant.retrieve import FLAGS, LEGS, Fusion, Legs
+from assistant.route import Refusal
 
 from .manifest import MANIFEST, ROOT, QuestionSet, data_digest, in_split, load_manifest
 
@@ -61,6 +64,9 @@ class Example:
     # the system without a model answers it from retrieval (no rule, no refusal): where a
     # learned refusal could act
     reaches_retrieval: bool = False
+    # the lexicon alone finds nothing of the subject in it (``Refusal.OUT_OF_SCOPE``): where a
+    # learned admission could act
+    out_of_lexicon: bool = False
 
     @property
     def refused(self) -> bool:
@@ -88,8 +94,9 @@ def examples(assistant: Assistant, sets: Sequence[QuestionSet], cache: Path, eve
         if item.outcome == "answered" and not positives:
             continue
         # where a learned refusal could act: neither refused nor decided before retrieval
-        reaches = assistant.route(item.question, item.as_of).kind == "retrieve"
-        out.append(Example(qs.name, qs.role, qs.split, item.question, when, positives, legs, reaches))
+        route = assistant.route(item.question, item.as_of)
+        out.append(Example(qs.name, qs.role, qs.split, item.question, when, positives, legs,
+                           route.kind == "retrieve", route.reason == Refusal.OUT_OF_SCOPE))
     return out
 
 
@@ -196,13 +203,21 @@ def build_model(
     )
 
 
-def choose_refusal(votes: np.ndarray, refused: np.ndarray, cost: float = 4.0) -> tuple[float | None, dict]:
-    """The vote above which to refuse, among questions that reach retrieval: the one that
-    refuses most true refusals net of ``cost`` times the answerable ones refused; None when
-    no threshold refuses more right than ``cost`` times wrong."""
+# finer near 1: a classifier's probabilities crowd there
+SCORE_GRID = tuple(round(float(t), 4) for t in (*np.arange(0.3, 0.95, 0.05), 0.95, 0.97, 0.98, 0.99, 0.995))
+# a difference of two cosine similarities: near zero, either side
+MARGIN_GRID = tuple(round(float(t), 4) for t in np.arange(-0.03, 0.0801, 0.0025))
+
+
+def choose_refusal(
+    votes: np.ndarray, refused: np.ndarray, cost: float = 4.0, grid: Sequence[float] = SCORE_GRID
+) -> tuple[float | None, dict]:
+    """The score of ``grid`` above which to refuse, among questions that reach retrieval: the
+    one that refuses most true refusals net of ``cost`` times the answerable ones refused; None
+    when no threshold refuses more right than ``cost`` times wrong. (Admission is chosen the
+    same way, the answerable questions in the place of the refusals: ``choose_admission``.)"""
     best, best_gain = None, 0.0
-    # finer near 1: a classifier's probabilities crowd there
-    for threshold in (*np.arange(0.3, 0.95, 0.05), 0.95, 0.97, 0.98, 0.99, 0.995):
+    for threshold in grid:
         refuse = votes > threshold
         gain = float((refuse & refused).sum() - cost * (refuse & ~refused).sum())
         if gain > best_gain:
@@ -216,6 +231,32 @@ def choose_refusal(votes: np.ndarray, refused: np.ndarray, cost: float = 4.0) ->
         "refused_wrong": int((refuse & ~refused).sum()),
     }
     return best, report
+
+
+def choose_admission(
+    model: RelevanceModel, train: Sequence[Example], nearness: np.ndarray, data: dict, say, cost: float = 4.0
+) -> tuple[RelevanceModel, dict, list[dict]]:
+    """The margin (nearness to the nearest answered labelled question less nearness to the
+    nearest unanswered one) above which a question the lexicon calls out of scope is
+    answered from retrieval instead: chosen out of fold on train like a refusal threshold, an
+    unanswerable question admitted weighing ``cost`` times an answerable one kept out."""
+    outside = [i for i, ex in enumerate(train) if ex.out_of_lexicon]
+    answerable = np.array([not train[i].refused for i in outside], dtype=bool)
+    threshold, report = choose_refusal(nearness[outside, 0] - nearness[outside, 1], answerable, cost, MARGIN_GRID)
+    report = {"admitted_right" if k == "refused_right" else "admitted_wrong" if k == "refused_wrong"
+              else "answerable" if k == "refusals_labelled" else k: v for k, v in report.items()}
+    say(f"admission out of fold: {report}")
+    model = replace(model, admit_above=threshold)
+    rows = []
+    for split in ("dev", "test"):
+        measured = [ex for ex in data[split] if ex.out_of_lexicon]
+        admitted = np.array([model.admits(ex.legs.vector) for ex in measured], dtype=bool)
+        right = np.array([not ex.refused for ex in measured], dtype=bool)
+        counts = {"questions": len(measured), "answerable": int(right.sum()),
+                  "admitted_right": int((admitted & right).sum()), "admitted_wrong": int((admitted & ~right).sum())}
+        rows.append({"variant": "admission by margin", "split": split, "admission": counts})
+    say("admission: " + "; ".join(f"{r['split']} {r['admission']}" for r in rows))
+    return model, report, rows
 
 
 def fit_refusal_classifier(features: np.ndarray, refused: np.ndarray, l2: float = 1e-3, steps: int = 800) -> np.ndarray:
@@ -470,8 +511,10 @@ def main(argv: list[str] | None = None) -> int:
 
     assert chosen is not None
     model, neighbours, power, bank_glosses, fusion, refusal = chosen
-    model, refusal_rows = choose_refusal_kind(model, train, *oof_votes[(neighbours, power, bank_glosses)], data, say)
-    rows += refusal_rows
+    votes, nearness = oof_votes[(neighbours, power, bank_glosses)]
+    model, refusal_rows = choose_refusal_kind(model, train, votes, nearness, data, say)
+    model, admission, admission_rows = choose_admission(model, train, nearness, data, say)
+    rows += refusal_rows + admission_rows
     digest = data_digest(sets, config.glosses_path, config.lexicon_path)
     card = {
         "embedder": assistant.embedder.id,
@@ -489,6 +532,8 @@ def main(argv: list[str] | None = None) -> int:
         "refuse_above": model.refuse_above,
         "refusal": model.refusal_kind,
         "refusal_out_of_fold": refusal,
+        "admit_above": model.admit_above,
+        "admission_out_of_fold": admission,
         "fusion": {"legs": list(fusion.legs), "flags": list(fusion.flags), "explicit": fusion.explicit,
                    "leg_names": list(LEGS), "flag_names": list(FLAGS)},
         "figures": [r for r in rows if r["variant"].startswith("adapter") and "without" not in r["variant"]

@@ -125,6 +125,27 @@ def test_the_similarity_classifier_reads_nearness_to_answered_and_unanswered_que
     assert compact.refuses(near_unanswered) and not compact.refuses(model.bank[0])
 
 
+def test_admission_needs_a_question_nearer_to_an_answered_labelled_question_by_more_than_the_threshold():
+    model = replace(_model([("a#1",), ()]), admit_above=0.1)  # bank row 0 answered, row 1 not
+    assert model.admits(np.array([0.8, 0.6, 0.0, 0.0], dtype=np.float32))  # 0.2 nearer the answered one
+    assert not model.admits(np.array([0.7, 0.65, 0.0, 0.0], dtype=np.float32))  # nearer, not by enough
+    assert not model.admits(np.array([0.6, 0.8, 0.0, 0.0], dtype=np.float32))
+    assert not _model([("a#1",), ()]).admits(np.array([1.0, 0.0, 0.0, 0.0], dtype=np.float32))  # no threshold
+
+
+def test_the_threshold_is_the_one_that_gains_most_net_of_its_cost():
+    from eval.train import MARGIN_GRID, choose_refusal
+
+    scores = np.array([0.04, 0.03, 0.02, 0.01, -0.01, -0.02])
+    wanted = np.array([True, True, False, True, False, False])
+    # above 0.02: two right and none wrong; above -0.01: three right and one wrong, which gains
+    # less at a cost of 4 and more at a cost of 0.5
+    assert choose_refusal(scores, wanted, 4.0, MARGIN_GRID)[0] == pytest.approx(0.02)
+    threshold, report = choose_refusal(scores, wanted, 0.5, MARGIN_GRID)
+    assert threshold < 0.01 and (report["refused_right"], report["refused_wrong"]) == (3, 1)
+    assert choose_refusal(scores, np.zeros(6, dtype=bool), 4.0, MARGIN_GRID)[0] is None
+
+
 def test_the_adapter_output_is_a_unit_vector():
     model = _model([("a#1",)])
     out = model.adapt(np.array([3.0, 4.0, 0.0, 0.0], dtype=np.float32))

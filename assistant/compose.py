@@ -22,7 +22,7 @@ from .applicability import Applicability
 from .messages import Messages
 from .patterns import pattern
 from .query import Query
-from .text import QUOTE_WHOLE_UNIT, sentences, source_label
+from .text import QUOTE_WHOLE_UNIT, blank, clause_around, sentences, source_label
 from .types import Citation, Corpus, Hit, RuleResult
 
 QUANTITY_BONUS = 1.5
@@ -122,12 +122,32 @@ class Composer:
     def chosen_units(self, query: Query, hits: Sequence[Hit]) -> list[str]:
         named = [k for k in query.refs if k in self._corpus.units]
         if named:
-            return named[:MAX_UNITS]
+            ranked = [h.key for h in hits[:MAX_UNITS]]
+            return list(dict.fromkeys(self._answering(query, k, ranked) for k in named))[:MAX_UNITS]
         if not hits:
             return []
         top = hits[0].score
         keep = [h.key for h in hits if h.score >= KEEP_RATIO * top]
         return keep[:MAX_UNITS]
+
+    def _answering(self, query: Query, key: str, ranked: Sequence[str]) -> str:
+        """The named unit ``key``, or a unit ranked beside it that refers back to it within
+        their own text and shares more of the question's words: "违反第三十一条…罚款多少" names
+        the duty broken and asks about the article that punishes breaking it."""
+        named = self._corpus.units[key]
+        # each ranked unit of the same text that refers back, without its clauses that refer to
+        # an article: those are links ("违反本法第三十一条规定，"), not what the unit says
+        beyond: dict[str, str] = {}
+        for k in ranked:
+            unit = self._corpus.units[k]
+            links = list(pattern("compose_self_reference").finditer(unit.text))
+            if k != key and unit.doc_id == named.doc_id and any(m.group(1) == named.locator for m in links):
+                beyond[k] = blank(unit.text, [clause_around(unit.text, m.start()) for m in links])
+        if not beyond:
+            return key
+        values = self._scorer(query)([named.text, *beyond.values()])
+        best = max(range(len(values)), key=lambda i: (values[i], -i))
+        return key if best == 0 else list(beyond)[best - 1]
 
     def answer(self, query: Query, hits: Sequence[Hit], as_of: date) -> Composed:
         score = self._scorer(query)

@@ -52,8 +52,10 @@ class RelevanceModel:
     digest: str  # SHA-256 over the model's files: the index manifest records it
     # A logistic classifier over ``refusal_features``; None: the score is the vote itself.
     refusal_weights: np.ndarray | None = None
-    # what the classifier reads: "classifier" the question's vector and the vote, "similarity"
-    # the vote and the question's nearness to answered and to unanswered labelled questions
+    # what the score is: "vote" the vote itself; "margin" how much nearer the question is to
+    # the nearest unanswered labelled question than to the nearest answered one; or what a
+    # classifier reads: "classifier" the question's vector and the vote, "similarity" the vote
+    # and the question's nearness to answered and to unanswered labelled questions
     refusal_kind: str = "vote"
     # A question the lexicon does not place in the subject is admitted to retrieval when it is
     # nearer to an answered labelled question than to any unanswered one by more than this;
@@ -107,6 +109,9 @@ class RelevanceModel:
         return np.concatenate([vector, [vote, 1.0]])
 
     def refusal_score(self, vector: np.ndarray) -> float:
+        if self.refusal_kind == "margin":
+            answered, unanswered = self.nearness(vector)
+            return unanswered - answered
         if self.refusal_kind == "vote" or self.refusal_weights is None:
             return self.refusal_vote(vector)
         return float(1.0 / (1.0 + np.exp(-float(self.refusal_features(vector) @ self.refusal_weights))))

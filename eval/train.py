@@ -280,9 +280,10 @@ def _refusal_counts(refuse: np.ndarray, refused: np.ndarray) -> dict:
 
 def choose_refusal_kind(model: RelevanceModel, train: Sequence[Example], votes: np.ndarray, nearness: np.ndarray,
                         data: dict, say, cost: float = 4.0) -> tuple[RelevanceModel, list[dict]]:
-    """The nearest questions' vote, or a logistic classifier over the question's vector and
-    that vote, or one over the vote and the question's nearness to answered and to unanswered
-    labelled questions (``RelevanceModel.nearness``): whichever refuses more right net of
+    """The nearest questions' vote, or the margin of the question's nearness to unanswered
+    over answered labelled questions (``RelevanceModel.nearness``), or a logistic classifier
+    over the question's vector and that vote, or one over the vote and the two nearnesses:
+    whichever refuses more right net of
     ``cost`` times wrong on dev. A classifier's threshold is chosen on out-of-fold
     probabilities (the fold is the question's set, as for the vote and the nearness)."""
     reaching = [i for i, ex in enumerate(train) if ex.reaches_retrieval]
@@ -294,6 +295,11 @@ def choose_refusal_kind(model: RelevanceModel, train: Sequence[Example], votes: 
         "similarity": np.hstack([votes[reaching, None], nearness[reaching], ones]),
     }
     candidates = {"vote": model}
+    margin = nearness[reaching, 1] - nearness[reaching, 0]
+    threshold, report = choose_refusal(margin, refused, cost, MARGIN_GRID)
+    say(f"refusal margin out of fold: {report}")
+    if threshold is not None:
+        candidates["margin"] = replace(model, refuse_above=threshold, refusal_kind="margin")
     for kind, features in inputs.items():
         probability = np.zeros(len(reaching))
         for fold in range(FOLDS):

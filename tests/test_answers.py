@@ -81,6 +81,22 @@ def test_english_question_gets_english_frame_and_chinese_quotes(assistant):
     assert "measures#第七条" in _keys(answer) and "10个工作日" in answer.answer
 
 
+def test_a_named_article_gives_way_to_the_one_that_punishes_breaking_it(assistant):
+    from assistant.types import Hit
+
+    def chosen(question, keys):
+        hits = [Hit(k, 10.0 - i, i + 1, "") for i, k in enumerate(keys)]
+        return assistant.composer.chosen_units(assistant.analyse(question), hits)
+
+    named, penalty = "data_security_law#第三十六条", "data_security_law#第四十八条"  # Art. 48 cites 本法第三十六条
+    asked = "违反数据安全法第三十六条，没经批准就向外国执法机构提供了数据，罚款会有多少？"
+    assert chosen(asked, [named, penalty]) == [penalty]
+    # asked what the article itself says, the article is the answer
+    assert chosen("数据安全法第三十六条规定了什么？", [named, penalty]) == [named]
+    # a unit that does not refer back to the named one never replaces it, however it ranks
+    assert chosen(asked, [named, "data_security_law#第四十五条"]) == [named]
+
+
 def test_instrument_not_yet_in_force_is_labelled(assistant):
     answer = assistant.ask("个人信息出境认证办法第五条规定了什么？", "2025-06-01")
     assert "certification_measures#第五条" in _keys(answer)

@@ -125,6 +125,14 @@ def test_the_similarity_classifier_reads_nearness_to_answered_and_unanswered_que
     assert compact.refuses(near_unanswered) and not compact.refuses(model.bank[0])
 
 
+def test_the_margin_refuses_a_question_nearer_to_an_unanswered_labelled_question_by_more_than_its_threshold():
+    model = replace(_model([("a#1",), ()], refuse_above=0.1), refusal_kind="margin")  # row 1 unanswered
+    between = np.array([0.6, 0.8, 0.0, 0.0], dtype=np.float32)  # 0.8 to the unanswered, 0.6 to the answered
+    assert model.refusal_score(between) == pytest.approx(0.2) and model.refuses(between)
+    assert not replace(model, refuse_above=0.25).refuses(between)  # not by enough
+    assert not model.refuses(np.array([0.8, 0.6, 0.0, 0.0], dtype=np.float32))  # nearer the answered one
+
+
 def test_admission_needs_a_question_nearer_to_an_answered_labelled_question_by_more_than_the_threshold():
     model = replace(_model([("a#1",), ()]), admit_above=0.1)  # bank row 0 answered, row 1 not
     assert model.admits(np.array([0.8, 0.6, 0.0, 0.0], dtype=np.float32))  # 0.2 nearer the answered one

@@ -20,6 +20,10 @@ Simplified Mandarin, so such a question is read as its Mandarin equivalent first
 3. Written Cantonese words become Mandarin ones (``data/cantonese.toml``), so that a
    denial like 唔係 / 冇 reads as 不是 / 没有 to the rules.
 
+Every step keeps, for each character it writes, the index of the character of the question it
+was written from (``Written``; ``Reader.written``), so a span read in the canonical text can be
+shown as the asker typed it (``reading.Reading.typed``).
+
 Not here: regional legal vocabulary (个人资料 for 个人信息, 内地 for 境内), which is the
 lexicon's job, and any translation of whole sentences.
 """

@@ -9,8 +9,9 @@ What is learned, from the ``train`` split of ``eval/manifest.toml`` (and the uni
 3. the fusion of every leg and flag (``retrieve.Fusion``), fitted by coordinate ascent on the
    mean reciprocal rank of out-of-fold features: the adapter and the bank used for a question's
    features never saw that question's own set, as at run time they never see a new question;
-4. when to refuse: a threshold on the nearest labelled questions' vote, or a logistic
-   classifier over the question's vector and that vote, whichever does better on dev;
+4. when to refuse: a threshold on the nearest labelled questions' vote, on the margin of the
+   question's nearness to unanswered over answered labelled questions, or on a logistic
+   classifier, whichever does better on dev;
 5. when to admit a question the lexicon calls out of scope: a threshold on how much nearer it
    is to an answered labelled question than to an unanswered one, chosen out of fold.
 
@@ -279,13 +280,13 @@ def _refusal_counts(refuse: np.ndarray, refused: np.ndarray) -> dict:
 
 
 def choose_refusal_kind(model: RelevanceModel, train: Sequence[Example], votes: np.ndarray, nearness: np.ndarray,
-                        data: dict, say, cost: float = 4.0) -> tuple[RelevanceModel, list[dict]]:
+                        data: dict, say, vote_report: dict, cost: float = 4.0) -> tuple[RelevanceModel, dict, list[dict]]:
     """The nearest questions' vote, or the margin of the question's nearness to unanswered
     over answered labelled questions (``RelevanceModel.nearness``), or a logistic classifier
     over the question's vector and that vote, or one over the vote and the two nearnesses:
-    whichever refuses more right net of
-    ``cost`` times wrong on dev. A classifier's threshold is chosen on out-of-fold
-    probabilities (the fold is the question's set, as for the vote and the nearness)."""
+    whichever refuses more right net of ``cost`` times wrong on dev. Each threshold is chosen
+    out of fold (the fold is the question's set); returned with the chosen one's out-of-fold
+    report (the vote's is ``vote_report``)."""
     reaching = [i for i, ex in enumerate(train) if ex.reaches_retrieval]
     refused = np.array([train[i].refused for i in reaching])
     folds = np.array([_fold(train[i].set_name) for i in reaching])
@@ -295,9 +296,10 @@ def choose_refusal_kind(model: RelevanceModel, train: Sequence[Example], votes: 
         "similarity": np.hstack([votes[reaching, None], nearness[reaching], ones]),
     }
     candidates = {"vote": model}
+    reports = {"vote": vote_report}
     margin = nearness[reaching, 1] - nearness[reaching, 0]
-    threshold, report = choose_refusal(margin, refused, cost, MARGIN_GRID)
-    say(f"refusal margin out of fold: {report}")
+    threshold, reports["margin"] = choose_refusal(margin, refused, cost, MARGIN_GRID)
+    say(f"refusal margin out of fold: {reports['margin']}")
     if threshold is not None:
         candidates["margin"] = replace(model, refuse_above=threshold, refusal_kind="margin")
     for kind, features in inputs.items():
@@ -305,8 +307,8 @@ def choose_refusal_kind(model: RelevanceModel, train: Sequence[Example], votes: 
         for fold in range(FOLDS):
             w = fit_refusal_classifier(features[folds != fold], refused[folds != fold])
             probability[folds == fold] = 1.0 / (1.0 + np.exp(-(features[folds == fold] @ w)))
-        threshold, report = choose_refusal(probability, refused, cost)
-        say(f"refusal {kind} out of fold: {report}")
+        threshold, reports[kind] = choose_refusal(probability, refused, cost)
+        say(f"refusal {kind} out of fold: {reports[kind]}")
         if threshold is not None:
             candidates[kind] = replace(model, refusal_weights=fit_refusal_classifier(features, refused),
                                        refuse_above=threshold, refusal_kind=kind)
@@ -322,7 +324,7 @@ def choose_refusal_kind(model: RelevanceModel, train: Sequence[Example], votes: 
         say(f"refusal by {name}: " + "; ".join(f"{r['split']} {r['refusal']}" for r in rows[-2:]))
     # the vote wins ties: it has no weights of its own to overfit
     best = max(candidates, key=lambda name: (gains[name], name == "vote"))
-    return candidates[best], rows
+    return candidates[best], reports[best], rows
 
 
 # --- scoring and fitting the fusion --------------------------------------------------------
@@ -518,7 +520,7 @@ def main(argv: list[str] | None = None) -> int:
     assert chosen is not None
     model, neighbours, power, bank_glosses, fusion, refusal = chosen
     votes, nearness = oof_votes[(neighbours, power, bank_glosses)]
-    model, refusal_rows = choose_refusal_kind(model, train, votes, nearness, data, say)
+    model, refusal, refusal_rows = choose_refusal_kind(model, train, votes, nearness, data, say, refusal)
     model, admission, admission_rows = choose_admission(model, train, nearness, data, say)
     rows += refusal_rows + admission_rows
     digest = data_digest(sets, config.glosses_path, config.lexicon_path)

@@ -75,6 +75,20 @@ def test_every_span_of_the_reading_is_shown_as_typed(reader, asked, words, typed
     assert reading.typed(start, start) == ""
 
 
+def test_a_conversion_that_changes_the_length_is_lined_up_by_what_it_left_unchanged(reader):
+    class Widening:  # a converter that writes one character as two, as a phrase table may
+        def convert(self, text):
+            return text.replace("萬", "一万")
+
+    widening = Reader(Widening(), reader.cantonese, reader.pattern)
+    written = widening.written("傳了十五萬人")
+    assert written.text == "傳了十五一万人"
+    assert list(written.origin) == sorted(written.origin) and len(written.origin) == len(written.text)
+    start = written.text.index("一万")
+    assert [written.origin[start], written.origin[start + 1]] == [4, 4]  # both from 萬
+    assert written.origin[written.text.index("人")] == 5
+
+
 def test_a_reading_without_its_map_is_refused():
     with pytest.raises(ValueError):
         Reading.of("十五万人", asked="十五萬人")

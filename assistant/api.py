@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from threadpoolctl import ThreadpoolController
 
@@ -30,6 +30,9 @@ from .retrieve import Retriever
 from .route import EARLIEST_COVERED, Refusal, Route, Router
 from .types import Answer, Citation, Hit, RuleResult
 from .writing import SURROGATE, canonical, without_controls
+
+if TYPE_CHECKING:  # annotations only
+    import numpy as np
 
 MAX_QUESTION_CHARS = 2000
 EARLIEST_AS_OF = date(1990, 1, 1)
@@ -131,7 +134,7 @@ class Assistant:
         self.rules = parts.rules
         self.generator = parts.generator
         self.retriever = Retriever(self.index, self.applicability, model=self.relevance)
-        self.router = Router(self.rules, self.reader, frozenset(self.corpus.units), self._admits if self.relevance else None)
+        self.router = Router(self.rules, self.reader, frozenset(self.corpus.units), self._admit if self.relevance else None)
         locators: dict[str, list[str]] = {}
         for unit in self.corpus.units.values():
             if self.corpus.instruments[unit.doc_id].citable:
@@ -150,9 +153,10 @@ class Assistant:
         """The one way to make an assistant from configuration (``parts.build_parts``)."""
         return cls(config, build_parts(config, embedder, notify, rebuild))
 
-    def _admits(self, query: Query) -> bool:
-        # the vector retrieval will compute again: only questions outside the lexicon pay twice
-        return self.relevance is not None and self.relevance.admits(self.embedder.embed_queries([query.search_text])[0])
+    def _admit(self, query: Query) -> np.ndarray | None:
+        # the vector retrieval would compute: the route carries it there
+        vector = self.embedder.embed_queries([query.search_text])[0]
+        return vector if self.relevance is not None and self.relevance.admits(vector) else None
 
     @property
     def embedder_id(self) -> str:
@@ -235,7 +239,7 @@ class Assistant:
         if route.kind == "rule":
             return plan
         t = time.perf_counter()
-        found, vector = self.retriever.ranked(route.query, route.when, self.config.top_k)
+        found, vector = self.retriever.ranked(route.query, route.when, self.config.top_k, route.vector)
         timings["retrieve"] = (time.perf_counter() - t) * 1000
         if self.relevance is not None and self.relevance.refuses(vector):
             # the labelled questions nearest to this one are ones the texts do not answer

@@ -119,18 +119,22 @@ class Composer:
             raise ValueError(f"quote is not verbatim in {key}")
         return Citation(key=key, title=self._corpus.title_of(key), locator=unit.locator, quote=quote)
 
-    def chosen_units(self, query: Query, hits: Sequence[Hit]) -> list[str]:
+    def chosen_units(
+        self, query: Query, hits: Sequence[Hit], score: Callable[[Sequence[str]], list[float]] | None = None
+    ) -> list[str]:
+        """The units to quote; ``score`` is ``_scorer(query)`` when the caller has it."""
         named = [k for k in query.refs if k in self._corpus.units]
         if named:
             ranked = [h.key for h in hits[:MAX_UNITS]]
-            return list(dict.fromkeys(self._answering(query, k, ranked) for k in named))[:MAX_UNITS]
+            score = score or self._scorer(query)
+            return list(dict.fromkeys(self._answering(k, ranked, score) for k in named))[:MAX_UNITS]
         if not hits:
             return []
         top = hits[0].score
         keep = [h.key for h in hits if h.score >= KEEP_RATIO * top]
         return keep[:MAX_UNITS]
 
-    def _answering(self, query: Query, key: str, ranked: Sequence[str]) -> str:
+    def _answering(self, key: str, ranked: Sequence[str], score: Callable[[Sequence[str]], list[float]]) -> str:
         """The named unit ``key``, or a unit ranked beside it that refers back to it within
         their own text and shares more of the question's words: "违反第三十一条…罚款多少" names
         the duty broken and asks about the article that punishes breaking it."""
@@ -145,14 +149,14 @@ class Composer:
                 beyond[k] = blank(unit.text, [clause_around(unit.text, m.start()) for m in links])
         if not beyond:
             return key
-        values = self._scorer(query)([named.text, *beyond.values()])
+        values = score([named.text, *beyond.values()])
         best = max(range(len(values)), key=lambda i: (values[i], -i))
         return key if best == 0 else list(beyond)[best - 1]
 
     def answer(self, query: Query, hits: Sequence[Hit], as_of: date) -> Composed:
         score = self._scorer(query)
         citations = []
-        for key in self.chosen_units(query, hits):
+        for key in self.chosen_units(query, hits, score):
             unit = self._corpus.units[key]
             quote = best_span(unit.text, score) if unit.text.strip() else unit.heading
             citations.append(self.citation(key, quote))

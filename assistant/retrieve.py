@@ -205,9 +205,12 @@ class Retriever:
     def search(self, query: Query, as_of: date, k: int = 5) -> list[Hit]:
         return self.ranked(query, as_of, k)[0]
 
-    def ranked(self, query: Query, as_of: date, k: int = 5) -> tuple[list[Hit], np.ndarray]:
-        """The best ``k`` hits, and the query vector they were found with."""
-        legs = self.legs(query, as_of)
+    def ranked(
+        self, query: Query, as_of: date, k: int = 5, vector: np.ndarray | None = None
+    ) -> tuple[list[Hit], np.ndarray]:
+        """The best ``k`` hits, and the query vector they were found with (``vector``, when
+        the caller already embedded ``query.search_text``)."""
+        legs = self.legs(query, as_of, vector)
         fused = self._fusion.scores(legs)
         order = np.argsort(-fused, kind="stable")[:k]
         hits = [

@@ -12,7 +12,7 @@ The order, each step on the analysed question (``query.Query``):
    short follow-up to a rule question;
 4. a question asking what something costs (no text sets a fee), or with nothing of this
    corpus's subject in it that the lexicon knows (``Query.in_domain``): refused, unless it
-   is worded like the labelled questions the texts answer (``admits``, learned:
+   is worded like the labelled questions the texts answer (``admit``, learned:
    ``relevance.RelevanceModel.admits``);
 5. otherwise: retrieved.
 
@@ -24,10 +24,12 @@ Not here: wording a refusal (``messages``), retrieving or composing.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Literal
+
+import numpy as np
 
 from .query import Query
 from .reading import Reading
@@ -65,6 +67,8 @@ class Route:
     reason: Refusal | None = None
     rule: RuleResult | None = None
     context: tuple[str, ...] = ()  # the questions whose facts a follow-up carries forward
+    # the question's vector when admitting it took one (``Router.admit``): retrieval reuses it
+    vector: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -72,9 +76,9 @@ class Router:
     rules: RuleEngine
     reader: Reader
     unit_keys: Collection[str]  # every citable unit the corpus holds
-    # whether a question the lexicon does not place in the subject is still one the texts
-    # answer, judged from its wording (None: the lexicon decides alone)
-    admits: Callable[[Query], bool] | None = None
+    # for a question the lexicon does not place in the subject: its vector when its wording
+    # makes it one the texts answer, else None (no function: the lexicon decides alone)
+    admit: Callable[[Query], np.ndarray | None] | None = None
 
     def route(self, query: Query, reading: Reading, when: date, previous: Answer | None) -> Route:
         """``reading``: the question's one reading (``Reading``), from which ``query`` was
@@ -112,6 +116,9 @@ class Router:
             return Route("rule", query, when, rule=rule, context=context)
         if query.asks_price:
             return refuse(Refusal.PRICE)
-        if not query.in_domain and not (self.admits is not None and self.admits(query)):
+        if query.in_domain:
+            return Route("retrieve", query, when)
+        vector = self.admit(query) if self.admit is not None else None
+        if vector is None:
             return refuse(Refusal.OUT_OF_SCOPE)
-        return Route("retrieve", query, when)
+        return Route("retrieve", query, when, vector=vector)

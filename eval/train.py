@@ -244,8 +244,8 @@ def choose_admission(
     outside = [i for i, ex in enumerate(train) if ex.out_of_lexicon]
     answerable = np.array([not train[i].refused for i in outside], dtype=bool)
     threshold, report = choose_refusal(nearness[outside, 0] - nearness[outside, 1], answerable, cost, MARGIN_GRID)
-    report = {"admitted_right" if k == "refused_right" else "admitted_wrong" if k == "refused_wrong"
-              else "answerable" if k == "refusals_labelled" else k: v for k, v in report.items()}
+    names = {"refused_right": "admitted_right", "refused_wrong": "admitted_wrong", "refusals_labelled": "answerable"}
+    report = {names.get(k, k): v for k, v in report.items()}
     say(f"admission out of fold: {report}")
     model = replace(model, admit_above=threshold)
     rows = []

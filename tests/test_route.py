@@ -36,16 +36,19 @@ def test_each_route_and_its_reason(assistant, question, as_of, kind, reason):
 def test_a_question_outside_the_lexicon_is_admitted_only_when_the_learned_part_says_so(assistant):
     from dataclasses import replace
 
+    import numpy as np
+
     question = "今天天气怎么样？"
     query = assistant.analyse(question)
     reading = assistant.read(question)
     assert not query.in_domain
     when = assistant.route(question).when
-    admitting = replace(assistant.router, admits=lambda q: True)
-    refusing = replace(assistant.router, admits=lambda q: False)
-    assert admitting.route(query, reading, when, None).kind == "retrieve"
+    vector = np.ones(4, dtype=np.float32)
+    admitted = replace(assistant.router, admit=lambda q: vector).route(query, reading, when, None)
+    assert admitted.kind == "retrieve" and admitted.vector is vector  # retrieval embeds nothing again
+    refusing = replace(assistant.router, admit=lambda q: None)
     assert refusing.route(query, reading, when, None).reason == Refusal.OUT_OF_SCOPE
     # without a learned part the lexicon decides alone
-    assert replace(assistant.router, admits=None).route(query, reading, when, None).reason == Refusal.OUT_OF_SCOPE
+    assert replace(assistant.router, admit=None).route(query, reading, when, None).reason == Refusal.OUT_OF_SCOPE
     # the shipped model keeps this one out: nothing answered is worded like it
     assert assistant.route(question).reason == Refusal.OUT_OF_SCOPE

@@ -211,16 +211,17 @@ MARGIN_GRID = tuple(round(float(t), 4) for t in np.arange(-0.03, 0.0801, 0.0025)
 
 
 def choose_refusal(
-    votes: np.ndarray, refused: np.ndarray, cost: float = 4.0, grid: Sequence[float] = SCORE_GRID
+    votes: np.ndarray, refused: np.ndarray, cost: float = 4.0, grid: Sequence[float] = SCORE_GRID,
+    worth: float = 1.0,
 ) -> tuple[float | None, dict]:
     """The score of ``grid`` above which to refuse, among questions that reach retrieval: the
-    one that refuses most true refusals net of ``cost`` times the answerable ones refused; None
-    when no threshold refuses more right than ``cost`` times wrong. (Admission is chosen the
-    same way, the answerable questions in the place of the refusals: ``choose_admission``.)"""
+    one that refuses most true refusals, each weighing ``worth``, net of ``cost`` times the
+    answerable ones refused; None when no threshold gains. (Admission is chosen the same way,
+    the answerable questions in the place of the refusals: ``choose_admission``.)"""
     best, best_gain = None, 0.0
     for threshold in grid:
         refuse = votes > threshold
-        gain = float((refuse & refused).sum() - cost * (refuse & ~refused).sum())
+        gain = float(worth * (refuse & refused).sum() - cost * (refuse & ~refused).sum())
         if gain > best_gain:
             best, best_gain = round(float(threshold), 2), gain
     refuse = votes > best if best is not None else np.zeros_like(refused)
@@ -260,6 +261,23 @@ def choose_admission(
     return model, report, rows
 
 
+def refusal_worth(train: Sequence[Example]) -> float:
+    """How much a right refusal weighs against the bank's mix: the odds that a question asked
+    in public (the real training questions) is one the texts do not answer, over those odds
+    among all training questions that reach retrieval (at least 1). The labelled bank is
+    mostly questions written from the corpus, nearly all answerable; users ask about what
+    the texts leave out far more often, and a threshold chosen on the bank's mix would refuse
+    too rarely for them. (Add-one smoothed: a smoke run may hold few real questions.)"""
+    reaching = [ex for ex in train if ex.reaches_retrieval]
+    real = [ex for ex in reaching if ex.role == "real"]
+
+    def odds(examples: Sequence[Example]) -> float:
+        refused = sum(ex.refused for ex in examples)
+        return (refused + 1) / (len(examples) - refused + 1)
+
+    return max(1.0, round(odds(real) / odds(reaching), 2)) if real else 1.0
+
+
 def fit_refusal_classifier(features: np.ndarray, refused: np.ndarray, l2: float = 1e-3, steps: int = 800) -> np.ndarray:
     """Logistic regression, by full-batch gradient descent, of "the texts do not answer it" on
     a question's features (``RelevanceModel.refusal_features``); the two classes weigh the
@@ -284,9 +302,11 @@ def choose_refusal_kind(model: RelevanceModel, train: Sequence[Example], votes: 
     """The nearest questions' vote, or the margin of the question's nearness to unanswered
     over answered labelled questions (``RelevanceModel.nearness``), or a logistic classifier
     over the question's vector and that vote, or one over the vote and the two nearnesses:
-    whichever refuses more right net of ``cost`` times wrong on dev. Each threshold is chosen
-    out of fold (the fold is the question's set); returned with the chosen one's out-of-fold
-    report (the vote's is ``vote_report``)."""
+    whichever refuses more right (each weighing ``refusal_worth``) net of ``cost`` times wrong
+    on dev. Each threshold is chosen out of fold (the fold is the question's set); returned with
+    the chosen one's out-of-fold report (the vote's is ``vote_report``)."""
+    worth = refusal_worth(train)
+    say(f"a right refusal weighs {worth}")
     reaching = [i for i, ex in enumerate(train) if ex.reaches_retrieval]
     refused = np.array([train[i].refused for i in reaching])
     folds = np.array([_fold(train[i].set_name) for i in reaching])
@@ -298,7 +318,7 @@ def choose_refusal_kind(model: RelevanceModel, train: Sequence[Example], votes: 
     candidates = {"vote": model}
     reports = {"vote": vote_report}
     margin = nearness[reaching, 1] - nearness[reaching, 0]
-    threshold, reports["margin"] = choose_refusal(margin, refused, cost, MARGIN_GRID)
+    threshold, reports["margin"] = choose_refusal(margin, refused, cost, MARGIN_GRID, worth)
     say(f"refusal margin out of fold: {reports['margin']}")
     if threshold is not None:
         candidates["margin"] = replace(model, refuse_above=threshold, refusal_kind="margin")
@@ -307,7 +327,7 @@ def choose_refusal_kind(model: RelevanceModel, train: Sequence[Example], votes: 
         for fold in range(FOLDS):
             w = fit_refusal_classifier(features[folds != fold], refused[folds != fold])
             probability[folds == fold] = 1.0 / (1.0 + np.exp(-(features[folds == fold] @ w)))
-        threshold, reports[kind] = choose_refusal(probability, refused, cost)
+        threshold, reports[kind] = choose_refusal(probability, refused, cost, worth=worth)
         say(f"refusal {kind} out of fold: {reports[kind]}")
         if threshold is not None:
             candidates[kind] = replace(model, refusal_weights=fit_refusal_classifier(features, refused),
@@ -320,11 +340,11 @@ def choose_refusal_kind(model: RelevanceModel, train: Sequence[Example], votes: 
             counts = _refusal_counts(refuse, np.array([ex.refused for ex in measured], dtype=bool))
             rows.append({"variant": f"refusal by {name}", "split": split, "refusal": counts})
             if split == "dev":
-                gains[name] = counts["refused_right"] - cost * counts["refused_wrong"]
+                gains[name] = worth * counts["refused_right"] - cost * counts["refused_wrong"]
         say(f"refusal by {name}: " + "; ".join(f"{r['split']} {r['refusal']}" for r in rows[-2:]))
     # the vote wins ties: it has no weights of its own to overfit
     best = max(candidates, key=lambda name: (gains[name], name == "vote"))
-    return candidates[best], reports[best], rows
+    return candidates[best], {**reports[best], "worth": worth}, rows
 
 
 # --- scoring and fitting the fusion --------------------------------------------------------

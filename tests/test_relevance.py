@@ -152,6 +152,29 @@ def test_the_threshold_is_the_one_that_gains_most_net_of_its_cost():
     threshold, report = choose_refusal(scores, wanted, 0.5, MARGIN_GRID)
     assert threshold < 0.01 and (report["refused_right"], report["refused_wrong"]) == (3, 1)
     assert choose_refusal(scores, np.zeros(6, dtype=bool), 4.0, MARGIN_GRID)[0] is None
+    # a right refusal weighing 8 makes the third right one worth the wrong one at a cost of 4
+    threshold, report = choose_refusal(scores, wanted, 4.0, MARGIN_GRID, worth=8.0)
+    assert threshold < 0.01 and (report["refused_right"], report["refused_wrong"]) == (3, 1)
+
+
+def test_a_right_refusal_weighs_the_odds_of_unanswered_questions_among_real_ones_over_the_bank():
+    from datetime import date
+
+    from eval.train import Example, refusal_worth
+
+    def example(role: str, refused: bool, reaches: bool = True) -> Example:
+        legs = None  # refusal_worth reads only the labels
+        return Example("s", role, "train", "q", date(2026, 1, 1), frozenset() if refused else frozenset({"a#1"}),
+                       legs, reaches_retrieval=reaches)  # type: ignore[arg-type]
+
+    bank = [example("heldout", False)] * 17 + [example("heldout", True)] + [example("real", True)] * 3 \
+        + [example("real", False)] * 3
+    # real odds (3+1)/(3+1) = 1; all (4+1)/(20+1) = 5/21: a right refusal weighs 4.2
+    assert refusal_worth(bank) == pytest.approx(4.2)
+    assert refusal_worth([e for e in bank if e.role != "real"]) == 1.0  # no real questions: no reweighting
+    # a question that never reaches retrieval is no candidate, and the weight is never below 1
+    assert refusal_worth(bank + [example("heldout", True, reaches=False)] * 50) == pytest.approx(4.2)
+    assert refusal_worth([example("real", False)] * 5 + [example("heldout", True)] * 5) == 1.0
 
 
 def test_the_adapter_output_is_a_unit_vector():

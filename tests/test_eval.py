@@ -117,3 +117,16 @@ def test_real_questions_sit_in_the_split_their_source_is_assigned():
     for rows in collections.values():
         for split, part in split_rows(rows).items():
             assert {r["_file"] for r in part} <= {split}, [r["id"] for r in part if r["_file"] != split][:5]
+
+
+def test_every_label_of_every_set_cites_units_the_corpus_has():
+    # labels come from helpers and from feedback; a key mistyped or renamed by a corpus change
+    # would score every answer to its question wrong without anyone noticing
+    from assistant.corpus import load_corpus
+    from eval.manifest import ROOT, load_manifest
+
+    units = load_corpus(ROOT / "corpus").units
+    sets = load_manifest()
+    unknown = [(qs.name, item.id, key) for qs in sets for item in qs.items() for key in item.cite_any
+               if key not in units]
+    assert len(sets) > 40 and not unknown, unknown[:5]

@@ -46,8 +46,9 @@ def _line(citation: Citation, label: str | None, english: bool, messages: Messag
 
 def best_span(text: str, score: Callable[[Sequence[str]], Sequence[float]], limit: int = QUOTE_WHOLE_UNIT) -> str:
     """The verbatim span of ``text`` to quote: the whole text when short, else the best
-    sentence (``score`` rates them all at once), extended over the list that follows when
-    the sentence introduces one."""
+    sentence (``score`` rates them all at once), extended while short enough over the
+    sentences that follow it and still share the question's words, or over the list that
+    follows when the sentence introduces one."""
     if len(text) <= limit:
         return text.strip()
     parts = sentences(text)
@@ -59,10 +60,14 @@ def best_span(text: str, score: Callable[[Sequence[str]], Sequence[float]], limi
     values = dict(zip(candidates, score([parts[i] for i in candidates]), strict=True))
     best = max(candidates, key=lambda i: (values[i], -i))
     end = best + 1
-    # A sentence ending in a colon introduces items; quote them too while short enough.
-    if parts[best].rstrip().endswith(("：", ":")):
-        while end < len(parts) and starts[end] + len(parts[end]) - starts[best] <= limit:
-            end += 1
+    # A sentence ending in a colon introduces items: quote them too. Otherwise the sentences
+    # right after the best often finish its answer (the period's end after its length, the
+    # notice's contents after who must be told): quote on while they still share the
+    # question's words.
+    introduces = parts[best].rstrip().endswith(("：", ":"))
+    while (end < len(parts) and starts[end] + len(parts[end]) - starts[best] <= limit
+           and (introduces or not parts[end].strip() or values[end] > 0)):
+        end += 1
     span = text[starts[best] : starts[end - 1] + len(parts[end - 1])]
     return span.strip()
 

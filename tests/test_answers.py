@@ -352,3 +352,22 @@ def test_a_contract_named_as_what_each_company_would_sign_does_not_hide_the_ban_
     # "各自签标准合同" names the route, which the Measures govern, not the contract's text
     top = [h.key for h in assistant.retrieve(question, "2026-06-01", k=3)]
     assert {"measures#第四条", "filing_guide_v2#一、适用范围"} & set(top), top
+
+
+def test_a_quote_runs_on_over_the_sentences_that_still_answer_and_stops_at_one_that_does_not():
+    from assistant.compose import best_span
+
+    asked = {"保存", "期限", "删除"}
+
+    def score(parts):
+        return [float(sum(word in part for word in asked)) for part in parts]
+
+    filler = "双方应当合作处理争议。" * 30  # long enough that the unit is not quoted whole
+    text = "境外接收方保存个人信息的期限为必要的最短时间。期限届满的，应当删除个人信息。另行约定的事项从其约定。" + filler
+    # the best sentence, then the next (it shares words too), not the third (it shares none)
+    assert best_span(text, score) == "境外接收方保存个人信息的期限为必要的最短时间。期限届满的，应当删除个人信息。"
+    # a sentence that introduces a list takes the items whatever they share
+    listed = "通知应当包括下列事项：\n（一）种类；\n（二）原因；\n" + filler
+    assert "（二）原因；" in best_span(listed, lambda parts: [1.0 if "通知" in p else 0.0 for p in parts])
+    # within the limit only: the next sentence would take the span past 30 characters
+    assert best_span(text, score, limit=30) == "境外接收方保存个人信息的期限为必要的最短时间。"

@@ -298,13 +298,13 @@ def _refusal_counts(refuse: np.ndarray, refused: np.ndarray) -> dict:
 
 
 def choose_refusal_kind(model: RelevanceModel, train: Sequence[Example], votes: np.ndarray, nearness: np.ndarray,
-                        data: dict, say, vote_report: dict, cost: float = 4.0) -> tuple[RelevanceModel, dict, list[dict]]:
+                        data: dict, say, cost: float = 4.0) -> tuple[RelevanceModel, dict, list[dict]]:
     """The nearest questions' vote, or the margin of the question's nearness to unanswered
     over answered labelled questions (``RelevanceModel.nearness``), or a logistic classifier
     over the question's vector and that vote, or one over the vote and the two nearnesses:
     whichever refuses more right (each weighing ``refusal_worth``) net of ``cost`` times wrong
-    on dev. Each threshold is chosen out of fold (the fold is the question's set); returned with
-    the chosen one's out-of-fold report (the vote's is ``vote_report``)."""
+    on dev. Each threshold is chosen out of fold (the fold is the question's set), with the same
+    weights; returned with the chosen one's out-of-fold report."""
     worth = refusal_worth(train)
     say(f"a right refusal weighs {worth}")
     reaching = [i for i, ex in enumerate(train) if ex.reaches_retrieval]
@@ -315,8 +315,10 @@ def choose_refusal_kind(model: RelevanceModel, train: Sequence[Example], votes: 
         "classifier": np.hstack([np.vstack([train[i].legs.vector for i in reaching]), votes[reaching, None], ones]),
         "similarity": np.hstack([votes[reaching, None], nearness[reaching], ones]),
     }
-    candidates = {"vote": model}
-    reports = {"vote": vote_report}
+    candidates, reports = {}, {}
+    threshold, reports["vote"] = choose_refusal(votes[reaching], refused, cost, worth=worth)
+    say(f"refusal vote out of fold: {reports['vote']}")
+    candidates["vote"] = replace(model, refuse_above=threshold, refusal_kind="vote")
     margin = nearness[reaching, 1] - nearness[reaching, 0]
     threshold, reports["margin"] = choose_refusal(margin, refused, cost, MARGIN_GRID, worth)
     say(f"refusal margin out of fold: {reports['margin']}")
@@ -540,7 +542,7 @@ def main(argv: list[str] | None = None) -> int:
     assert chosen is not None
     model, neighbours, power, bank_glosses, fusion, refusal = chosen
     votes, nearness = oof_votes[(neighbours, power, bank_glosses)]
-    model, refusal, refusal_rows = choose_refusal_kind(model, train, votes, nearness, data, say, refusal)
+    model, refusal, refusal_rows = choose_refusal_kind(model, train, votes, nearness, data, say)
     model, admission, admission_rows = choose_admission(model, train, nearness, data, say)
     rows += refusal_rows + admission_rows
     digest = data_digest(sets, config.glosses_path, config.lexicon_path)

@@ -180,8 +180,9 @@ def build_model(
     power: float,
     bank_glosses: bool,
     epochs: int,
-    refuse_above: float | None = None,
 ) -> RelevanceModel:
+    """The adapter trained and the bank filled from ``train``; no refusal yet
+    (``choose_refusal_kind`` sets it)."""
     answered = [ex for ex in train if not ex.refused]
     vectors = np.vstack([ex.legs.vector for ex in answered] + [gloss_vectors])
     positives = [ex.positives for ex in answered] + list(gloss_units)
@@ -198,7 +199,7 @@ def build_model(
         neighbours=neighbours,
         power=power,
         fusion=fusion,
-        refuse_above=refuse_above,
+        refuse_above=None,
         card={},
         digest="",
     )
@@ -503,12 +504,10 @@ def main(argv: list[str] | None = None) -> int:
                     votes[i] = model.refusal_vote(ex.legs.vector)
                     nearness[i] = model.nearness(ex.legs.vector)
         fusion = fit_fusion(_stack(train, oof), Fusion(legs=(1.0, 1.0, 0.3, 1.0, 1.0)))
-        reaching = np.array([ex.reaches_retrieval for ex in train])
-        refuse_above, refusal = choose_refusal(votes[reaching], np.array([ex.refused for ex in train])[reaching])
-        variants[(neighbours, power, bank_glosses)] = (fusion, refuse_above, refusal)
+        variants[(neighbours, power, bank_glosses)] = fusion
         oof_votes[(neighbours, power, bank_glosses)] = (votes, nearness)
         say(f"neighbours={neighbours} power={power} glosses in bank={bank_glosses}: out-of-fold MRR "
-            f"{figures(_stack(train, oof).ranks(fusion)).get('mrr')} with {fusion}; refusal {refusal}")
+            f"{figures(_stack(train, oof).ranks(fusion)).get('mrr')} with {fusion}")
 
     # Each variant trained on all of train, compared on dev; the plain system beside them.
     rows = []
@@ -521,9 +520,9 @@ def main(argv: list[str] | None = None) -> int:
         rows.append({"variant": "fusion refitted on train, no trained parts", "split": split,
                      **by_role(answered, _stack(answered).ranks(refitted))})
     chosen, chosen_dev = None, -1.0
-    for (neighbours, power, bank_glosses), (fusion, refuse_above, refusal) in variants.items():
+    for (neighbours, power, bank_glosses), fusion in variants.items():
         model = build_model(train, gloss_vectors, gloss_units, chunks, chunk_keys, fusion,
-                            neighbours, power, bank_glosses, epochs, refuse_above)
+                            neighbours, power, bank_glosses, epochs)
         name = f"adapter + neighbours (k={neighbours}, power={power}, glosses in bank={bank_glosses}) + learned fusion"
         for split in ("dev", "test"):
             answered = _answered(data[split])
@@ -536,11 +535,11 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append({"variant": f"{name}, without the {leg} leg", "split": split,
                              **by_role(answered, stack.ranks(replace(fusion, legs=tuple(off))))})
             if split == "dev" and found["all"].get("mrr", 0) > chosen_dev:
-                chosen, chosen_dev = (model, neighbours, power, bank_glosses, fusion, refusal), found["all"]["mrr"]
+                chosen, chosen_dev = (model, neighbours, power, bank_glosses, fusion), found["all"]["mrr"]
         say(f"{name}: " + "; ".join(f"{r['split']} {r['all']}" for r in rows[-6:] if r["variant"] == name))
 
     assert chosen is not None
-    model, neighbours, power, bank_glosses, fusion, refusal = chosen
+    model, neighbours, power, bank_glosses, fusion = chosen
     votes, nearness = oof_votes[(neighbours, power, bank_glosses)]
     model, refusal, refusal_rows = choose_refusal_kind(model, train, votes, nearness, data, say)
     model, admission, admission_rows = choose_admission(model, train, nearness, data, say)

@@ -61,6 +61,11 @@ class RelevanceModel:
     # nearer to an answered labelled question than to any unanswered one by more than this;
     # None: never.
     admit_above: float | None = None
+    # A logistic classifier over ``retrieve.support_features``: the probability that a hit
+    # below the best is a right citation too, cited from ``support_above`` up. None: the
+    # composer keeps hits by score alone.
+    support_weights: np.ndarray | None = None
+    support_above: float = 0.5
 
     def adapt(self, vector: np.ndarray) -> np.ndarray:
         adapted = self.adapter @ vector
@@ -116,6 +121,18 @@ class RelevanceModel:
             return self.refusal_vote(vector)
         return float(1.0 / (1.0 + np.exp(-float(self.refusal_features(vector) @ self.refusal_weights))))
 
+    def support(self, features: np.ndarray) -> np.ndarray:
+        """The probability each row of ``features`` describes a right citation."""
+        if self.support_weights is None:
+            raise ValueError("this model has no citation support classifier")
+        probability: np.ndarray = 1.0 / (1.0 + np.exp(-(features @ self.support_weights)))
+        return probability  # (numpy types the quotient Any)
+
+    def cites_beside(self, features: np.ndarray) -> np.ndarray:
+        """Whether each row of ``features`` describes a unit to cite beside the best."""
+        cite: np.ndarray = self.support(features) >= self.support_above
+        return cite  # (numpy types the comparison Any)
+
     def refuses(self, vector: np.ndarray) -> bool:
         # (a margin, so a score equal to the threshold up to rounding is not a refusal)
         return self.refuse_above is not None and self.refusal_score(vector) > self.refuse_above + 1e-6
@@ -158,6 +175,7 @@ def load_relevance(folder: Path, embedder_id: str) -> RelevanceModel | None:
             offsets = data["bank_offsets"]
             flat = data["bank_unit_ids"]
             weights = data["refusal_weights"].astype(np.float64) if "refusal_weights" in data.files else None
+            support = data["support_weights"].astype(np.float64) if "support_weights" in data.files else None
         units = tuple(tuple(keys[j] for j in flat[offsets[i] : offsets[i + 1]]) for i in range(len(bank)))
         fusion = Fusion(tuple(card["fusion"]["legs"]), tuple(card["fusion"]["flags"]), card["fusion"]["explicit"])
         return RelevanceModel(
@@ -173,6 +191,8 @@ def load_relevance(folder: Path, embedder_id: str) -> RelevanceModel | None:
             refusal_weights=weights,
             refusal_kind=str(card.get("refusal", "vote")),
             admit_above=card.get("admit_above"),
+            support_weights=support,
+            support_above=float(card.get("support_above", 0.5)),
         )
     except (OSError, KeyError, ValueError, TypeError) as problem:
         raise IndexError_(f"the relevance model in {folder} cannot be read: {problem}") from None
@@ -186,6 +206,7 @@ def save_relevance(
     bank_texts: list[str],
     card: Mapping[str, Any],
     refusal_weights: np.ndarray | None = None,
+    support_weights: np.ndarray | None = None,
 ) -> None:
     """Write the arrays and the card (training only)."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -202,7 +223,8 @@ def save_relevance(
             bank_offsets=offsets,
             bank_unit_ids=flat,
             bank_fingerprints=np.array([text_fingerprint(t) for t in bank_texts], dtype=np.uint64),
-            # (mypy checks an unpacked dict against allow_pickle too; its one key is an array's name)
-            **({} if refusal_weights is None else {"refusal_weights": refusal_weights.astype(np.float64)}),  # type: ignore[arg-type]
+            # (mypy checks an unpacked dict against allow_pickle too; its keys are arrays' names)
+            **{name: w.astype(np.float64) for name, w in  # type: ignore[arg-type]
+               (("refusal_weights", refusal_weights), ("support_weights", support_weights)) if w is not None},
         )
     (folder / "card.json").write_text(json.dumps(card, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -25,6 +25,9 @@ words than any other lost to one a little closer in cosine similarity; summing s
 kept the margin (README history). The fusion's weights are hand-set by default and learned
 when a trained model ships (``relevance``, ``eval.train``).
 
+``support_features`` describes a hit below the best beside it, for the trained model's
+verdict that it too is a right citation (the composer cites it then).
+
 ``baseline_search`` is the plain recipe (raw question, RRF, nothing else), kept so the
 evaluation can show every figure beside it.
 """
@@ -47,6 +50,7 @@ from .types import Hit
 RRF_K = 60  # the plain recipe's constant, for ``baseline_search``
 LEGS = ("sparse", "dense", "phrase", "adapted", "neighbours")
 FLAGS = ("named", "not_in_force", "displaced", "interpretive", "overview")
+SUPPORT_WIDTH = 2 * len(LEGS) + len(FLAGS) + 4  # the columns of ``support_features``
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,23 @@ class Legs:
     explicit: np.ndarray  # (units,) bool
     best_chunk: np.ndarray = field(repr=False)  # (units,) index of the chunk a hit shows
     vector: np.ndarray = field(repr=False)  # the query's embedding
+
+
+def support_features(legs: Legs, fused: np.ndarray, order: Sequence[int]) -> np.ndarray:
+    """One row per hit of ``order`` after the first (unit indexes, best first): its fused
+    score as a share of the best's, its legs and flags, the best hit's legs, whether both are
+    of one instrument, whether it is third or lower, and a constant. What a second unit's
+    citation rests on is how close it comes and by which evidence: a near neighbour vote
+    beside a sparse match says more than a cosine alone, and a text out of force says less
+    beside one in force."""
+    top = order[0]
+    doc = legs.keys[top].split("#", 1)[0]
+    rows = [
+        [fused[i] / fused[top] if fused[top] > 0 else 0.0, *legs.scores[i], *legs.flags[i], *legs.scores[top],
+         float(legs.keys[i].split("#", 1)[0] == doc), float(rank >= 3), 1.0]
+        for rank, i in enumerate(order[1:], start=2)
+    ]
+    return np.array(rows, dtype=np.float64).reshape(len(rows), SUPPORT_WIDTH)
 
 
 def _best_per_unit(index: HybridIndex, chunk_scores: np.ndarray) -> dict[str, tuple[float, int]]:
@@ -212,9 +233,13 @@ class Retriever:
         the caller already embedded ``query.search_text``)."""
         legs = self.legs(query, as_of, vector)
         fused = self._fusion.scores(legs)
-        order = np.argsort(-fused, kind="stable")[:k]
+        order = [int(i) for i in np.argsort(-fused, kind="stable")[:k]]
+        beside: list[bool | None] = [None] * len(order)
+        if self._model is not None and self._model.support_weights is not None and len(order) > 1:
+            beside[1:] = [bool(c) for c in self._model.cites_beside(support_features(legs, fused, order))]
         hits = [
-            Hit(key=legs.keys[i], score=float(fused[i]), rank=rank, chunk=self._index.chunks[legs.best_chunk[i]].text)
+            Hit(key=legs.keys[i], score=float(fused[i]), rank=rank, chunk=self._index.chunks[legs.best_chunk[i]].text,
+                cite_beside=beside[rank - 1])
             for rank, i in enumerate(order, start=1)
         ]
         return hits, legs.vector

@@ -68,6 +68,9 @@ class Hit:
     score: float
     rank: int
     chunk: str  # the sub-chunk text that matched best
+    # whether the trained model finds this unit, below the best, a right citation too
+    # (``relevance.RelevanceModel.cites_beside``); None for the best hit and without a model
+    cite_beside: bool | None = None
 
 
 @dataclass(frozen=True)

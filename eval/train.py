@@ -13,7 +13,9 @@ What is learned, from the ``train`` split of ``eval/manifest.toml`` (and the uni
    question's nearness to unanswered over answered labelled questions, or on a logistic
    classifier, whichever does better on dev;
 5. when to admit a question the lexicon calls out of scope: a threshold on how much nearer it
-   is to an answered labelled question than to an unanswered one, chosen out of fold.
+   is to an answered labelled question than to an unanswered one, chosen out of fold;
+6. how many units to cite: a logistic classifier of a hit below the best being a right
+   citation too (``retrieve.support_features``), fitted on out-of-fold legs.
 
 The ``dev`` split chooses among variants; ``test`` is only measured. Results go to
 ``eval/results/relevance.json`` (one row per variant and split) and the model, with a card
@@ -39,11 +41,12 @@ from pathlib import Path
 import numpy as np
 
 from assistant.api import Assistant, parse_as_of
+from assistant.compose import KEEP_RATIO, MAX_UNITS
 from assistant.config import Config
 from assistant.embed_cache import embed_with_cache
 from assistant.glosses import load_glosses
 from assistant.relevance import DEFAULT_MODEL_DIR, RelevanceModel, save_relevance, text_fingerprint
-from assistant.retrieve import FLAGS, LEGS, Fusion, Legs
+from assistant.retrieve import FLAGS, LEGS, SUPPORT_WIDTH, Fusion, Legs, support_features
 from assistant.route import Refusal
 
 from .manifest import MANIFEST, ROOT, QuestionSet, data_digest, in_split, load_manifest
@@ -68,6 +71,9 @@ class Example:
     # the lexicon alone finds nothing of the subject in it (``Refusal.OUT_OF_SCOPE``): where a
     # learned admission could act
     out_of_lexicon: bool = False
+    # the units whose text holds a phrase a right answer must contain (``contain``): quoting
+    # them puts the phrase in the answer, whether or not the label names them
+    stating: frozenset[str] = frozenset()
 
     @property
     def refused(self) -> bool:
@@ -96,8 +102,10 @@ def examples(assistant: Assistant, sets: Sequence[QuestionSet], cache: Path, eve
             continue
         # where a learned refusal could act: neither refused nor decided before retrieval
         route = assistant.route(item.question, item.as_of)
+        phrases = [p for want in item.contain for p in (want if isinstance(want, list) else [want])]
+        stating = frozenset(k for k in legs.keys if any(p in assistant.corpus.units[k].text for p in phrases))
         out.append(Example(qs.name, qs.role, qs.split, item.question, when, positives, legs,
-                           route.kind == "retrieve", route.reason == Refusal.OUT_OF_SCOPE))
+                           route.kind == "retrieve", route.reason == Refusal.OUT_OF_SCOPE, stating))
     return out
 
 
@@ -279,18 +287,27 @@ def refusal_worth(train: Sequence[Example]) -> float:
     return max(1.0, round(odds(real) / odds(reaching), 2)) if real else 1.0
 
 
-def fit_refusal_classifier(features: np.ndarray, refused: np.ndarray, l2: float = 1e-3, steps: int = 800) -> np.ndarray:
-    """Logistic regression, by full-batch gradient descent, of "the texts do not answer it" on
-    a question's features (``RelevanceModel.refusal_features``); the two classes weigh the
-    same in the loss, since refusals are a few percent of the questions."""
-    y = refused.astype(np.float64)
-    share = min(max(float(y.mean()), 1e-6), 1 - 1e-6)
-    weight = np.where(refused, 0.5 / share, 0.5 / (1 - share)) / len(y)
+def fit_logistic(features: np.ndarray, labels: np.ndarray, balanced: bool, l2: float = 1e-3,
+                 steps: int = 800) -> np.ndarray:
+    """Logistic regression of ``labels`` on ``features`` by full-batch gradient descent;
+    ``balanced``: the two classes weigh the same in the loss (else every example does)."""
+    y = labels.astype(np.float64)
+    if balanced:
+        share = min(max(float(y.mean()), 1e-6), 1 - 1e-6)
+        weight = np.where(labels, 0.5 / share, 0.5 / (1 - share)) / len(y)
+    else:
+        weight = np.full(len(y), 1.0 / len(y))
     w = np.zeros(features.shape[1])
     for _ in range(steps):
         p = 1.0 / (1.0 + np.exp(-(features @ w)))
         w -= 1.0 * (features.T @ (weight * (p - y)) + l2 * w)
     return w
+
+
+def fit_refusal_classifier(features: np.ndarray, refused: np.ndarray, l2: float = 1e-3, steps: int = 800) -> np.ndarray:
+    """Of "the texts do not answer it" on a question's features
+    (``RelevanceModel.refusal_features``); balanced, since refusals are a few percent."""
+    return fit_logistic(features, refused, balanced=True, l2=l2, steps=steps)
 
 
 def _refusal_counts(refuse: np.ndarray, refused: np.ndarray) -> dict:
@@ -348,6 +365,65 @@ def choose_refusal_kind(model: RelevanceModel, train: Sequence[Example], votes: 
     # the vote wins ties: it has no weights of its own to overfit
     best = max(candidates, key=lambda name: (gains[name], name == "vote"))
     return candidates[best], {**reports[best], "worth": worth}, rows
+
+
+def support_examples(examples: Sequence[Example], legs: Sequence[Legs], fusion: Fusion) -> tuple[np.ndarray, np.ndarray]:
+    """``retrieve.support_features`` of the second and third hit of each answered question
+    that names no unit (a named unit is cited whatever its support), and whether each is a
+    right citation: labelled as one, or holding a phrase the answer must contain."""
+    rows, right = [], []
+    for ex, lg in zip(examples, legs, strict=True):
+        if ex.refused or lg.explicit.any():
+            continue
+        fused = fusion.scores(lg)
+        order = [int(i) for i in np.argsort(-fused, kind="stable")[:MAX_UNITS]]
+        rows.append(support_features(lg, fused, order))
+        right += [lg.keys[i] in ex.positives or lg.keys[i] in ex.stating for i in order[1:]]
+    return np.vstack([np.zeros((0, SUPPORT_WIDTH)), *rows]), np.array(right, dtype=bool)
+
+
+def support_counts(cite: np.ndarray, right: np.ndarray) -> dict:
+    return {"candidates": len(right), "right": int(right.sum()), "cited_right": int((cite & right).sum()),
+            "cited_wrong": int((cite & ~right).sum())}
+
+
+SUPPORT_GRID = tuple(round(float(t), 2) for t in np.arange(0.05, 0.951, 0.05))
+
+
+def choose_support(probability: np.ndarray, ratio: np.ndarray, right: np.ndarray) -> float:
+    """The highest threshold that cites as many right units as the score ratio the composer
+    uses without a model (``KEEP_RATIO``): as complete as the answers were, with as few wrong
+    citations as the classifier allows. Answers that lose a right unit lose the phrases it
+    holds, while a wrong one costs the reader a check, so completeness is held and precision
+    gained (0.5, "more likely right than wrong", lost 6 passes net on dev)."""
+    wanted = int(((ratio >= KEEP_RATIO) & right).sum())
+    reaching = [t for t in SUPPORT_GRID if int(((probability >= t) & right).sum()) >= wanted]
+    return max(reaching, default=SUPPORT_GRID[0])
+
+
+def fit_support(train: Sequence[Example], oof: Sequence[Legs], fusion: Fusion, model: RelevanceModel,
+                data: dict, chunk_index, say) -> tuple[RelevanceModel, dict, list[dict]]:
+    """The classifier of a hit below the best being a right citation too, fitted on the
+    training questions' out-of-fold legs (as a new question's legs come from a bank that never
+    saw it) under the chosen ``fusion``, unweighted, and its threshold (``choose_support``).
+    Reported beside the score ratio on each split."""
+    features, right = support_examples(train, oof, fusion)
+    weights = fit_logistic(features, right, balanced=False, steps=2000)
+    fitted = replace(model, support_weights=weights)
+    fitted = replace(fitted, support_above=choose_support(fitted.support(features), features[:, 0], right))
+    inside = {"threshold": fitted.support_above, **support_counts(fitted.cites_beside(features), right),
+              "by_ratio": support_counts(features[:, 0] >= KEEP_RATIO, right)}
+    say(f"second units in sample: {inside}")
+    rows = []
+    for split in ("dev", "test"):
+        answered = _answered(data[split])
+        f, r = support_examples(answered, [with_trained_legs(ex, fitted, chunk_index) for ex in answered], fusion)
+        rows.append({"variant": "second units by learned support", "split": split,
+                     "support": support_counts(fitted.cites_beside(f), r)})
+        rows.append({"variant": f"second units by score ratio {KEEP_RATIO}", "split": split,
+                     "support": support_counts(f[:, 0] >= KEEP_RATIO, r)})
+        say(f"{split}: " + "; ".join(f"{row['variant']} {row['support']}" for row in rows[-2:]))
+    return fitted, inside, rows
 
 
 # --- scoring and fitting the fusion --------------------------------------------------------
@@ -487,7 +563,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # Out-of-fold trained legs and refusal votes for the training questions: the fold is the
     # question's set, so what scores a question never learned from its set.
-    variants, oof_votes = {}, {}
+    variants, oof_votes, oof_legs = {}, {}, {}
     # (three variants were compared on 2026-12-07, eval/results/relevance.json; k=20, power 4
     # lost on dev and is no longer trained)
     for neighbours, power, bank_glosses in ((10, 2.0, True), (10, 2.0, False)):
@@ -506,6 +582,7 @@ def main(argv: list[str] | None = None) -> int:
         fusion = fit_fusion(_stack(train, oof), Fusion(legs=(1.0, 1.0, 0.3, 1.0, 1.0)))
         variants[(neighbours, power, bank_glosses)] = fusion
         oof_votes[(neighbours, power, bank_glosses)] = (votes, nearness)
+        oof_legs[(neighbours, power, bank_glosses)] = oof
         say(f"neighbours={neighbours} power={power} glosses in bank={bank_glosses}: out-of-fold MRR "
             f"{figures(_stack(train, oof).ranks(fusion)).get('mrr')} with {fusion}")
 
@@ -543,7 +620,9 @@ def main(argv: list[str] | None = None) -> int:
     votes, nearness = oof_votes[(neighbours, power, bank_glosses)]
     model, refusal, refusal_rows = choose_refusal_kind(model, train, votes, nearness, data, say)
     model, admission, admission_rows = choose_admission(model, train, nearness, data, say)
-    rows += refusal_rows + admission_rows
+    model, support, support_rows = fit_support(train, oof_legs[(neighbours, power, bank_glosses)], fusion, model,
+                                               data, index, say)
+    rows += refusal_rows + admission_rows + support_rows
     digest = data_digest(sets, config.glosses_path, config.lexicon_path)
     card = {
         "embedder": assistant.embedder.id,
@@ -563,6 +642,8 @@ def main(argv: list[str] | None = None) -> int:
         "refusal_out_of_fold": refusal,
         "admit_above": model.admit_above,
         "admission_out_of_fold": admission,
+        "support_above": model.support_above,
+        "support_in_sample": support,
         "fusion": {"legs": list(fusion.legs), "flags": list(fusion.flags), "explicit": fusion.explicit,
                    "leg_names": list(LEGS), "flag_names": list(FLAGS)},
         "figures": [r for r in rows if r["variant"].startswith("adapter") and "without" not in r["variant"]
@@ -570,7 +651,8 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": round(time.perf_counter() - started, 1),
     }
     texts = [ex.question for ex in train] + (gloss_texts if bank_glosses else [])
-    save_relevance(args.out, model.adapter, model.bank, list(model.bank_units), texts, card, model.refusal_weights)
+    save_relevance(args.out, model.adapter, model.bank, list(model.bank_units), texts, card, model.refusal_weights,
+                   model.support_weights)
     args.results.parent.mkdir(parents=True, exist_ok=True)
     args.results.write_text(json.dumps({"rows": rows, "card": card}, ensure_ascii=False, indent=1) + "\n",
                             encoding="utf-8")

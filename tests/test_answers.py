@@ -97,6 +97,30 @@ def test_a_named_article_gives_way_to_the_one_that_punishes_breaking_it(assistan
     assert chosen(asked, [named, "data_security_law#第四十五条"]) == [named]
 
 
+def test_further_units_are_cited_by_the_models_verdict_else_by_score(assistant):
+    from assistant.types import Hit
+
+    query = assistant.analyse("标准合同备案需要提交哪些材料？")
+    keys = ["measures#第七条", "filing_guide_v2#（一）材料提交", "measures#第六条", "measures#第五条"]
+    # the verdicts decide, whatever the scores: the third is cited, the second is not
+    judged = [Hit(keys[0], 5.0, 1, ""), Hit(keys[1], 4.9, 2, "", cite_beside=False),
+              Hit(keys[2], 1.0, 3, "", cite_beside=True), Hit(keys[3], 0.9, 4, "", cite_beside=True)]
+    assert assistant.composer.chosen_units(query, judged) == [keys[0], keys[2]]  # never past the third
+    # without verdicts (no trained model), a unit scoring close to the best is cited
+    scored = [Hit(k, score, i + 1, "") for i, (k, score) in enumerate(zip(keys, (5.0, 4.9, 1.0, 0.9), strict=True))]
+    assert assistant.composer.chosen_units(query, scored) == keys[:2]
+
+
+def test_of_two_units_with_the_same_words_only_the_one_in_force_is_quoted(assistant):
+    old, new = "cybersecurity_law_2016_excerpt#第三十七条", "cybersecurity_law_excerpt#第三十九条"
+    assert assistant.corpus.units[old].text.strip() == assistant.corpus.units[new].text.strip()
+    one = assistant.composer.one_version
+    assert one([old, "pipl#第四十条", new], date(2025, 6, 1)) == [old, "pipl#第四十条"]
+    # after the amended text took effect, its article takes the first one's place
+    assert one([old, "pipl#第四十条", new], date(2026, 6, 1)) == [new, "pipl#第四十条"]
+    assert one(["pipl#第四十条", "pipl#第三十八条"], date(2026, 6, 1)) == ["pipl#第四十条", "pipl#第三十八条"]
+
+
 def test_instrument_not_yet_in_force_is_labelled(assistant):
     answer = assistant.ask("个人信息出境认证办法第五条规定了什么？", "2025-06-01")
     assert "certification_measures#第五条" in _keys(answer)

@@ -114,6 +114,67 @@ def test_the_refusal_classifier_learns_a_separable_rule_and_the_model_serves_it(
     assert not model.refuses(np.array([-3.0, 0.0, 0.0, 0.0], dtype=np.float32))
 
 
+def _legs(keys, scores, flags=None):
+    from assistant.retrieve import FLAGS, Legs
+
+    n = len(keys)
+    return Legs(tuple(keys), np.array(scores, dtype=float),
+                np.array(flags if flags is not None else [[False] * len(FLAGS)] * n, dtype=bool),
+                np.zeros(n, dtype=bool), np.zeros(n, dtype=int), np.zeros(4, dtype=np.float32))
+
+
+def test_support_features_describe_each_hit_below_the_best_beside_it():
+    from assistant.retrieve import FLAGS, LEGS, SUPPORT_WIDTH, support_features
+
+    not_in_force = [False] * len(FLAGS)
+    not_in_force[FLAGS.index("not_in_force")] = True
+    legs = _legs(["a#1", "a#2", "b#1"], [[1, 1, 0, 0, 1], [0.5, 1, 0, 0, 0.2], [0, 0, 1, 0, 0]],
+                 [[False] * len(FLAGS), [False] * len(FLAGS), not_in_force])
+    fused = np.array([4.0, 3.0, 1.0])
+    rows = support_features(legs, fused, [0, 1, 2])
+    assert rows.shape == (2, SUPPORT_WIDTH)
+    second, third = rows
+    assert second[0] == 0.75 and third[0] == 0.25  # a share of the best's score
+    assert list(second[1 : 1 + len(LEGS)]) == [0.5, 1, 0, 0, 0.2]  # its own legs
+    assert third[1 + len(LEGS) + FLAGS.index("not_in_force")] == 1.0  # its flags
+    top = 1 + len(LEGS) + len(FLAGS)
+    assert list(second[top : top + len(LEGS)]) == [1, 1, 0, 0, 1]  # the best hit's legs
+    assert list(second[-3:]) == [1.0, 0.0, 1.0] and list(third[-3:]) == [0.0, 1.0, 1.0]  # one text; third; 1
+    assert support_features(legs, fused, [0]).shape == (0, SUPPORT_WIDTH)
+
+
+def test_the_support_threshold_keeps_as_many_right_citations_as_the_score_ratio_with_fewer_wrong():
+    from eval.train import choose_support, fit_logistic
+
+    # the ratio keeps 3 right and 3 wrong; the probabilities separate them better
+    ratio = np.array([0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.5, 0.5])
+    right = np.array([True, True, True, False, False, False, True, False])
+    probability = np.array([0.8, 0.7, 0.45, 0.2, 0.1, 0.5, 0.6, 0.05])
+    # 0.6 is the highest threshold still citing three right ones (0.8, 0.7, 0.6), and no wrong one
+    assert choose_support(probability, ratio, right) == 0.6
+    assert choose_support(probability, ratio, np.zeros(8, dtype=bool)) == 0.95  # nothing to keep: cite least
+    # an unweighted fit is calibrated: a feature right three times in four gets about 0.75
+    x = np.array([[1.0, 1.0]] * 4 + [[0.0, 1.0]] * 4)
+    y = np.array([True, True, True, False, False, False, False, True])
+    w = fit_logistic(x, y, balanced=False, steps=4000, l2=0.0)
+    assert 1 / (1 + np.exp(-(x[0] @ w))) == pytest.approx(0.75, abs=0.02)
+
+
+def test_the_model_serves_its_support_verdicts_and_keeps_them_across_save_and_load(tmp_path):
+    from assistant.relevance import save_relevance
+
+    model = replace(_model([("a#1",), ()]), support_weights=np.array([2.0, -1.0]), support_above=0.6)
+    features = np.array([[1.0, 1.0], [0.0, 1.0]])  # probabilities 0.73 and 0.27
+    assert list(model.cites_beside(features)) == [True, False]
+    card = {"embedder": "e", "neighbours": 1, "power": 1.0, "support_above": 0.6,
+            "fusion": {"legs": list(Fusion().legs), "flags": list(Fusion().flags), "explicit": 10.0}}
+    save_relevance(tmp_path, model.adapter, model.bank, list(model.bank_units), ["q1", "q2"], card,
+                   support_weights=model.support_weights)
+    loaded = load_relevance(tmp_path, "e")
+    assert loaded is not None and loaded.support_above == 0.6
+    assert list(loaded.cites_beside(features)) == [True, False]
+
+
 def test_the_similarity_classifier_reads_nearness_to_answered_and_unanswered_questions():
     model = _model([("a#1",), ()], refuse_above=0.5)  # bank row 0 answered, row 1 not
     near_unanswered = model.bank[1]
@@ -196,6 +257,7 @@ def test_training_runs_end_to_end_on_a_small_sample(tmp_path):
     assert card["quick"] and card["seed"] and card["data_digest"]
     model = load_relevance(out, card["embedder"])
     assert model is not None and model.adapter.shape == (384, 384)
+    assert model.support_weights is not None and card["support_above"] == model.support_above
     rows = json.loads(results.read_text(encoding="utf-8"))["rows"]
     assert {r["split"] for r in rows} == {"train", "dev", "test"}
     assert any(r["variant"].startswith("hand-set") for r in rows)

@@ -395,7 +395,7 @@ def choose_support(probability: np.ndarray, ratio: np.ndarray, right: np.ndarray
     uses without a model (``KEEP_RATIO``): as complete as the answers were, with as few wrong
     citations as the classifier allows. Answers that lose a right unit lose the phrases it
     holds, while a wrong one costs the reader a check, so completeness is held and precision
-    gained (0.5, "more likely right than wrong", lost 6 passes net on dev)."""
+    gained (the first try, 0.5 or "more likely right than wrong", lost 6 passes net on dev)."""
     wanted = int(((ratio >= KEEP_RATIO) & right).sum())
     reaching = [t for t in SUPPORT_GRID if int(((probability >= t) & right).sum()) >= wanted]
     return max(reaching, default=SUPPORT_GRID[0])

@@ -69,7 +69,8 @@ class Hit:
     rank: int
     chunk: str  # the sub-chunk text that matched best
     # whether the trained model finds this unit, below the best, a right citation too
-    # (``relevance.RelevanceModel.cites_beside``); None for the best hit and without a model
+    # (``relevance.RelevanceModel.cites_beside``, fitted on the second and third hits, the
+    # only ones the composer reads); None for the best hit and without a model
     cite_beside: bool | None = None
 
 
